@@ -158,74 +158,72 @@ pub fn find_suite(suite: SuiteId) -> Option<&'static CipherSpec> {
     CATALOG.iter().find(|spec| spec.suite == suite)
 }
 
-const fn spec(
-    name: &'static str,
-    iana_name: &'static str,
-    suite: u16,
-    protocol: Protocol,
-    key_type: KeyType,
-    status: Status,
-) -> CipherSpec {
-    CipherSpec {
-        name,
-        iana_name,
-        suite: SuiteId(suite),
-        protocol,
-        key_type,
-        status,
+pub use table::CATALOG;
+
+mod table {
+    const fn spec(
+        name: &'static str,
+        iana_name: &'static str,
+        suite: u16,
+        protocol: Protocol,
+        key_type: KeyType,
+        status: Status,
+    ) -> CipherSpec {
+        CipherSpec { name, iana_name, suite: SuiteId(suite), protocol, key_type, status }
     }
+
+    use super::{CipherSpec, KeyType, Protocol, RefusalReason, Status, SuiteId};
+    use KeyType::{Any, Ec, Rsa};
+    use Protocol::{Ssl30, Tls10, Tls12, Tls13};
+    use RefusalReason::{Cbc, Ccm, Des, Export, Null, ObsoleteProtocol, Rc4, StaticRsa};
+    use Status::{Refused, Supported};
+
+    /// Every CipherSpec MQ accepts in SSLCIPH, in MQ's order of preference (MQ 9.2 onward):
+    /// TLS 1.3, then TLS 1.2 strongest first, then the deprecated families.
+    #[rustfmt::skip]
+    pub static CATALOG: &[CipherSpec] = &[
+        spec("TLS_CHACHA20_POLY1305_SHA256", "TLS_CHACHA20_POLY1305_SHA256", 0x1303, Tls13, Any, Supported),
+        spec("TLS_AES_256_GCM_SHA384", "TLS_AES_256_GCM_SHA384", 0x1302, Tls13, Any, Supported),
+        spec("TLS_AES_128_GCM_SHA256", "TLS_AES_128_GCM_SHA256", 0x1301, Tls13, Any, Supported),
+        spec("TLS_AES_128_CCM_SHA256", "TLS_AES_128_CCM_SHA256", 0x1304, Tls13, Any, Refused(Ccm)),
+        spec("TLS_AES_128_CCM_8_SHA256", "TLS_AES_128_CCM_8_SHA256", 0x1305, Tls13, Any, Refused(Ccm)),
+        spec("TLS_RSA_WITH_AES_256_GCM_SHA384", "TLS_RSA_WITH_AES_256_GCM_SHA384", 0x009D, Tls12, Rsa, Refused(StaticRsa)),
+        spec("ECDHE_ECDSA_AES_256_GCM_SHA384", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", 0xC02C, Tls12, Ec, Supported),
+        spec("ECDHE_RSA_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", 0xC030, Tls12, Rsa, Supported),
+        spec("TLS_RSA_WITH_AES_256_CBC_SHA256", "TLS_RSA_WITH_AES_256_CBC_SHA256", 0x003D, Tls12, Rsa, Refused(StaticRsa)),
+        spec("ECDHE_ECDSA_AES_256_CBC_SHA384", "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384", 0xC024, Tls12, Ec, Refused(Cbc)),
+        spec("ECDHE_RSA_AES_256_CBC_SHA384", "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384", 0xC028, Tls12, Rsa, Refused(Cbc)),
+        spec("TLS_RSA_WITH_AES_128_GCM_SHA256", "TLS_RSA_WITH_AES_128_GCM_SHA256", 0x009C, Tls12, Rsa, Refused(StaticRsa)),
+        spec("ECDHE_ECDSA_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", 0xC02B, Tls12, Ec, Supported),
+        spec("ECDHE_RSA_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", 0xC02F, Tls12, Rsa, Supported),
+        spec("TLS_RSA_WITH_AES_128_CBC_SHA256", "TLS_RSA_WITH_AES_128_CBC_SHA256", 0x003C, Tls12, Rsa, Refused(StaticRsa)),
+        spec("ECDHE_ECDSA_AES_128_CBC_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256", 0xC023, Tls12, Ec, Refused(Cbc)),
+        spec("ECDHE_RSA_AES_128_CBC_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256", 0xC027, Tls12, Rsa, Refused(Cbc)),
+        spec("ECDHE_ECDSA_3DES_EDE_CBC_SHA256", "TLS_ECDHE_ECDSA_WITH_3DES_EDE_CBC_SHA", 0xC008, Tls12, Ec, Refused(Des)),
+        spec("ECDHE_RSA_3DES_EDE_CBC_SHA256", "TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA", 0xC012, Tls12, Rsa, Refused(Des)),
+        spec("ECDHE_ECDSA_RC4_128_SHA256", "TLS_ECDHE_ECDSA_WITH_RC4_128_SHA", 0xC007, Tls12, Ec, Refused(Rc4)),
+        spec("ECDHE_RSA_RC4_128_SHA256", "TLS_ECDHE_RSA_WITH_RC4_128_SHA", 0xC011, Tls12, Rsa, Refused(Rc4)),
+        spec("ECDHE_ECDSA_NULL_SHA256", "TLS_ECDHE_ECDSA_WITH_NULL_SHA", 0xC006, Tls12, Ec, Refused(Null)),
+        spec("ECDHE_RSA_NULL_SHA256", "TLS_ECDHE_RSA_WITH_NULL_SHA", 0xC010, Tls12, Rsa, Refused(Null)),
+        spec("TLS_RSA_WITH_NULL_SHA256", "TLS_RSA_WITH_NULL_SHA256", 0x003B, Tls12, Rsa, Refused(Null)),
+        spec("TLS_RSA_WITH_AES_256_CBC_SHA", "TLS_RSA_WITH_AES_256_CBC_SHA", 0x0035, Tls10, Rsa, Refused(ObsoleteProtocol)),
+        spec("TLS_RSA_WITH_AES_128_CBC_SHA", "TLS_RSA_WITH_AES_128_CBC_SHA", 0x002F, Tls10, Rsa, Refused(ObsoleteProtocol)),
+        spec("TLS_RSA_WITH_3DES_EDE_CBC_SHA", "TLS_RSA_WITH_3DES_EDE_CBC_SHA", 0x000A, Tls10, Rsa, Refused(Des)),
+        spec("FIPS_WITH_3DES_EDE_CBC_SHA", "SSL_RSA_FIPS_WITH_3DES_EDE_CBC_SHA", 0xFEFF, Tls10, Rsa, Refused(Des)),
+        spec("TLS_RSA_WITH_DES_CBC_SHA", "TLS_RSA_WITH_DES_CBC_SHA", 0x0009, Tls10, Rsa, Refused(Des)),
+        spec("TRIPLE_DES_SHA_US", "SSL_RSA_WITH_3DES_EDE_CBC_SHA", 0x000A, Ssl30, Rsa, Refused(Des)),
+        spec("FIPS_WITH_DES_CBC_SHA", "SSL_RSA_FIPS_WITH_DES_CBC_SHA", 0xFEFE, Ssl30, Rsa, Refused(Des)),
+        spec("DES_SHA_EXPORT", "SSL_RSA_WITH_DES_CBC_SHA", 0x0009, Ssl30, Rsa, Refused(Des)),
+        spec("DES_SHA_EXPORT1024", "SSL_RSA_EXPORT1024_WITH_DES_CBC_SHA", 0x0062, Ssl30, Rsa, Refused(Export)),
+        spec("RC4_SHA_US", "SSL_RSA_WITH_RC4_128_SHA", 0x0005, Ssl30, Rsa, Refused(Rc4)),
+        spec("RC4_MD5_US", "SSL_RSA_WITH_RC4_128_MD5", 0x0004, Ssl30, Rsa, Refused(Rc4)),
+        spec("RC4_MD5_EXPORT", "SSL_RSA_EXPORT_WITH_RC4_40_MD5", 0x0003, Ssl30, Rsa, Refused(Export)),
+        spec("RC4_56_SHA_EXPORT1024", "SSL_RSA_EXPORT1024_WITH_RC4_56_SHA", 0x0064, Ssl30, Rsa, Refused(Export)),
+        spec("RC2_MD5_EXPORT", "SSL_RSA_EXPORT_WITH_RC2_CBC_40_MD5", 0x0006, Ssl30, Rsa, Refused(Export)),
+        spec("NULL_SHA", "SSL_RSA_WITH_NULL_SHA", 0x0002, Ssl30, Rsa, Refused(Null)),
+        spec("NULL_MD5", "SSL_RSA_WITH_NULL_MD5", 0x0001, Ssl30, Rsa, Refused(Null)),
+    ];
 }
-
-use KeyType::{Any, Ec, Rsa};
-use Protocol::{Ssl30, Tls10, Tls12, Tls13};
-use RefusalReason::{Cbc, Ccm, Des, Export, Null, ObsoleteProtocol, Rc4, StaticRsa};
-use Status::{Refused, Supported};
-
-/// Every CipherSpec MQ accepts in SSLCIPH, in MQ's order of preference (MQ 9.2 onward):
-/// TLS 1.3, then TLS 1.2 strongest first, then the deprecated families.
-#[rustfmt::skip]
-pub static CATALOG: &[CipherSpec] = &[
-    spec("TLS_CHACHA20_POLY1305_SHA256", "TLS_CHACHA20_POLY1305_SHA256", 0x1303, Tls13, Any, Supported),
-    spec("TLS_AES_256_GCM_SHA384", "TLS_AES_256_GCM_SHA384", 0x1302, Tls13, Any, Supported),
-    spec("TLS_AES_128_GCM_SHA256", "TLS_AES_128_GCM_SHA256", 0x1301, Tls13, Any, Supported),
-    spec("TLS_AES_128_CCM_SHA256", "TLS_AES_128_CCM_SHA256", 0x1304, Tls13, Any, Refused(Ccm)),
-    spec("TLS_AES_128_CCM_8_SHA256", "TLS_AES_128_CCM_8_SHA256", 0x1305, Tls13, Any, Refused(Ccm)),
-    spec("TLS_RSA_WITH_AES_256_GCM_SHA384", "TLS_RSA_WITH_AES_256_GCM_SHA384", 0x009D, Tls12, Rsa, Refused(StaticRsa)),
-    spec("ECDHE_ECDSA_AES_256_GCM_SHA384", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", 0xC02C, Tls12, Ec, Supported),
-    spec("ECDHE_RSA_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", 0xC030, Tls12, Rsa, Supported),
-    spec("TLS_RSA_WITH_AES_256_CBC_SHA256", "TLS_RSA_WITH_AES_256_CBC_SHA256", 0x003D, Tls12, Rsa, Refused(StaticRsa)),
-    spec("ECDHE_ECDSA_AES_256_CBC_SHA384", "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384", 0xC024, Tls12, Ec, Refused(Cbc)),
-    spec("ECDHE_RSA_AES_256_CBC_SHA384", "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384", 0xC028, Tls12, Rsa, Refused(Cbc)),
-    spec("TLS_RSA_WITH_AES_128_GCM_SHA256", "TLS_RSA_WITH_AES_128_GCM_SHA256", 0x009C, Tls12, Rsa, Refused(StaticRsa)),
-    spec("ECDHE_ECDSA_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", 0xC02B, Tls12, Ec, Supported),
-    spec("ECDHE_RSA_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", 0xC02F, Tls12, Rsa, Supported),
-    spec("TLS_RSA_WITH_AES_128_CBC_SHA256", "TLS_RSA_WITH_AES_128_CBC_SHA256", 0x003C, Tls12, Rsa, Refused(StaticRsa)),
-    spec("ECDHE_ECDSA_AES_128_CBC_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256", 0xC023, Tls12, Ec, Refused(Cbc)),
-    spec("ECDHE_RSA_AES_128_CBC_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256", 0xC027, Tls12, Rsa, Refused(Cbc)),
-    spec("ECDHE_ECDSA_3DES_EDE_CBC_SHA256", "TLS_ECDHE_ECDSA_WITH_3DES_EDE_CBC_SHA", 0xC008, Tls12, Ec, Refused(Des)),
-    spec("ECDHE_RSA_3DES_EDE_CBC_SHA256", "TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA", 0xC012, Tls12, Rsa, Refused(Des)),
-    spec("ECDHE_ECDSA_RC4_128_SHA256", "TLS_ECDHE_ECDSA_WITH_RC4_128_SHA", 0xC007, Tls12, Ec, Refused(Rc4)),
-    spec("ECDHE_RSA_RC4_128_SHA256", "TLS_ECDHE_RSA_WITH_RC4_128_SHA", 0xC011, Tls12, Rsa, Refused(Rc4)),
-    spec("ECDHE_ECDSA_NULL_SHA256", "TLS_ECDHE_ECDSA_WITH_NULL_SHA", 0xC006, Tls12, Ec, Refused(Null)),
-    spec("ECDHE_RSA_NULL_SHA256", "TLS_ECDHE_RSA_WITH_NULL_SHA", 0xC010, Tls12, Rsa, Refused(Null)),
-    spec("TLS_RSA_WITH_NULL_SHA256", "TLS_RSA_WITH_NULL_SHA256", 0x003B, Tls12, Rsa, Refused(Null)),
-    spec("TLS_RSA_WITH_AES_256_CBC_SHA", "TLS_RSA_WITH_AES_256_CBC_SHA", 0x0035, Tls10, Rsa, Refused(ObsoleteProtocol)),
-    spec("TLS_RSA_WITH_AES_128_CBC_SHA", "TLS_RSA_WITH_AES_128_CBC_SHA", 0x002F, Tls10, Rsa, Refused(ObsoleteProtocol)),
-    spec("TLS_RSA_WITH_3DES_EDE_CBC_SHA", "TLS_RSA_WITH_3DES_EDE_CBC_SHA", 0x000A, Tls10, Rsa, Refused(Des)),
-    spec("FIPS_WITH_3DES_EDE_CBC_SHA", "SSL_RSA_FIPS_WITH_3DES_EDE_CBC_SHA", 0xFEFF, Tls10, Rsa, Refused(Des)),
-    spec("TLS_RSA_WITH_DES_CBC_SHA", "TLS_RSA_WITH_DES_CBC_SHA", 0x0009, Tls10, Rsa, Refused(Des)),
-    spec("TRIPLE_DES_SHA_US", "SSL_RSA_WITH_3DES_EDE_CBC_SHA", 0x000A, Ssl30, Rsa, Refused(Des)),
-    spec("FIPS_WITH_DES_CBC_SHA", "SSL_RSA_FIPS_WITH_DES_CBC_SHA", 0xFEFE, Ssl30, Rsa, Refused(Des)),
-    spec("DES_SHA_EXPORT", "SSL_RSA_WITH_DES_CBC_SHA", 0x0009, Ssl30, Rsa, Refused(Des)),
-    spec("DES_SHA_EXPORT1024", "SSL_RSA_EXPORT1024_WITH_DES_CBC_SHA", 0x0062, Ssl30, Rsa, Refused(Export)),
-    spec("RC4_SHA_US", "SSL_RSA_WITH_RC4_128_SHA", 0x0005, Ssl30, Rsa, Refused(Rc4)),
-    spec("RC4_MD5_US", "SSL_RSA_WITH_RC4_128_MD5", 0x0004, Ssl30, Rsa, Refused(Rc4)),
-    spec("RC4_MD5_EXPORT", "SSL_RSA_EXPORT_WITH_RC4_40_MD5", 0x0003, Ssl30, Rsa, Refused(Export)),
-    spec("RC4_56_SHA_EXPORT1024", "SSL_RSA_EXPORT1024_WITH_RC4_56_SHA", 0x0064, Ssl30, Rsa, Refused(Export)),
-    spec("RC2_MD5_EXPORT", "SSL_RSA_EXPORT_WITH_RC2_CBC_40_MD5", 0x0006, Ssl30, Rsa, Refused(Export)),
-    spec("NULL_SHA", "SSL_RSA_WITH_NULL_SHA", 0x0002, Ssl30, Rsa, Refused(Null)),
-    spec("NULL_MD5", "SSL_RSA_WITH_NULL_MD5", 0x0001, Ssl30, Rsa, Refused(Null)),
-];
 
 #[cfg(test)]
 mod tests {
@@ -252,22 +250,14 @@ mod tests {
     #[test]
     fn key_type_follows_the_name() {
         for spec in CATALOG.iter().filter(|s| s.protocol == Protocol::Tls12) {
-            let want = if spec.name.contains("ECDSA") {
-                KeyType::Ec
-            } else {
-                KeyType::Rsa
-            };
+            let want = if spec.name.contains("ECDSA") { KeyType::Ec } else { KeyType::Rsa };
             assert_eq!(spec.key_type, want, "{}", spec.name);
         }
     }
 
     #[test]
     fn supported_means_aead_with_forward_secrecy() {
-        let supported: Vec<_> = CATALOG
-            .iter()
-            .filter(|s| s.is_supported())
-            .map(|s| s.name)
-            .collect();
+        let supported: Vec<_> = CATALOG.iter().filter(|s| s.is_supported()).map(|s| s.name).collect();
         assert_eq!(supported.len(), 7, "{supported:?}");
         for name in supported {
             assert!(name.contains("GCM") || name.contains("CHACHA20"), "{name}");
@@ -280,35 +270,21 @@ mod tests {
         for spec in CATALOG.iter().filter(|s| !s.is_supported()) {
             let repl = spec.replacement();
             assert!(repl.is_supported(), "{} -> {}", spec.name, repl.name);
-            assert!(
-                spec.key_type.admits(repl.key_type),
-                "{} -> {}",
-                spec.name,
-                repl.name
-            );
+            assert!(spec.key_type.admits(repl.key_type), "{} -> {}", spec.name, repl.name);
         }
         assert_eq!(
-            find("TLS_RSA_WITH_AES_256_CBC_SHA256")
-                .unwrap()
-                .replacement()
-                .name,
+            find("TLS_RSA_WITH_AES_256_CBC_SHA256").unwrap().replacement().name,
             "ECDHE_RSA_AES_256_GCM_SHA384"
         );
         assert_eq!(
-            find("ECDHE_ECDSA_AES_128_CBC_SHA256")
-                .unwrap()
-                .replacement()
-                .name,
+            find("ECDHE_ECDSA_AES_128_CBC_SHA256").unwrap().replacement().name,
             "ECDHE_ECDSA_AES_128_GCM_SHA256"
         );
     }
 
     #[test]
     fn suite_debug_prints_the_iana_name() {
-        assert_eq!(
-            format!("{:?}", SuiteId(0xC02F)),
-            "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256(0xC02F)"
-        );
+        assert_eq!(format!("{:?}", SuiteId(0xC02F)), "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256(0xC02F)");
         assert_eq!(format!("{:?}", SuiteId(0xABCD)), "SuiteId(0xABCD)");
     }
 }

@@ -15,9 +15,7 @@ pub enum CipherSpecError {
         suggestion: Option<&'static str>,
     },
     /// MQ knows the name; mqtls refuses to negotiate it.
-    #[error(
-        "CipherSpec {name} is refused: {reason}; use {replacement} or ANY_TLS12_OR_HIGHER instead"
-    )]
+    #[error("CipherSpec {name} is refused: {reason}; use {replacement} or ANY_TLS12_OR_HIGHER instead")]
     Refused {
         /// The refused CipherSpec.
         name: &'static str,
@@ -37,7 +35,5 @@ pub enum CipherSpecError {
 }
 
 fn hint(suggestion: &Option<&'static str>) -> String {
-    suggestion
-        .map(|s| format!("; did you mean {s}?"))
-        .unwrap_or_default()
+    suggestion.map(|s| format!("; did you mean {s}?")).unwrap_or_default()
 }

@@ -26,8 +26,6 @@ mod error;
 mod name;
 mod policy;
 
-pub use catalog::{
-    find, find_suite, CipherSpec, KeyType, Protocol, RefusalReason, Status, SuiteId, CATALOG,
-};
+pub use catalog::{find, find_suite, CipherSpec, KeyType, Protocol, RefusalReason, Status, SuiteId, CATALOG};
 pub use error::CipherSpecError;
 pub use name::{Alias, CipherSpecName};

@@ -22,13 +22,8 @@ pub enum Alias {
 
 impl Alias {
     /// Every alias, for completion and documentation.
-    pub const ALL: [Self; 5] = [
-        Self::Any,
-        Self::AnyTls12,
-        Self::AnyTls12OrHigher,
-        Self::AnyTls13,
-        Self::AnyTls13OrHigher,
-    ];
+    pub const ALL: [Self; 5] =
+        [Self::Any, Self::AnyTls12, Self::AnyTls12OrHigher, Self::AnyTls13, Self::AnyTls13OrHigher];
 
     /// The name as written in SSLCIPH.
     pub fn name(self) -> &'static str {
@@ -109,14 +104,12 @@ impl CipherSpecName {
                     replacement: spec.replacement().name,
                 }),
             },
-            Self::Alias(alias) => Ok(CATALOG
-                .iter()
-                .filter(|s| s.is_supported() && alias.admits(s.protocol))
-                .collect()),
-            Self::Unknown(name) => Err(CipherSpecError::Unknown {
-                name: name.clone(),
-                suggestion: suggest(name),
-            }),
+            Self::Alias(alias) => {
+                Ok(CATALOG.iter().filter(|s| s.is_supported() && alias.admits(s.protocol)).collect())
+            }
+            Self::Unknown(name) => {
+                Err(CipherSpecError::Unknown { name: name.clone(), suggestion: suggest(name) })
+            }
         }
     }
 }
@@ -139,10 +132,7 @@ impl fmt::Display for CipherSpecName {
 /// OpenSSL-style spelling of a catalog entry, or a near miss.
 fn suggest(name: &str) -> Option<&'static str> {
     let upper = name.to_ascii_uppercase();
-    let names = CATALOG
-        .iter()
-        .map(|s| s.name)
-        .chain(Alias::ALL.iter().map(|a| a.name()));
+    let names = CATALOG.iter().map(|s| s.name).chain(Alias::ALL.iter().map(|a| a.name()));
     if let Some(exact) = names.clone().find(|n| *n == upper) {
         return Some(exact);
     }
@@ -162,58 +152,33 @@ mod tests {
 
     #[test]
     fn classifies_names() {
-        assert_eq!(
-            CipherSpecName::new("ANY_TLS13"),
-            CipherSpecName::Alias(Alias::AnyTls13)
-        );
-        assert!(matches!(
-            CipherSpecName::new("ECDHE_RSA_AES_128_GCM_SHA256"),
-            CipherSpecName::Single(_)
-        ));
+        assert_eq!(CipherSpecName::new("ANY_TLS13"), CipherSpecName::Alias(Alias::AnyTls13));
+        assert!(matches!(CipherSpecName::new("ECDHE_RSA_AES_128_GCM_SHA256"), CipherSpecName::Single(_)));
         assert_eq!(
             CipherSpecName::new("TLS_FUTURE_SUITE"),
             CipherSpecName::Unknown("TLS_FUTURE_SUITE".into())
         );
-        assert_eq!(
-            CipherSpecName::new("TLS_FUTURE_SUITE").to_string(),
-            "TLS_FUTURE_SUITE"
-        );
+        assert_eq!(CipherSpecName::new("TLS_FUTURE_SUITE").to_string(), "TLS_FUTURE_SUITE");
     }
 
     #[test]
     fn unknown_names_get_suggestions() {
-        let err = CipherSpecName::new("any_tls12_or_higher")
-            .validate()
-            .unwrap_err();
+        let err = CipherSpecName::new("any_tls12_or_higher").validate().unwrap_err();
         assert_eq!(
             err.to_string(),
             "unknown CipherSpec 'any_tls12_or_higher'; did you mean ANY_TLS12_OR_HIGHER?"
         );
-        let err = CipherSpecName::new("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256")
-            .validate()
-            .unwrap_err();
-        assert!(
-            err.to_string()
-                .ends_with("did you mean ECDHE_RSA_AES_128_GCM_SHA256?"),
-            "{err}"
-        );
-        let err = CipherSpecName::new("ECDHE_RSA_AES_128_GCM_SHA265")
-            .validate()
-            .unwrap_err();
-        assert!(
-            err.to_string()
-                .ends_with("did you mean ECDHE_RSA_AES_128_GCM_SHA256?"),
-            "{err}"
-        );
+        let err = CipherSpecName::new("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256").validate().unwrap_err();
+        assert!(err.to_string().ends_with("did you mean ECDHE_RSA_AES_128_GCM_SHA256?"), "{err}");
+        let err = CipherSpecName::new("ECDHE_RSA_AES_128_GCM_SHA265").validate().unwrap_err();
+        assert!(err.to_string().ends_with("did you mean ECDHE_RSA_AES_128_GCM_SHA256?"), "{err}");
         let err = CipherSpecName::new("XYZZY").validate().unwrap_err();
         assert_eq!(err.to_string(), "unknown CipherSpec 'XYZZY'");
     }
 
     #[test]
     fn refused_names_explain_and_suggest() {
-        let err = CipherSpecName::new("TLS_RSA_WITH_AES_256_CBC_SHA256")
-            .validate()
-            .unwrap_err();
+        let err = CipherSpecName::new("TLS_RSA_WITH_AES_256_CBC_SHA256").validate().unwrap_err();
         assert_eq!(
             err.to_string(),
             "CipherSpec TLS_RSA_WITH_AES_256_CBC_SHA256 is refused: it uses static RSA key exchange, \

@@ -11,10 +11,7 @@ impl CipherSpecName {
         self.allowed()?
             .into_iter()
             .find(|spec| spec.suite == negotiated)
-            .ok_or_else(|| CipherSpecError::Mismatch {
-                configured: self.as_str().to_owned(),
-                negotiated,
-            })
+            .ok_or_else(|| CipherSpecError::Mismatch { configured: self.as_str().to_owned(), negotiated })
     }
 }
 
@@ -30,10 +27,7 @@ mod tests {
     #[test]
     fn single_spec_accepts_only_itself() {
         let name = CipherSpecName::new("ECDHE_RSA_AES_128_GCM_SHA256");
-        assert_eq!(
-            name.accepts(ECDHE_RSA_AES128).unwrap().name,
-            "ECDHE_RSA_AES_128_GCM_SHA256"
-        );
+        assert_eq!(name.accepts(ECDHE_RSA_AES128).unwrap().name, "ECDHE_RSA_AES_128_GCM_SHA256");
         let err = name.accepts(ECDHE_ECDSA_AES256).unwrap_err();
         assert!(matches!(err, CipherSpecError::Mismatch { .. }));
         assert_eq!(
@@ -60,26 +54,16 @@ mod tests {
         for configured in ["ANY", "ANY_TLS12", "ANY_TLS12_OR_HIGHER", "ANY_TLS13"] {
             let name = CipherSpecName::new(configured);
             for spec in CATALOG.iter().filter(|s| !s.is_supported()) {
-                assert!(
-                    name.accepts(spec.suite).is_err(),
-                    "{configured} accepted {}",
-                    spec.name
-                );
+                assert!(name.accepts(spec.suite).is_err(), "{configured} accepted {}", spec.name);
             }
         }
         let refused = CipherSpecName::new("TLS_RSA_WITH_AES_128_GCM_SHA256");
-        assert!(matches!(
-            refused.accepts(SuiteId(0x009C)),
-            Err(CipherSpecError::Refused { .. })
-        ));
+        assert!(matches!(refused.accepts(SuiteId(0x009C)), Err(CipherSpecError::Refused { .. })));
     }
 
     #[test]
     fn unknown_sslciph_accepts_nothing() {
         let name = CipherSpecName::new("NOT_A_SPEC");
-        assert!(matches!(
-            name.accepts(ECDHE_RSA_AES128),
-            Err(CipherSpecError::Unknown { .. })
-        ));
+        assert!(matches!(name.accepts(ECDHE_RSA_AES128), Err(CipherSpecError::Unknown { .. })));
     }
 }

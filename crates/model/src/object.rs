@@ -1,0 +1,185 @@
+//! A defined object: its type, name, attributes and when it was last altered.
+
+use crate::attrs::AttrSet;
+use crate::error::ModelError;
+use crate::schema::{attributes, lookup, AttrDef};
+use crate::value::Value;
+use crate::{ChannelType, ObjectType};
+
+/// When an object was last changed, as runmqsc shows it (`2026-11-23`, `07.59.58`).
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Stamp {
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    /// `HH.MM.SS`.
+    pub time: String,
+}
+
+impl Stamp {
+    /// The stamp for `secs` seconds after the Unix epoch (UTC).
+    pub fn from_unix(secs: u64) -> Self {
+        let days = (secs / 86_400) as i64;
+        let rem = secs % 86_400;
+        // Howard Hinnant's days-to-civil algorithm.
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = doy - (153 * mp + 2) / 5 + 1;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 };
+        let year = yoe + era * 400 + i64::from(month <= 2);
+        Self {
+            date: format!("{year:04}-{month:02}-{day:02}"),
+            time: format!("{:02}.{:02}.{:02}", rem / 3600, rem / 60 % 60, rem % 60),
+        }
+    }
+}
+
+/// One defined object.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Object {
+    otype: ObjectType,
+    name: String,
+    chltype: Option<ChannelType>,
+    attrs: AttrSet,
+    altered: Stamp,
+}
+
+impl Object {
+    /// Makes an object from checked attributes. Channels need CHLTYPE among them.
+    pub fn new(otype: ObjectType, name: &str, attrs: AttrSet, altered: Stamp) -> Result<Self, ModelError> {
+        check_name(otype, name)?;
+        let chltype = match otype {
+            ObjectType::Channel => Some(
+                attrs
+                    .get("CHLTYPE")
+                    .and_then(Value::as_str)
+                    .and_then(ChannelType::from_keyword)
+                    .ok_or(ModelError::Missing { keyword: "CHLTYPE", context: "to define a channel" })?,
+            ),
+            _ => None,
+        };
+        Ok(Self { otype, name: name.to_owned(), chltype, attrs, altered })
+    }
+
+    /// The object type.
+    pub fn object_type(&self) -> ObjectType {
+        self.otype
+    }
+
+    /// The name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The channel type, for channels.
+    pub fn channel_type(&self) -> Option<ChannelType> {
+        self.chltype
+    }
+
+    /// When it was last defined or altered.
+    pub fn altered(&self) -> &Stamp {
+        &self.altered
+    }
+
+    /// The attributes that were given explicitly (or inherited through LIKE).
+    pub fn given(&self) -> &AttrSet {
+        &self.attrs
+    }
+
+    /// The value of `keyword`: as given, else MQ's default. `None` if the keyword is
+    /// not an attribute of this object (or not of its channel type).
+    pub fn get(&self, keyword: &str) -> Option<Value> {
+        let def = self.def(keyword)?;
+        Some(self.attrs.get(def.keyword).cloned().unwrap_or_else(|| def.default_value()))
+    }
+
+    /// A string attribute (empty when unset or not applicable).
+    pub fn str(&self, keyword: &str) -> String {
+        self.get(keyword).and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+    }
+
+    /// A numeric attribute, if set or defaulted to a number.
+    pub fn int(&self, keyword: &str) -> Option<i64> {
+        self.get(keyword).and_then(|v| v.as_int())
+    }
+
+    /// Every attribute that applies, in table order, with defaults filled in.
+    pub fn attributes(&self) -> impl Iterator<Item = (&'static str, Value)> + '_ {
+        attributes(self.otype).iter().filter(|d| self.applies(d)).map(|d| {
+            let value = self.attrs.get(d.keyword).cloned().unwrap_or_else(|| d.default_value());
+            (d.keyword, value)
+        })
+    }
+
+    /// The attribute definition of `keyword` if it applies to this object.
+    pub fn def(&self, keyword: &str) -> Option<&'static AttrDef> {
+        lookup(attributes(self.otype), keyword).filter(|d| self.applies(d))
+    }
+
+    fn applies(&self, def: &AttrDef) -> bool {
+        self.chltype.is_none_or(|t| def.chl.has(t))
+    }
+
+    pub(crate) fn update(&mut self, attrs: AttrSet, altered: Stamp) {
+        self.attrs.merge(attrs);
+        self.altered = altered;
+    }
+}
+
+/// Checks a name against MQ's rules: length, and the characters `A-Z a-z 0-9 . / _ %`.
+pub fn check_name(otype: ObjectType, name: &str) -> Result<(), ModelError> {
+    let bad = |why| Err(ModelError::BadName { object: otype, name: name.to_owned(), why });
+    if name.is_empty() {
+        return bad("a name is required");
+    }
+    if name.len() > otype.max_name() {
+        return bad(if otype == ObjectType::Channel {
+            "channel names are at most 20 characters"
+        } else {
+            "names are at most 48 characters"
+        });
+    }
+    if otype != ObjectType::Sub && !name.chars().all(|c| c.is_ascii_alphanumeric() || "./_%".contains(c)) {
+        return bad("only A-Z, a-z, 0-9, '.', '/', '_' and '%' are allowed");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stamp_from_unix() {
+        assert_eq!(Stamp::from_unix(0), Stamp { date: "1970-01-01".into(), time: "00.00.00".into() });
+        let s = Stamp::from_unix(1_795_420_798); // 2026-11-23 07:59:58 UTC
+        assert_eq!((s.date.as_str(), s.time.as_str()), ("2026-11-23", "07.59.58"));
+        assert_eq!(Stamp::from_unix(951_782_400).date, "2000-02-29");
+    }
+
+    #[test]
+    fn names() {
+        assert!(check_name(ObjectType::Channel, "DEV.APP.SVRCONN").is_ok());
+        let e = check_name(ObjectType::Channel, "A.VERY.LONG.CHANNEL.NAME").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "CHANNEL name 'A.VERY.LONG.CHANNEL.NAME': channel names are at most 20 characters"
+        );
+        assert!(check_name(ObjectType::Qlocal, "bad name").is_err());
+        assert!(check_name(ObjectType::Qlocal, "").is_err());
+    }
+
+    #[test]
+    fn defaults_fill_in_and_channel_type_filters() {
+        let attrs =
+            AttrSet::from_values(ObjectType::Channel, [("CHLTYPE", Value::Word("SVRCONN".into()))]).unwrap();
+        let chl = Object::new(ObjectType::Channel, "APP.SVRCONN", attrs, Stamp::default()).unwrap();
+        assert_eq!(chl.get("SSLCAUTH"), Some(Value::Word("REQUIRED".into())));
+        assert_eq!(chl.int("SHARECNV"), Some(10));
+        assert_eq!(chl.get("XMITQ"), None, "XMITQ does not apply to SVRCONN");
+        assert!(chl.attributes().all(|(k, _)| k != "CONNAME"));
+    }
+}
