@@ -134,7 +134,7 @@ impl CipherSpec {
 
     /// The supported CipherSpec to use instead of a refused one: same key type and,
     /// where one exists, the same AES key length.
-    pub fn replacement(&self) -> &'static CipherSpec {
+    pub fn replacement(&self) -> &'static Self {
         let wide = self.name.contains("AES_256");
         let pick = match (self.protocol, self.key_type, wide) {
             (Protocol::Tls13, _, false) => "TLS_AES_128_GCM_SHA256",

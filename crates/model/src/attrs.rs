@@ -106,8 +106,10 @@ impl AttrSet {
         let table = attributes(otype);
         let mut set = Self::default();
         for (keyword, value) in values {
-            let def = lookup(table, keyword)
-                .ok_or(ModelError::UnknownKept { keyword: keyword.into(), object: otype.keyword() })?;
+            let def = lookup(table, keyword).ok_or_else(|| ModelError::UnknownKept {
+                keyword: keyword.into(),
+                object: otype.keyword(),
+            })?;
             match def.check(&value) {
                 Err(e) if e.severity() == Severity::Error => return Err(e),
                 _ => set.values.insert(def.keyword, value),

@@ -84,9 +84,10 @@ impl Store {
             }
         }
         let base = match like {
-            Some(like) => {
-                Some(self.get(otype, like).ok_or(ModelError::NotFound { object: otype, name: like.into() })?)
-            }
+            Some(like) => Some(
+                self.get(otype, like)
+                    .ok_or_else(|| ModelError::NotFound { object: otype, name: like.into() })?,
+            ),
             None => {
                 let default = match (otype, given_type) {
                     (ObjectType::Channel, Some(t)) => Some(t.default_object().to_owned()),
