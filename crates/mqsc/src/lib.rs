@@ -1,1 +1,18 @@
-//! wip
+//! The MQSC language.
+#![forbid(unsafe_code)]
+
+pub mod command;
+pub mod convert;
+mod error;
+mod exec;
+pub mod keywords;
+mod layout;
+pub mod lines;
+pub mod parser;
+mod printer;
+pub mod script;
+pub mod syntax;
+
+pub use error::{Diagnostic, MqscError};
+pub use exec::execute;
+pub use layout::layout;

@@ -1,0 +1,40 @@
+//! `mqtls`: the command line. Subcommands live in their own modules.
+#![forbid(unsafe_code)]
+
+mod demo;
+mod mqsc;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// mqtls: a queue manager whose channels are secured the way IBM MQ administrators know.
+#[derive(Parser)]
+#[command(version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Load the example configuration into an in-memory queue manager and display it.
+    Demo,
+    /// The MQSC shell (runmqsc): reads MQSC from standard input.
+    Mqsc(mqsc::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Cmd::Demo => demo::run(),
+        Cmd::Mqsc(args) => mqsc::run(args),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("mqtls: {e:#}");
+            ExitCode::from(20)
+        }
+    }
+}

@@ -1,0 +1,265 @@
+//! Typed commands: what a command means once checked against the object model.
+
+use mqtls_model::{AttrSet, ChlauthAction, ChlauthType, Entity, ObjectType};
+
+/// A checked MQSC command.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Command {
+    /// DEFINE.
+    Define(Define),
+    /// ALTER (ALTER QMGR has an empty name).
+    Alter(Alter),
+    /// DELETE.
+    Delete(Delete),
+    /// DISPLAY.
+    Display(Display),
+    /// SET CHLAUTH.
+    SetChlauth(SetChlauth),
+    /// SET AUTHREC.
+    SetAuthrec(SetAuthrec),
+    /// REFRESH SECURITY.
+    RefreshSecurity(RefreshType),
+    /// START CHANNEL / LISTENER / SERVICE.
+    Start(Control),
+    /// STOP CHANNEL / LISTENER / SERVICE.
+    Stop(Control),
+    /// RESET CHANNEL.
+    ResetChannel {
+        /// The channel.
+        name: String,
+        /// The new sequence number (SEQNUM), default 1.
+        seqnum: Option<i64>,
+    },
+    /// PING CHANNEL.
+    PingChannel {
+        /// The channel.
+        name: String,
+        /// DATALEN, default 64.
+        datalen: Option<i64>,
+    },
+    /// RESOLVE CHANNEL ACTION(COMMIT|BACKOUT).
+    ResolveChannel {
+        /// The channel.
+        name: String,
+        /// Commit (true) or back out the in-doubt batch.
+        commit: bool,
+    },
+    /// CLEAR QLOCAL.
+    ClearQlocal {
+        /// The queue.
+        name: String,
+    },
+    /// END.
+    End,
+}
+
+/// DEFINE type(name) [LIKE(x)] attributes [REPLACE|NOREPLACE].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Define {
+    /// The object type.
+    pub otype: ObjectType,
+    /// The name.
+    pub name: String,
+    /// LIKE.
+    pub like: Option<String>,
+    /// REPLACE (true) or NOREPLACE (false, the default).
+    pub replace: bool,
+    /// The attributes.
+    pub attrs: AttrSet,
+}
+
+/// ALTER type(name) attributes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Alter {
+    /// The object type.
+    pub otype: ObjectType,
+    /// The name (empty for QMGR).
+    pub name: String,
+    /// FORCE.
+    pub force: bool,
+    /// The attributes.
+    pub attrs: AttrSet,
+}
+
+/// DELETE type(name).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Delete {
+    /// The object type.
+    pub otype: ObjectType,
+    /// The name.
+    pub name: String,
+    /// PURGE (QLOCAL): delete even if it holds messages.
+    pub purge: bool,
+}
+
+/// What a DISPLAY shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DisplayTarget {
+    /// One object type.
+    Objects(ObjectType),
+    /// QUEUE: every queue type (TYPE(...) narrows it).
+    Queues,
+    /// CHSTATUS: running channels.
+    Chstatus,
+    /// CHLAUTH records.
+    Chlauth,
+    /// AUTHREC records.
+    Authrec,
+}
+
+/// A WHERE comparison operator.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WhereOp {
+    /// Less than.
+    Lt,
+    /// Greater than.
+    Gt,
+    /// Equal.
+    Eq,
+    /// Not equal.
+    Ne,
+    /// Not less than.
+    Nl,
+    /// Not greater than.
+    Ng,
+    /// Generic match (`ABC*`).
+    Lk,
+    /// Generic non-match.
+    Nk,
+    /// List contains.
+    Ct,
+    /// List excludes.
+    Ex,
+}
+
+impl WhereOp {
+    /// Every operator and its word.
+    pub const ALL: [(&'static str, Self); 10] = [
+        ("LT", Self::Lt),
+        ("GT", Self::Gt),
+        ("EQ", Self::Eq),
+        ("NE", Self::Ne),
+        ("NL", Self::Nl),
+        ("NG", Self::Ng),
+        ("LK", Self::Lk),
+        ("NK", Self::Nk),
+        ("CT", Self::Ct),
+        ("EX", Self::Ex),
+    ];
+
+    /// The operator's word.
+    pub fn word(self) -> &'static str {
+        Self::ALL.iter().find(|(_, op)| *op == self).map(|(w, _)| *w).expect("listed")
+    }
+}
+
+/// WHERE(keyword op value).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Where {
+    /// The attribute compared.
+    pub keyword: String,
+    /// The operator.
+    pub op: WhereOp,
+    /// The value compared with.
+    pub value: String,
+}
+
+/// DISPLAY target(name) [ALL | attributes] [filters] [WHERE(...)].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Display {
+    /// What is displayed.
+    pub target: DisplayTarget,
+    /// The (generic) name; empty for QMGR and AUTHREC.
+    pub name: String,
+    /// ALL was given.
+    pub all: bool,
+    /// Attributes requested.
+    pub select: Vec<String>,
+    /// Narrowing parameters with values (CHLTYPE, TYPE, MATCH, ADDRESS, SSLPEER, PROFILE, ...).
+    pub filters: Vec<(String, String)>,
+    /// WHERE.
+    pub where_: Option<Where>,
+}
+
+/// SET CHLAUTH(profile) TYPE(t) ACTION(a) parameters.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SetChlauth {
+    /// The channel profile.
+    pub profile: String,
+    /// TYPE.
+    pub rtype: ChlauthType,
+    /// ACTION (default ADD).
+    pub action: ChlauthAction,
+    /// The other parameters.
+    pub attrs: AttrSet,
+}
+
+/// SET AUTHREC PROFILE(p) OBJTYPE(t) PRINCIPAL(u)|GROUP(g) AUTHADD(...) AUTHRMV(...).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SetAuthrec {
+    /// PROFILE (empty for OBJTYPE(QMGR)).
+    pub profile: String,
+    /// OBJTYPE.
+    pub objtype: &'static str,
+    /// PRINCIPAL or GROUP.
+    pub entity: Entity,
+    /// AUTHADD.
+    pub add: Vec<&'static str>,
+    /// AUTHRMV.
+    pub remove: Vec<&'static str>,
+}
+
+/// REFRESH SECURITY TYPE(...).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RefreshType {
+    /// TYPE(AUTHSERV), the default: authority caches.
+    Authserv,
+    /// TYPE(SSL): reload the keystore and TLS configuration.
+    Ssl,
+    /// TYPE(CONNAUTH).
+    Connauth,
+    /// TYPE(CLASSES) (z/OS).
+    Classes,
+    /// TYPE(ALL).
+    All,
+}
+
+impl RefreshType {
+    /// Every type and its word.
+    pub const ALL: [(&'static str, Self); 5] = [
+        ("AUTHSERV", Self::Authserv),
+        ("SSL", Self::Ssl),
+        ("CONNAUTH", Self::Connauth),
+        ("CLASSES", Self::Classes),
+        ("ALL", Self::All),
+    ];
+
+    /// The TYPE word.
+    pub fn word(self) -> &'static str {
+        Self::ALL.iter().find(|(_, t)| *t == self).map(|(w, _)| *w).expect("listed")
+    }
+}
+
+/// What START / STOP act on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ControlTarget {
+    /// A channel.
+    Channel,
+    /// A listener.
+    Listener,
+    /// A service.
+    Service,
+}
+
+/// START / STOP target(name) [MODE(...)] [STATUS(...)].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Control {
+    /// What.
+    pub target: ControlTarget,
+    /// The name (generic for STOP CHANNEL is not allowed by MQ).
+    pub name: String,
+    /// STOP CHANNEL MODE(QUIESCE|FORCE|TERMINATE).
+    pub mode: Option<&'static str>,
+    /// STOP CHANNEL STATUS(STOPPED|INACTIVE).
+    pub status: Option<&'static str>,
+}

@@ -1,0 +1,172 @@
+//! DISPLAY: targets, attribute selection, filters and WHERE.
+
+use mqtls_model::schema::{attributes, closest};
+use mqtls_model::ObjectType;
+
+use super::Cx;
+use crate::command::{Command, Display, DisplayTarget, Where, WhereOp};
+use crate::error::MqscError;
+use crate::keywords::Noun;
+use crate::syntax::Param;
+
+/// Attributes DISPLAY CHSTATUS can show.
+pub const CHSTATUS_ATTRS: &[&str] = &[
+    "BATCHES", "BATCHSZ", "BUFSRCVD", "BUFSSENT", "BYTSRCVD", "BYTSSENT", "CHLTYPE", "CHSTADA", "CHSTATI",
+    "COMPHDR", "COMPMSG", "CONNAME", "CURLUWID", "CURMSGS", "CURSEQNO", "CURSHCNV", "HBINT", "INDOUBT",
+    "JOBNAME", "KAINT", "LOCLADDR", "LSTLUWID", "LSTMSGDA", "LSTMSGTI", "LSTSEQNO", "MAXMSGL", "MAXSHCNV",
+    "MCASTAT", "MCAUSER", "MSGS", "NPMSPEED", "RAPPLTAG", "RQMNAME", "SECPROT", "SHARECNV", "SSLCERTI",
+    "SSLCIPH", "SSLKEYDA", "SSLKEYTI", "SSLPEER", "SSLRKEYS", "STATUS", "STOPREQ", "SUBSTATE", "XMITQ",
+    "XQMSGSA",
+];
+
+/// Attributes shown for CHLAUTH records.
+const CHLAUTH_ATTRS: &[&str] = &[
+    "ADDRESS", "ADDRLIST", "ALTDATE", "ALTTIME", "CHCKCLNT", "CLNTUSER", "CUSTOM", "DESCR", "MCAUSER",
+    "QMNAME", "SSLCERTI", "SSLPEER", "TYPE", "USERLIST", "USERSRC", "WARN",
+];
+
+/// Attributes every object displays besides its table.
+const COMMON: &[&str] = &["ALTDATE", "ALTTIME"];
+const QUEUE_EXTRA: &[&str] = &["CRDATE", "CRTIME", "CURDEPTH", "IPPROCS", "OPPROCS", "QTYPE"];
+
+impl Cx<'_> {
+    pub(crate) fn display(&mut self, noun: Noun, noun_param: &Param, rest: &[Param]) -> Option<Command> {
+        let (target, filters): (DisplayTarget, &[&str]) = match noun {
+            Noun::Object(ObjectType::Channel) => (DisplayTarget::Objects(ObjectType::Channel), &["CHLTYPE"]),
+            Noun::Object(t) => (DisplayTarget::Objects(t), &[]),
+            Noun::Queue => (DisplayTarget::Queues, &["TYPE", "CLUSINFO"]),
+            Noun::Chstatus => (
+                DisplayTarget::Chstatus,
+                &["CONNAME", "XMITQ", "CHLTYPE", "CURRENT", "SAVED", "SHORT", "MONITOR"],
+            ),
+            Noun::Chlauth => (
+                DisplayTarget::Chlauth,
+                &["TYPE", "MATCH", "ADDRESS", "SSLPEER", "SSLCERTI", "CLNTUSER", "QMNAME"],
+            ),
+            Noun::Authrec => {
+                (DisplayTarget::Authrec, &["PROFILE", "OBJTYPE", "PRINCIPAL", "GROUP", "MATCH", "SERVCOMP"])
+            }
+            Noun::Security => unreachable!("not a DISPLAY noun"),
+        };
+        let name = match target {
+            DisplayTarget::Objects(ObjectType::Qmgr) | DisplayTarget::Authrec => {
+                if noun_param.values.is_some() {
+                    let error = MqscError::BadParameter {
+                        keyword: noun_param.keyword.text.clone(),
+                        value: self.cmd.raw(noun_param.span).into(),
+                        why: "takes no name",
+                    };
+                    self.report(noun_param.span, error);
+                }
+                String::new()
+            }
+            _ => self.name(noun_param, noun.word())?,
+        };
+        let selectable = selectable(target);
+        let mut display =
+            Display { target, name, all: false, select: Vec::new(), filters: Vec::new(), where_: None };
+        for p in rest {
+            let kw = p.keyword.text.as_str();
+            if kw == "ALL" && p.values.is_none() {
+                display.all = true;
+            } else if kw == "WHERE" {
+                display.where_ = Some(self.where_clause(p, &selectable)?);
+            } else if filters.contains(&kw) {
+                let value = match p.values.as_deref() {
+                    Some([v]) => v.text.clone(),
+                    None if matches!(kw, "CURRENT" | "SAVED" | "SHORT" | "MONITOR") => String::new(),
+                    _ => {
+                        return self.fail(
+                            p.span,
+                            MqscError::BadParameter {
+                                keyword: kw.into(),
+                                value: self.cmd.raw(p.span).into(),
+                                why: "needs exactly one value",
+                            },
+                        )
+                    }
+                };
+                display.filters.push((kw.to_owned(), value));
+            } else if selectable.contains(&kw) {
+                if p.values.is_some() {
+                    self.report(
+                        p.span,
+                        MqscError::BadParameter {
+                            keyword: kw.into(),
+                            value: self.cmd.raw(p.span).into(),
+                            why: "DISPLAY selects attributes by keyword alone; filter with WHERE(...)",
+                        },
+                    );
+                }
+                display.select.push(kw.to_owned());
+            } else {
+                let suggestion = closest(selectable.iter().copied().chain(filters.iter().copied()), kw);
+                let command = format!("DISPLAY {}", noun.word());
+                self.report(
+                    p.keyword.span,
+                    MqscError::UnknownParameter { keyword: kw.to_owned(), command, suggestion },
+                );
+            }
+        }
+        Some(Command::Display(display))
+    }
+
+    fn where_clause(&mut self, p: &Param, selectable: &[&'static str]) -> Option<Where> {
+        let Some([kw, op, value]) = p.values.as_deref() else {
+            return self.fail(
+                p.span,
+                MqscError::BadParameter {
+                    keyword: "WHERE".into(),
+                    value: self.cmd.raw(p.span).into(),
+                    why: "write WHERE(keyword operator value)",
+                },
+            );
+        };
+        if !selectable.contains(&kw.text.as_str()) {
+            let suggestion = closest(selectable.iter().copied(), &kw.text);
+            return self.fail(
+                kw.span,
+                MqscError::UnknownParameter { keyword: kw.text.clone(), command: "WHERE".into(), suggestion },
+            );
+        }
+        let Some(&(_, op_kind)) = WhereOp::ALL.iter().find(|(w, _)| *w == op.text) else {
+            return self.fail(
+                op.span,
+                MqscError::BadParameter {
+                    keyword: "WHERE".into(),
+                    value: op.text.clone(),
+                    why: "operator must be LT, GT, EQ, NE, NL, NG, LK, NK, CT or EX",
+                },
+            );
+        };
+        Some(Where { keyword: kw.text.clone(), op: op_kind, value: value.text.clone() })
+    }
+}
+
+/// The attribute keywords a DISPLAY of `target` can select.
+pub fn selectable(target: DisplayTarget) -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = match target {
+        DisplayTarget::Objects(t) => {
+            attributes(t).iter().map(|d| d.keyword).chain(COMMON.iter().copied()).collect()
+        }
+        DisplayTarget::Queues => {
+            [ObjectType::Qlocal, ObjectType::Qmodel, ObjectType::Qremote, ObjectType::Qalias]
+                .into_iter()
+                .flat_map(|t| attributes(t).iter().map(|d| d.keyword))
+                .chain(COMMON.iter().copied())
+                .chain(QUEUE_EXTRA.iter().copied())
+                .collect()
+        }
+        DisplayTarget::Chstatus => CHSTATUS_ATTRS.to_vec(),
+        DisplayTarget::Chlauth => CHLAUTH_ATTRS.to_vec(),
+        DisplayTarget::Authrec => vec!["AUTHLIST", "ENTITY", "ENTTYPE", "OBJTYPE", "PROFILE"],
+    };
+    if let DisplayTarget::Objects(t) = target {
+        if t.is_queue() {
+            out.extend(QUEUE_EXTRA.iter().copied());
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}

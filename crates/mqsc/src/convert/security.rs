@@ -1,0 +1,140 @@
+//! SET CHLAUTH and SET AUTHREC.
+
+use mqtls_model::{
+    authority, authrec_objtype, ChlauthAction, ChlauthRecord, ChlauthType, Entity, ModelError,
+};
+
+use super::Cx;
+use crate::command::{Command, SetAuthrec, SetChlauth};
+use crate::error::MqscError;
+use crate::syntax::Param;
+
+const TYPES: [(&str, ChlauthType); 6] = [
+    ("BLOCKUSER", ChlauthType::BlockUser),
+    ("BLOCKADDR", ChlauthType::BlockAddr),
+    ("SSLPEERMAP", ChlauthType::SslPeerMap),
+    ("ADDRESSMAP", ChlauthType::AddressMap),
+    ("USERMAP", ChlauthType::UserMap),
+    ("QMGRMAP", ChlauthType::QmgrMap),
+];
+
+const ACTIONS: [(&str, ChlauthAction); 4] = [
+    ("ADD", ChlauthAction::Add),
+    ("REPLACE", ChlauthAction::Replace),
+    ("REMOVE", ChlauthAction::Remove),
+    ("REMOVEALL", ChlauthAction::RemoveAll),
+];
+
+impl Cx<'_> {
+    pub(crate) fn set_chlauth(&mut self, noun: &Param, rest: &[Param]) -> Option<Command> {
+        let profile = self.name(noun, "CHLAUTH");
+        let mut rtype = None;
+        let mut action = ChlauthAction::Add;
+        let mut others = Vec::new();
+        for p in rest {
+            match p.keyword.text.as_str() {
+                "TYPE" => {
+                    let v = self.single(p)?;
+                    rtype = Some(self.word_of(p, "TYPE", &v, &TYPES)?);
+                }
+                "ACTION" => {
+                    let v = self.single(p)?;
+                    action = self.word_of(p, "ACTION", &v, &ACTIONS)?;
+                }
+                _ => others.push(p.clone()),
+            }
+        }
+        let Some(rtype) = rtype else {
+            return self
+                .fail(noun.span, ModelError::Missing { keyword: "TYPE", context: "for SET CHLAUTH" }.into());
+        };
+        let values: Vec<_> = others.iter().map(Param::value_texts).collect();
+        let params = self.model_params(&others, &values);
+        let (attrs, findings) = ChlauthRecord::parse_params(rtype, &params);
+        for f in findings {
+            let p = &others[f.index];
+            self.report(p.span, f.error.into());
+        }
+        if action != ChlauthAction::RemoveAll && attrs.get(rtype.identity()).is_none() {
+            let error = ModelError::Missing { keyword: rtype.identity(), context: "for this CHLAUTH TYPE" };
+            self.report(noun.span, error.into());
+        }
+        Some(Command::SetChlauth(SetChlauth { profile: profile?, rtype, action, attrs }))
+    }
+
+    pub(crate) fn set_authrec(&mut self, noun: &Param, rest: &[Param]) -> Option<Command> {
+        if noun.values.is_some() {
+            let error = MqscError::BadParameter {
+                keyword: "AUTHREC".into(),
+                value: self.cmd.raw(noun.span).into(),
+                why: "name the profile with PROFILE(...)",
+            };
+            return self.fail(noun.span, error);
+        }
+        let known = [
+            ("PROFILE", true),
+            ("OBJTYPE", true),
+            ("PRINCIPAL", true),
+            ("GROUP", true),
+            ("AUTHADD", true),
+            ("AUTHRMV", true),
+            ("SERVCOMP", true),
+        ];
+        let lists = |p: &Param| p.keyword.text == "AUTHADD" || p.keyword.text == "AUTHRMV";
+        let single: Vec<Param> = rest.iter().filter(|p| !lists(p)).cloned().collect();
+        let values: Vec<_> = rest.iter().map(Param::value_texts).collect();
+        self.model_params(rest, &values);
+        let got = self.params(&single, "SET AUTHREC", &known)?;
+        let value = |i: usize| got[i].clone().flatten();
+        let Some(objtype) = value(1) else {
+            return self.fail(
+                noun.span,
+                ModelError::Missing { keyword: "OBJTYPE", context: "for SET AUTHREC" }.into(),
+            );
+        };
+        let at = |kw: &str| rest.iter().find(|p| p.keyword.text == kw).map_or(noun.span, |p| p.span);
+        let objtype = match authrec_objtype(&objtype) {
+            Ok(t) => t,
+            Err(e) => return self.fail(at("OBJTYPE"), e.into()),
+        };
+        let profile = value(0).unwrap_or_default();
+        if profile.is_empty() && objtype != "QMGR" {
+            return self.fail(
+                noun.span,
+                ModelError::Missing { keyword: "PROFILE", context: "unless OBJTYPE(QMGR)" }.into(),
+            );
+        }
+        let entity = match (value(2), value(3)) {
+            (Some(p), None) => Entity::Principal(p),
+            (None, Some(g)) => Entity::Group(g),
+            (Some(_), Some(_)) => {
+                return self
+                    .fail(at("GROUP"), ModelError::Conflict { first: "PRINCIPAL", second: "GROUP" }.into())
+            }
+            (None, None) => {
+                return self.fail(
+                    noun.span,
+                    ModelError::Missing { keyword: "PRINCIPAL", context: "or GROUP for SET AUTHREC" }.into(),
+                )
+            }
+        };
+        let mut add = Vec::new();
+        let mut remove = Vec::new();
+        for p in rest.iter().filter(|p| lists(p)) {
+            let target = if p.keyword.text == "AUTHADD" { &mut add } else { &mut remove };
+            for token in p.values.iter().flatten() {
+                match authority(&token.text) {
+                    Ok(a) => target.push(a),
+                    Err(e) => self.report(token.span, e.into()),
+                }
+            }
+        }
+        if add.is_empty() && remove.is_empty() {
+            return self.fail(
+                noun.span,
+                ModelError::Missing { keyword: "AUTHADD", context: "or AUTHRMV for SET AUTHREC" }.into(),
+            );
+        }
+        Some(Command::SetAuthrec(SetAuthrec { profile, objtype, entity, add, remove }))
+    }
+}

@@ -1,0 +1,231 @@
+//! Runs typed commands against an in-memory [`Store`]: definitions and DISPLAY.
+//! Commands that act on running channels and listeners need a queue manager.
+
+use mqtls_model::schema::Kind;
+use mqtls_model::{
+    generic_match, ChannelType, ChlauthRecord, Entity, Object, ObjectType, Stamp, Store, Value,
+};
+
+use crate::command::{Command, Display, DisplayTarget, Where, WhereOp};
+use crate::error::MqscError;
+use crate::layout::{layout, shown};
+
+/// What the queue manager says after a definition changed (runmqsc message lines).
+fn done(otype: ObjectType, what: &str) -> String {
+    let (id, noun) = match (otype, what) {
+        (t, "created") if t.is_queue() => ("AMQ8006I", "Queue"),
+        (t, "deleted") if t.is_queue() => ("AMQ8007I", "Queue"),
+        (ObjectType::Qlocal | ObjectType::Qmodel | ObjectType::Qremote | ObjectType::Qalias, _) => {
+            ("AMQ8008I", "Queue")
+        }
+        (ObjectType::Channel, "created") => ("AMQ8014I", "Channel"),
+        (ObjectType::Channel, "deleted") => ("AMQ8015I", "Channel"),
+        (ObjectType::Channel, _) => ("AMQ8016I", "Channel"),
+        (ObjectType::Qmgr, _) => ("AMQ8005I", "Queue manager"),
+        (ObjectType::Listener, _) => ("AMQ8626I", "Listener"),
+        (ObjectType::Authinfo, _) => ("AMQ8563I", "Authentication information"),
+        (ObjectType::Namelist, _) => ("AMQ8548I", "Namelist"),
+        (ObjectType::Service, _) => ("AMQ8627I", "Service"),
+        (ObjectType::Topic, _) => ("AMQ8690I", "Topic"),
+        (ObjectType::Process, _) => ("AMQ8010I", "Process"),
+        (ObjectType::Sub, _) => ("AMQ8094I", "Subscription"),
+    };
+    format!("{id}: {noun} {what}.")
+}
+
+/// Applies `cmd` to `store`; returns the lines runmqsc would print.
+pub fn execute(store: &mut Store, cmd: &Command, stamp: Stamp) -> Result<Vec<String>, MqscError> {
+    Ok(match cmd {
+        Command::Define(d) => {
+            let existed = store.get(d.otype, &d.name).is_some();
+            store.define(d.otype, &d.name, d.attrs.clone(), d.like.as_deref(), d.replace, stamp)?;
+            vec![done(d.otype, if existed { "changed" } else { "created" })]
+        }
+        Command::Alter(a) if a.otype == ObjectType::Qmgr => {
+            store.alter_qmgr(a.attrs.clone(), stamp);
+            vec![done(ObjectType::Qmgr, "changed")]
+        }
+        Command::Alter(a) => {
+            store.alter(a.otype, &a.name, a.attrs.clone(), stamp)?;
+            vec![done(a.otype, "changed")]
+        }
+        Command::Delete(d) => {
+            store.delete(d.otype, &d.name)?;
+            vec![done(d.otype, "deleted")]
+        }
+        Command::SetChlauth(s) => {
+            let record = ChlauthRecord {
+                profile: s.profile.clone(),
+                rtype: s.rtype,
+                attrs: s.attrs.clone(),
+                altered: stamp,
+            };
+            store.set_chlauth(record, s.action)?;
+            vec!["AMQ8877I: Channel authentication record set.".to_owned()]
+        }
+        Command::SetAuthrec(s) => {
+            store.set_authrec(&s.profile, s.objtype, s.entity.clone(), &s.add, &s.remove);
+            vec!["AMQ8862I: Authority record set.".to_owned()]
+        }
+        Command::Display(d) => display(store, d)?,
+        Command::End => Vec::new(),
+        other => return Err(MqscError::NeedsQueueManager { command: other.to_string() }),
+    })
+}
+
+fn display(store: &Store, d: &Display) -> Result<Vec<String>, MqscError> {
+    let generic = d.name.ends_with('*');
+    let all = d.all || (d.select.is_empty() && !generic);
+    let mut out = Vec::new();
+    match d.target {
+        DisplayTarget::Objects(ObjectType::Qmgr) => {
+            let qmgr = store.qmgr();
+            out.extend(object_lines(qmgr, d, all));
+        }
+        DisplayTarget::Objects(t) => objects(store, &[t], d, all, &mut out),
+        DisplayTarget::Queues => {
+            let types = match d.filters.iter().find(|(k, _)| k == "TYPE").map(|(_, v)| v.as_str()) {
+                Some("QLOCAL") => vec![ObjectType::Qlocal],
+                Some("QREMOTE") => vec![ObjectType::Qremote],
+                Some("QALIAS") => vec![ObjectType::Qalias],
+                Some("QMODEL") => vec![ObjectType::Qmodel],
+                _ => vec![ObjectType::Qlocal, ObjectType::Qmodel, ObjectType::Qremote, ObjectType::Qalias],
+            };
+            objects(store, &types, d, all, &mut out);
+        }
+        DisplayTarget::Chlauth => {
+            if let Some((_, m)) = d.filters.iter().find(|(k, v)| k == "MATCH" && v == "RUNCHECK") {
+                return Err(MqscError::Unsupported {
+                    verb: "DISPLAY CHLAUTH",
+                    object: format!("MATCH({m})"),
+                });
+            }
+            for r in store.chlauth().iter().filter(|r| generic_match(&d.name, &r.profile)) {
+                let mut items = vec![
+                    ("CHLAUTH".to_owned(), r.profile.clone()),
+                    ("TYPE".into(), r.rtype.keyword().into()),
+                ];
+                items.extend(r.attrs.values().map(|(k, v)| (k.to_owned(), shown(v))));
+                out.extend(layout("AMQ8878I: Display channel authentication record details.", &items));
+            }
+        }
+        DisplayTarget::Authrec => {
+            for r in store.authrecs() {
+                let (enttype, entity) = match &r.entity {
+                    Entity::Principal(p) => ("PRINCIPAL", p),
+                    Entity::Group(g) => ("GROUP", g),
+                };
+                let list: Vec<&str> = r.authorities.iter().copied().collect();
+                let items = vec![
+                    (
+                        "PROFILE".to_owned(),
+                        if r.profile.is_empty() { "self".into() } else { r.profile.clone() },
+                    ),
+                    ("ENTITY".into(), entity.clone()),
+                    ("ENTTYPE".into(), enttype.into()),
+                    ("OBJTYPE".into(), r.objtype.into()),
+                    ("AUTHLIST".into(), list.join(",")),
+                ];
+                out.extend(layout("AMQ8864I: Display authority record details.", &items));
+            }
+        }
+        DisplayTarget::Chstatus => {
+            return Err(MqscError::NeedsQueueManager { command: format!("DISPLAY CHSTATUS({})", d.name) });
+        }
+    }
+    if out.is_empty() {
+        out.push(format!("AMQ8147E: Object {} not found.", d.name));
+    }
+    Ok(out)
+}
+
+fn objects(store: &Store, types: &[ObjectType], d: &Display, all: bool, out: &mut Vec<String>) {
+    let chltype =
+        d.filters.iter().find(|(k, _)| k == "CHLTYPE").and_then(|(_, v)| ChannelType::from_keyword(v));
+    for object in store.matching(types, &d.name) {
+        if chltype.is_some_and(|t| object.channel_type() != Some(t)) {
+            continue;
+        }
+        if d.where_.as_ref().is_some_and(|w| !matches(object, w)) {
+            continue;
+        }
+        out.extend(object_lines(object, d, all));
+    }
+}
+
+/// The value of an attribute for DISPLAY and WHERE, including ALTDATE / ALTTIME.
+fn value_of(object: &Object, keyword: &str) -> Option<Value> {
+    match keyword {
+        "ALTDATE" => Some(Value::Str(object.altered().date.clone())),
+        "ALTTIME" => Some(Value::Str(object.altered().time.clone())),
+        _ => object.get(keyword),
+    }
+}
+
+fn object_lines(object: &Object, d: &Display, all: bool) -> Vec<String> {
+    let otype = object.object_type();
+    let name_kw = if otype == ObjectType::Qmgr { "QMNAME" } else { otype.display_keyword() };
+    let mut items = vec![(name_kw.to_owned(), object.name().to_owned())];
+    if otype.is_queue() {
+        items.push(("TYPE".into(), otype.keyword().into()));
+    }
+    if let Some(t) = object.channel_type() {
+        items.push(("CHLTYPE".into(), t.keyword().into()));
+    }
+    let mut wanted: Vec<&str> = d.select.iter().map(String::as_str).collect();
+    if let Some(w) = &d.where_ {
+        wanted.push(&w.keyword);
+    }
+    for (kw, value) in object.attributes() {
+        if kw == "CHLTYPE" || !(all || wanted.contains(&kw)) {
+            continue;
+        }
+        items.push(item(object, kw, &value));
+    }
+    for (kw, values) in object.given().unknown() {
+        if all || wanted.contains(&kw) {
+            items.push((kw.to_owned(), values.join(",")));
+        }
+    }
+    for kw in ["ALTDATE", "ALTTIME"] {
+        if all || wanted.contains(&kw) {
+            items.push((kw.to_owned(), shown(&value_of(object, kw).expect("always present"))));
+        }
+    }
+    layout(otype.display_heading(), &items)
+}
+
+/// One display item; flags show as their keyword or its negative (`NOTRIGGER`), bare.
+fn item(object: &Object, kw: &str, value: &Value) -> (String, String) {
+    match (value, object.def(kw).map(|d| d.kind)) {
+        (Value::Flag(false), Some(Kind::Flag { off })) => (off.to_owned(), String::new()),
+        (Value::Flag(_), _) => (kw.to_owned(), String::new()),
+        _ => (kw.to_owned(), shown(value)),
+    }
+}
+
+fn matches(object: &Object, w: &Where) -> bool {
+    let Some(value) = value_of(object, &w.keyword) else { return false };
+    let text = shown(&value).trim().to_owned();
+    let ord = match (&value, w.value.parse::<i64>()) {
+        (Value::Int(a), Ok(b)) => a.cmp(&b),
+        _ => text.cmp(&w.value),
+    };
+    match w.op {
+        WhereOp::Eq => ord.is_eq(),
+        WhereOp::Ne => ord.is_ne(),
+        WhereOp::Lt => ord.is_lt(),
+        WhereOp::Gt => ord.is_gt(),
+        WhereOp::Nl => ord.is_ge(),
+        WhereOp::Ng => ord.is_le(),
+        WhereOp::Lk => generic_match(&w.value, &text),
+        WhereOp::Nk => !generic_match(&w.value, &text),
+        WhereOp::Ct | WhereOp::Ex => {
+            let contains = match &value {
+                Value::List(items) => items.iter().any(|i| i == &w.value),
+                _ => text == w.value,
+            };
+            contains == (w.op == WhereOp::Ct)
+        }
+    }
+}
