@@ -135,11 +135,13 @@ pub enum ChannelType {
     Clussdr,
     /// Cluster receiver.
     Clusrcvr,
+    /// AMQP (MQ Light / AMQP 1.0 clients): defined and stored, not served by mqtls.
+    Amqp,
 }
 
 impl ChannelType {
     /// Every channel type.
-    pub const ALL: [Self; 8] = [
+    pub const ALL: [Self; 9] = [
         Self::Sdr,
         Self::Svr,
         Self::Rcvr,
@@ -148,6 +150,7 @@ impl ChannelType {
         Self::Svrconn,
         Self::Clussdr,
         Self::Clusrcvr,
+        Self::Amqp,
     ];
 
     /// The CHLTYPE keyword.
@@ -161,6 +164,7 @@ impl ChannelType {
             Self::Svrconn => "SVRCONN",
             Self::Clussdr => "CLUSSDR",
             Self::Clusrcvr => "CLUSRCVR",
+            Self::Amqp => "AMQP",
         }
     }
 
@@ -185,6 +189,7 @@ impl ChannelType {
             Self::Svrconn => &[Self::Clntconn],
             Self::Clussdr => &[Self::Clusrcvr],
             Self::Clusrcvr => &[Self::Clussdr],
+            Self::Amqp => &[],
         }
     }
 
@@ -199,6 +204,7 @@ impl ChannelType {
             Self::Svrconn => "SYSTEM.DEF.SVRCONN",
             Self::Clussdr => "SYSTEM.DEF.CLUSSDR",
             Self::Clusrcvr => "SYSTEM.DEF.CLUSRCVR",
+            Self::Amqp => "SYSTEM.DEF.AMQP",
         }
     }
 }

@@ -40,6 +40,12 @@ pub enum MqscError {
         /// The placeholder.
         token: String,
     },
+    /// A `+NAME+` insertion variable, which only the queue manager's AutoConfig replaces.
+    #[error("'{token}' is a queue-manager insertion variable; only the queue manager replaces it when it applies the file at start-up (AutoConfig), runmqsc does not")]
+    Insertion {
+        /// The variable.
+        token: String,
+    },
     /// The first word is not an MQSC verb.
     #[error("{verb}: unknown command{}", hint(.suggestion))]
     UnknownVerb {

@@ -80,7 +80,7 @@ impl Default {
 pub struct ChlSet(pub u16);
 
 impl ChlSet {
-    /// Every channel type.
+    /// Every MQ-protocol channel type (AMQP channels take a few attributes only).
     pub const ALL: Self = Self(0xFF);
 
     /// Whether the set holds `t`.

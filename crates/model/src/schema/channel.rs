@@ -12,11 +12,13 @@ const CLNTCONN: u16 = 0x10;
 const SVRCONN: u16 = 0x20;
 const CLUSSDR: u16 = 0x40;
 const CLUSRCVR: u16 = 0x80;
+const AMQP: u16 = 0x100;
 const MSG: u16 = SDR | SVR | RCVR | RQSTR | CLUSSDR | CLUSRCVR;
 const SENDING: u16 = SDR | SVR | CLUSSDR | CLUSRCVR;
 const RECEIVING: u16 = RCVR | RQSTR | CLUSRCVR;
 const CLUSTER: u16 = CLUSSDR | CLUSRCVR;
-const NOT_CLIENT: u16 = 0xFF & !CLNTCONN;
+const NOT_CLIENT: u16 = (0xFF & !CLNTCONN) | AMQP;
+const ALL: u16 = 0xFF | AMQP;
 const CONNECTING: u16 = SDR | SVR | RQSTR | CLNTCONN | CLUSSDR | CLUSRCVR;
 const CLIENT: u16 = CLNTCONN | SVRCONN;
 const MAXINT: i64 = 999_999_999;
@@ -26,13 +28,14 @@ const EXITDATA: Kind = Kind::List { max_items: 8, item_max: 32 };
 /// Every CHANNEL keyword, alphabetical (CHANNEL and CHLTYPE first).
 #[rustfmt::skip]
 pub(crate) static CHANNEL: &[AttrDef] = &[
-    a("CHLTYPE", e(&["SDR", "SVR", "RCVR", "RQSTR", "CLNTCONN", "SVRCONN", "CLUSSDR", "CLUSRCVR"]), NONE),
+    on(a("CHLTYPE", e(&["SDR", "SVR", "RCVR", "RQSTR", "CLNTCONN", "SVRCONN", "CLUSSDR", "CLUSRCVR", "AMQP"]), NONE), ALL),
+    on(a("AMQPKA", Kind::IntOr { min: 0, max: 99_999, words: &["AUTO"] }, w("AUTO")), AMQP),
     on(a("AFFINITY", e(&["PREFERRED", "NONE"]), w("PREFERRED")), CLNTCONN),
     on(a("BATCHHB", n(0, MAXINT), i(0)), SENDING),
     on(a("BATCHINT", n(0, MAXINT), i(0)), SENDING),
     on(a("BATCHLIM", n(0, MAXINT), i(5000)), SENDING),
     on(a("BATCHSZ", n(1, 9999), i(50)), MSG),
-    a("CERTLABL", s(64), NONE),
+    on(a("CERTLABL", s(64), NONE), ALL),
     on(a("CLNTWGHT", n(0, 99), i(0)), CLNTCONN),
     on(a("CLUSNL", s(48), NONE), CLUSTER),
     on(a("CLUSTER", s(48), NONE), CLUSTER),
@@ -44,16 +47,16 @@ pub(crate) static CHANNEL: &[AttrDef] = &[
     on(a("CONNAME", s(264), NONE), CONNECTING),
     on(a("CONVERT", YESNO, w("NO")), SENDING),
     on(a("DEFRECON", e(&["NO", "YES", "QMGR", "DISABLED"]), w("NO")), CLNTCONN),
-    DESCR,
+    on(DESCR, ALL),
     on(a("DISC", n(0, MAXINT), i(6000)), SENDING | SVRCONN),
     a("HBINT", n(0, MAXINT), i(300)),
     a("KAINT", Kind::IntOr { min: 0, max: 99_999, words: &["AUTO"] }, w("AUTO")),
     on(a("LOCLADDR", s(48), NONE), CONNECTING),
     on(a("LONGRTY", n(0, MAXINT), i(MAXINT)), SENDING),
     on(a("LONGTMR", n(0, MAXINT), i(1200)), SENDING),
-    on(a("MAXINST", n(0, MAXINT), i(MAXINT)), SVRCONN),
-    on(a("MAXINSTC", n(0, MAXINT), i(MAXINT)), SVRCONN),
-    a("MAXMSGL", n(0, 104_857_600), i(4_194_304)),
+    on(a("MAXINST", n(0, MAXINT), i(MAXINT)), SVRCONN | AMQP),
+    on(a("MAXINSTC", n(0, MAXINT), i(MAXINT)), SVRCONN | AMQP),
+    on(a("MAXMSGL", n(0, 104_857_600), i(4_194_304)), ALL),
     on(a("MCANAME", s(20), NONE), SDR | SVR | RQSTR),
     on(a("MCATYPE", e(&["PROCESS", "THREAD"]), w("PROCESS")), SDR | SVR | RQSTR | CLUSTER),
     on(a("MCAUSER", s(64), NONE), NOT_CLIENT),
@@ -67,6 +70,7 @@ pub(crate) static CHANNEL: &[AttrDef] = &[
     on(a("MSGEXIT", EXITS, NONE), MSG),
     on(a("NETPRTY", n(0, 9), i(0)), CLUSRCVR),
     on(a("NPMSPEED", e(&["FAST", "NORMAL"]), w("FAST")), MSG),
+    on(a("PORT", n(0, 65_535), i(5672)), AMQP),
     on(a("PASSWORD", s(12), NONE), SDR | SVR | RQSTR | CLNTCONN | CLUSSDR),
     on(a("PROPCTL", e(&["COMPAT", "NONE", "ALL"]), w("COMPAT")), SENDING),
     on(a("PUTAUT", e(&["DEF", "CTX", "ONLYMCA", "ALTMCA"]), w("DEF")), RECEIVING | SVRCONN),
@@ -83,11 +87,15 @@ pub(crate) static CHANNEL: &[AttrDef] = &[
     on(a("SHORTTMR", n(0, MAXINT), i(60)), SENDING),
     on(a("SPLPROT", e(&["PASSTHRU", "REMOVE", "ASPOLICY"]), w("PASSTHRU")), SDR | SVR | RCVR | RQSTR),
     on(a("SSLCAUTH", e(&["REQUIRED", "OPTIONAL"]), w("REQUIRED")), NOT_CLIENT),
-    a("SSLCIPH", Kind::CipherSpec, NONE),
-    a("SSLPEER", s(1024), NONE),
+    on(a("SSLCIPH", Kind::CipherSpec, NONE), ALL),
+    on(a("SSLPEER", s(1024), NONE), ALL),
     on(a("STATCHL", QMGR_ON_OFF, w("QMGR")), MSG),
+    on(a("TMPMODEL", s(48), w("SYSTEM.DEFAULT.MODEL.QUEUE")), AMQP),
+    on(a("TMPQPRFX", s(48), w("AMQP.*")), AMQP),
     a("TPNAME", s(64), NONE),
+    on(a("TPROOT", s(10_240), w("SYSTEM.BASE.TOPIC")), AMQP),
     a("TRPTYPE", e(&["TCP", "LU62", "NETBIOS", "SPX"]), w("TCP")),
+    on(a("USECLTID", YESNO, w("NO")), AMQP),
     on(a("USEDLQ", YESNO, w("YES")), MSG),
     on(a("USERID", s(12), NONE), SDR | SVR | RQSTR | CLNTCONN | CLUSSDR),
     on(a("XMITQ", s(48), NONE), SDR | SVR),

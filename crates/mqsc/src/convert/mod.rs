@@ -14,6 +14,24 @@ use crate::error::{Diagnostic, MqscError};
 use crate::keywords::{nouns_for, Noun, Verb};
 use crate::syntax::{Param, Span, SyntaxCommand};
 
+/// A `+NAME+` insertion variable or a `%NAME%` placeholder inside a value, as an error.
+pub(crate) fn template_variable(text: &str) -> Option<MqscError> {
+    for (delim, insertion) in [('+', true), ('%', false)] {
+        let mut parts = text.split(delim);
+        parts.next();
+        let inner: Vec<&str> = parts.collect();
+        // An odd split leaves the last part outside the delimiters.
+        for name in inner.iter().take(inner.len().saturating_sub(1)) {
+            let ident = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+            if ident && name.chars().next().is_some_and(|c| c.is_ascii_alphabetic()) {
+                let token = format!("{delim}{name}{delim}");
+                return Some(if insertion { MqscError::Insertion { token } } else { MqscError::Placeholder { token } });
+            }
+        }
+    }
+    None
+}
+
 /// The outcome of checking one command.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Checked {
@@ -129,7 +147,10 @@ impl<'a> Cx<'a> {
     /// The single name inside `OBJECT(name)`.
     pub(crate) fn name(&mut self, p: &Param, object: &'static str) -> Option<String> {
         match p.values.as_deref() {
-            Some([one]) if !one.text.is_empty() => Some(one.text.clone()),
+            Some([one]) if !one.text.is_empty() => match template_variable(&one.text) {
+                Some(error) => self.fail(one.span, error),
+                None => Some(one.text.clone()),
+            },
             Some([_, second, ..]) => self.fail(
                 second.span,
                 MqscError::BadParameter {

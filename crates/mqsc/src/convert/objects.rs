@@ -2,7 +2,7 @@
 
 use mqtls_model::{AttrSet, ChannelType, ModelError, ObjectType};
 
-use super::Cx;
+use super::{template_variable, Cx};
 use crate::command::{Alter, Command, Define, Delete};
 use crate::error::MqscError;
 use crate::syntax::Param;
@@ -75,6 +75,11 @@ impl Cx<'_> {
         let (set, findings) = AttrSet::build(otype, chltype, &params);
         for f in findings {
             let p = &rest[f.index];
+            let variable = p.values.iter().flatten().find_map(|t| template_variable(&t.text).map(|e| (t.span, e)));
+            if let Some((span, error)) = variable {
+                self.report(span, error);
+                continue;
+            }
             let span = match (&f.error, p.values.as_deref()) {
                 (ModelError::Misspelt { .. } | ModelError::UnknownKept { .. }, _) => p.keyword.span,
                 (_, Some([first, ..])) => first.span,
