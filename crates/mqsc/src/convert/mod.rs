@@ -25,7 +25,11 @@ pub(crate) fn template_variable(text: &str) -> Option<MqscError> {
             let ident = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
             if ident && name.chars().next().is_some_and(|c| c.is_ascii_alphabetic()) {
                 let token = format!("{delim}{name}{delim}");
-                return Some(if insertion { MqscError::Insertion { token } } else { MqscError::Placeholder { token } });
+                return Some(if insertion {
+                    MqscError::Insertion { token }
+                } else {
+                    MqscError::Placeholder { token }
+                });
             }
         }
     }

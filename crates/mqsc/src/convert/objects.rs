@@ -75,7 +75,8 @@ impl Cx<'_> {
         let (set, findings) = AttrSet::build(otype, chltype, &params);
         for f in findings {
             let p = &rest[f.index];
-            let variable = p.values.iter().flatten().find_map(|t| template_variable(&t.text).map(|e| (t.span, e)));
+            let variable =
+                p.values.iter().flatten().find_map(|t| template_variable(&t.text).map(|e| (t.span, e)));
             if let Some((span, error)) = variable {
                 self.report(span, error);
                 continue;

@@ -1,0 +1,93 @@
+//! `mqtls mqsc` as a user drives it: echo, verdicts, summary and exit codes.
+
+use crate::mqtls;
+
+#[test]
+fn valid_script_exits_zero_with_the_runmqsc_summary() {
+    let (code, out, _) = mqtls(&["mqsc", "-v"], "* comment\nDEFINE QLOCAL(Q1) +\n  MAXDEPTH(10)\nEND\n");
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("     1 : DEFINE QLOCAL(Q1) +\n       :   MAXDEPTH(10)\n"), "{out}");
+    assert!(out.contains("2 MQSC commands read.\nNo commands have a syntax error.\n"), "{out}");
+}
+
+#[test]
+fn misspelt_attribute_exits_20_naming_line_column_and_fix() {
+    let (code, out, _) = mqtls(
+        &["mqsc", "-v", "-e"],
+        "DEFINE QLOCAL(Q1)\nDEFINE CHANNEL(C) CHLTYPE(SVRCONN) SSLCHIP(ANY_TLS13)\n",
+    );
+    assert_eq!(code, 20, "{out}");
+    assert!(
+        out.contains("error: line 2, column 36, at 'SSLCHIP': SSLCHIP: unknown attribute of CHANNEL, did you mean SSLCIPH?"),
+        "{out}"
+    );
+    assert!(out.contains("One command has a syntax error."), "{out}");
+    assert!(!out.contains("DEFINE QLOCAL"), "-e must not echo: {out}");
+}
+
+#[test]
+fn uppercased_path_is_a_warning_with_exit_10() {
+    let (code, out, _) = mqtls(&["mqsc", "-v", "-e"], "ALTER QMGR SSLKEYR(/var/mqm/ssl/key)\n");
+    assert_eq!(code, 10, "{out}");
+    assert!(
+        out.contains("SSLKEYR value was uppercased to '/VAR/MQM/SSL/KEY'; quote it to keep its case: SSLKEYR('/var/mqm/ssl/key')"),
+        "{out}"
+    );
+}
+
+#[test]
+fn commands_after_end_are_not_read() {
+    let (code, out, _) = mqtls(&["mqsc", "-v", "-e"], "END\nNONSENSE COMMAND\n");
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("One MQSC command read."), "{out}");
+}
+
+#[test]
+fn memory_mode_defines_and_displays() {
+    let script = "DEFINE CHANNEL(APP.SVRCONN) CHLTYPE(SVRCONN) SSLCIPH(ANY_TLS13) SSLCAUTH(OPTIONAL)\n\
+                  DISPLAY CHANNEL(APP.SVRCONN) SSLCIPH SSLCAUTH\n\
+                  DELETE CHANNEL(NOPE)\n";
+    let (code, out, _) = mqtls(&["mqsc", "--memory", "-e", "QMA"], script);
+    assert_eq!(code, 20, "the failed DELETE makes the run fail: {out}");
+    assert!(out.contains("Starting MQSC for in-memory queue manager QMA."), "{out}");
+    assert!(out.contains("AMQ8014I: Channel created."), "{out}");
+    assert!(
+        out.contains(
+            "AMQ8414I: Display Channel details.\n   CHANNEL(APP.SVRCONN)                    CHLTYPE(SVRCONN)\n   SSLCAUTH(OPTIONAL)                      SSLCIPH(ANY_TLS13)\n"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("CHANNEL(NOPE) not found"), "{out}");
+    assert!(out.contains("One valid MQSC command could not be processed."), "{out}");
+}
+
+#[test]
+fn running_without_a_queue_manager_says_what_to_do() {
+    let (code, _, err) = mqtls(&["mqsc", "QM1"], "DIS QMGR\n");
+    assert_eq!(code, 20);
+    assert!(err.contains("use -v to verify the script, or --memory"), "{err}");
+}
+
+#[test]
+fn demo_runs_clean() {
+    let (code, out, _) = mqtls(&["demo"], "");
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("SSLCIPH(ECDHE_ECDSA_AES_256_GCM_SHA384)"), "{out}");
+}
+
+#[test]
+fn invalid_utf8_input_is_read_lossily_and_said() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mqtls"))
+        .args(["mqsc", "-v", "-e"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"* caf\xe9\nDEFINE QLOCAL(Q1)\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("input is not UTF-8 (first bad byte at offset 5)"));
+}
