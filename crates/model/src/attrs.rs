@@ -103,13 +103,25 @@ impl AttrSet {
         otype: ObjectType,
         values: impl IntoIterator<Item = (&'static str, Value)>,
     ) -> Result<Self, ModelError> {
-        let table = attributes(otype);
+        Self::from_table(attributes(otype), otype.keyword(), values)
+    }
+
+    /// Builds the parameters of a CHLAUTH record from typed values.
+    pub fn from_chlauth_values(
+        values: impl IntoIterator<Item = (&'static str, Value)>,
+    ) -> Result<Self, ModelError> {
+        Self::from_table(crate::schema::CHLAUTH, "CHLAUTH", values)
+    }
+
+    fn from_table(
+        table: &'static [AttrDef],
+        what: &'static str,
+        values: impl IntoIterator<Item = (&'static str, Value)>,
+    ) -> Result<Self, ModelError> {
         let mut set = Self::default();
         for (keyword, value) in values {
-            let def = lookup(table, keyword).ok_or_else(|| ModelError::UnknownKept {
-                keyword: keyword.into(),
-                object: otype.keyword(),
-            })?;
+            let def = lookup(table, keyword)
+                .ok_or_else(|| ModelError::UnknownKept { keyword: keyword.into(), object: what })?;
             match def.check(&value) {
                 Err(e) if e.severity() == Severity::Error => return Err(e),
                 _ => set.values.insert(def.keyword, value),

@@ -71,7 +71,7 @@ impl Cx<'_> {
                 display.all = true;
             } else if kw == "WHERE" {
                 display.where_ = Some(self.where_clause(p, &selectable)?);
-            } else if filters.contains(&kw) {
+            } else if filters.contains(&kw) && (p.values.is_some() || !selectable.contains(&kw)) {
                 let value = match p.values.as_deref() {
                     Some([v]) => v.text.clone(),
                     None if matches!(kw, "CURRENT" | "SAVED" | "SHORT" | "MONITOR") => String::new(),
@@ -113,11 +113,12 @@ impl Cx<'_> {
 
     fn where_clause(&mut self, p: &Param, selectable: &[&'static str]) -> Option<Where> {
         let Some([kw, op, value]) = p.values.as_deref() else {
+            let value = p.values.iter().flatten().map(|t| self.cmd.raw(t.span)).collect::<Vec<_>>().join(" ");
             return self.fail(
                 p.span,
                 MqscError::BadParameter {
                     keyword: "WHERE".into(),
-                    value: self.cmd.raw(p.span).into(),
+                    value,
                     why: "write WHERE(keyword operator value)",
                 },
             );
