@@ -5,6 +5,8 @@ pub mod command;
 pub mod convert;
 mod error;
 mod exec;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod keywords;
 mod layout;
 pub mod lines;

@@ -6,7 +6,10 @@ fn parse(text: &str) -> Result<SyntaxCommand, (usize, MqscError)> {
     parse_command(logical)
 }
 
-fn shape(text: &str) -> Vec<(String, Option<Vec<(String, bool)>>)> {
+/// Each parameter: keyword and (value, quoted) pairs.
+type Shape = Vec<(String, Option<Vec<(String, bool)>>)>;
+
+fn shape(text: &str) -> Shape {
     parse(text)
         .unwrap()
         .params
