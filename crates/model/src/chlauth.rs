@@ -174,7 +174,7 @@ impl ChlauthRecord {
                 return Err(ModelError::Missing { keyword: "MCAUSER", context: "with USERSRC(MAP)" });
             }
         }
-        Ok(())
+        self.to_rule().map(drop)
     }
 }
 
@@ -224,4 +224,64 @@ pub fn authrec_objtype(word: &str) -> Result<&'static str, ModelError> {
             allowed: AUTHREC_OBJTYPES.to_vec(),
         }
     })
+}
+
+impl ChlauthRecord {
+    /// The record as a person reads it: `CHLAUTH('APP') TYPE(SSLPEERMAP) SSLPEER('CN=x')`.
+    pub fn label(&self) -> String {
+        let mut label = String::from("CHLAUTH(");
+        let _ = crate::value::write_quoted(&mut label, &self.profile);
+        label.push_str(&format!(") TYPE({})", self.rtype.keyword()));
+        let identity = self.rtype.identity();
+        let extra = ["ADDRESS", "SSLCERTI"].into_iter().filter(|k| *k != identity);
+        for kw in std::iter::once(identity).chain(extra) {
+            if let Some(v) = self.attrs.get(kw) {
+                label.push_str(&format!(" {kw}({v})"));
+            }
+        }
+        label
+    }
+
+    /// Compiles the record into a rule the evaluator runs.
+    pub fn to_rule(&self) -> Result<mqtls_dn::Rule, ModelError> {
+        use mqtls_dn::{AddressPattern, PeerFilter, RuleKind, UserSrc};
+        let text = |kw: &str| self.get(kw).and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+        let list = |kw: &str| match self.attrs.get(kw) {
+            Some(Value::List(items)) => items.clone(),
+            _ => Vec::new(),
+        };
+        let dn_err = |keyword| move |source| ModelError::Dn { keyword, source };
+        let filter = |kw: &'static str| PeerFilter::parse(&text(kw)).map_err(dn_err(kw));
+        let kind = match self.rtype {
+            ChlauthType::BlockUser => RuleKind::BlockUser(list("USERLIST")),
+            ChlauthType::BlockAddr => RuleKind::BlockAddr(
+                list("ADDRLIST").iter().map(|a| AddressPattern::parse(a)).collect::<Result<_, _>>().map_err(dn_err("ADDRLIST"))?,
+            ),
+            ChlauthType::SslPeerMap => {
+                let issuer = if text("SSLCERTI").trim().is_empty() { None } else { Some(filter("SSLCERTI")?) };
+                RuleKind::SslPeerMap { peer: filter("SSLPEER")?, issuer }
+            }
+            ChlauthType::AddressMap => RuleKind::AddressMap,
+            ChlauthType::UserMap => RuleKind::UserMap(text("CLNTUSER")),
+            ChlauthType::QmgrMap => RuleKind::QmgrMap(text("QMNAME")),
+        };
+        let address = match text("ADDRESS") {
+            a if a.trim().is_empty() => None,
+            a => Some(AddressPattern::parse(&a).map_err(dn_err("ADDRESS"))?),
+        };
+        let usersrc = match text("USERSRC").as_str() {
+            "NOACCESS" => UserSrc::NoAccess,
+            "CHANNEL" => UserSrc::Channel,
+            _ => UserSrc::Map,
+        };
+        Ok(mqtls_dn::Rule {
+            profile: self.profile.clone(),
+            kind,
+            address,
+            usersrc,
+            mcauser: text("MCAUSER"),
+            warn: text("WARN") == "YES",
+            label: self.label(),
+        })
+    }
 }

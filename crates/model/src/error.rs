@@ -147,6 +147,14 @@ pub enum ModelError {
         /// Why.
         source: CipherSpecError,
     },
+    /// An SSLPEER / SSLCERTI filter or ADDRESS pattern that does not parse.
+    #[error("{source}")]
+    Dn {
+        /// The keyword.
+        keyword: &'static str,
+        /// Why, and at which character.
+        source: mqtls_dn::DnError,
+    },
     /// An object name that breaks MQ's naming rules.
     #[error("{object} name '{name}': {why}")]
     BadName {

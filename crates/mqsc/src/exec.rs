@@ -1,9 +1,10 @@
 //! Runs typed commands against an in-memory [`Store`]: definitions and DISPLAY.
 //! Commands that act on running channels and listeners need a queue manager.
 
+use mqtls_dn::{evaluate, Dn, Outcome, Partner};
 use mqtls_model::schema::Kind;
 use mqtls_model::{
-    generic_match, ChannelType, ChlauthRecord, Entity, Object, ObjectType, Stamp, Store, Value,
+    generic_match, ChannelType, ChlauthRecord, Entity, ModelError, Object, ObjectType, Stamp, Store, Value,
 };
 
 use crate::command::{Command, Display, DisplayTarget, Where, WhereOp};
@@ -93,20 +94,12 @@ fn display(store: &Store, d: &Display) -> Result<Vec<String>, MqscError> {
             };
             objects(store, &types, d, all, &mut out);
         }
+        DisplayTarget::Chlauth if d.filters.iter().any(|(k, v)| k == "MATCH" && v == "RUNCHECK") => {
+            out.extend(runcheck(store, d)?);
+        }
         DisplayTarget::Chlauth => {
-            if let Some((_, m)) = d.filters.iter().find(|(k, v)| k == "MATCH" && v == "RUNCHECK") {
-                return Err(MqscError::Unsupported {
-                    verb: "DISPLAY CHLAUTH",
-                    object: format!("MATCH({m})"),
-                });
-            }
             for r in store.chlauth().iter().filter(|r| generic_match(&d.name, &r.profile)) {
-                let mut items = vec![
-                    ("CHLAUTH".to_owned(), r.profile.clone()),
-                    ("TYPE".into(), r.rtype.keyword().into()),
-                ];
-                items.extend(r.attrs.values().map(|(k, v)| (k.to_owned(), shown(v))));
-                out.extend(layout("AMQ8878I: Display channel authentication record details.", &items));
+                out.extend(chlauth_lines(r));
             }
         }
         DisplayTarget::Authrec => {
@@ -138,6 +131,66 @@ fn display(store: &Store, d: &Display) -> Result<Vec<String>, MqscError> {
     }
     Ok(out)
 }
+
+fn chlauth_lines(r: &ChlauthRecord) -> Vec<String> {
+    let mut items = vec![("CHLAUTH".to_owned(), r.profile.clone()), ("TYPE".into(), r.rtype.keyword().into())];
+    items.extend(r.attrs.values().map(|(k, v)| (k.to_owned(), shown(v))));
+    layout("AMQ8878I: Display channel authentication record details.", &items)
+}
+
+/// DISPLAY CHLAUTH(channel) MATCH(RUNCHECK) ADDRESS(...) [SSLPEER(...)] [SSLCERTI(...)]
+/// [CLNTUSER(...)] [QMNAME(...)]: which rule a partner like this would meet, and the outcome.
+fn runcheck(store: &Store, d: &Display) -> Result<Vec<String>, MqscError> {
+    let filter = |k: &str| d.filters.iter().find(|(f, _)| f == k).map(|(_, v)| v.as_str());
+    let bad = |keyword: &str, value: &str, why| MqscError::BadParameter { keyword: keyword.into(), value: value.into(), why };
+    if d.name.contains('*') {
+        return Err(bad("CHLAUTH", &d.name, "MATCH(RUNCHECK) needs a channel name, not a generic profile"));
+    }
+    let address = filter("ADDRESS").ok_or_else(|| bad("ADDRESS", "", "MATCH(RUNCHECK) needs the partner's ADDRESS"))?;
+    let ip: std::net::IpAddr = address.parse().map_err(|_| bad("ADDRESS", address, "not an IP address"))?;
+    let dn = |keyword: &'static str| {
+        filter(keyword).map(|v| Dn::parse(v).map_err(|source| MqscError::Model(ModelError::Dn { keyword, source }))).transpose()
+    };
+    let (peer, issuer) = (dn("SSLPEER")?, dn("SSLCERTI")?);
+    let channel = store.get(ObjectType::Channel, &d.name);
+    let client = match channel.and_then(Object::channel_type) {
+        Some(t) => t == ChannelType::Svrconn,
+        None => filter("QMNAME").is_none(),
+    };
+    let mcauser = channel.map(|c| c.str("MCAUSER")).unwrap_or_default();
+    let rules = store.chlauth().iter().map(ChlauthRecord::to_rule).collect::<Result<Vec<_>, _>>()?;
+    let partner = Partner {
+        channel: &d.name,
+        client,
+        address: ip,
+        host: None,
+        peer: peer.as_ref(),
+        issuer: issuer.as_ref(),
+        remote_qmgr: filter("QMNAME"),
+        client_user: filter("CLNTUSER"),
+        channel_mcauser: &mcauser,
+        privileged: PRIVILEGED,
+    };
+    let decision = evaluate(&rules, &partner);
+    let mut out = Vec::new();
+    if let Some(label) = &decision.rule {
+        if let Some(r) = store.chlauth().iter().find(|r| &r.label() == label) {
+            out.extend(chlauth_lines(r));
+        }
+    }
+    out.extend(decision.warnings.iter().map(|w| format!("AMQ9787W: {w}.")));
+    out.push(match &decision.outcome {
+        Outcome::Admit { mcauser } => format!("AMQ9783I: Channel will run using MCAUSER('{mcauser}'): {}.", decision.why),
+        Outcome::Refuse => {
+            let by = decision.rule.as_deref().unwrap_or("CHLAUTH");
+            format!("AMQ9777E: Channel would be blocked by {by}: {}.", decision.why)
+        }
+    });
+    Ok(out)
+}
+
+/// The user ids `*MQADMIN` stands for in BLOCKUSER lists.
+const PRIVILEGED: &[&str] = &["mqm", "root"];
 
 fn objects(store: &Store, types: &[ObjectType], d: &Display, all: bool, out: &mut Vec<String>) {
     let chltype =

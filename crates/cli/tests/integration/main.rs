@@ -21,7 +21,10 @@ pub(crate) fn mqtls(args: &[&str], stdin: &str) -> (i32, String, String) {
         .stderr(Stdio::piped())
         .spawn()
         .expect("start mqtls");
-    child.stdin.take().expect("stdin").write_all(stdin.as_bytes()).expect("write stdin");
+    // mqtls may exit before reading its input (a usage error): a broken pipe is fine.
+    if let Err(e) = child.stdin.take().expect("stdin").write_all(stdin.as_bytes()) {
+        assert_eq!(e.kind(), std::io::ErrorKind::BrokenPipe, "write stdin: {e}");
+    }
     let out = child.wait_with_output().expect("wait for mqtls");
     let text = |b: Vec<u8>| String::from_utf8(b).expect("utf-8 output");
     (out.status.code().expect("exit code"), text(out.stdout), text(out.stderr))

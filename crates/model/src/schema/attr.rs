@@ -45,6 +45,10 @@ pub enum Kind {
     },
     /// An SSLCIPH value, checked against the CipherSpec catalog.
     CipherSpec,
+    /// An SSLPEER / SSLCERTI filter, compiled to check it.
+    DnFilter,
+    /// A CHLAUTH ADDRESS pattern.
+    Address,
 }
 
 /// The default an attribute takes when not given.

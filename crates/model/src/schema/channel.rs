@@ -88,7 +88,7 @@ pub(crate) static CHANNEL: &[AttrDef] = &[
     on(a("SPLPROT", e(&["PASSTHRU", "REMOVE", "ASPOLICY"]), w("PASSTHRU")), SDR | SVR | RCVR | RQSTR),
     on(a("SSLCAUTH", e(&["REQUIRED", "OPTIONAL"]), w("REQUIRED")), NOT_CLIENT),
     on(a("SSLCIPH", Kind::CipherSpec, NONE), ALL),
-    on(a("SSLPEER", s(1024), NONE), ALL),
+    on(a("SSLPEER", Kind::DnFilter, NONE), ALL),
     on(a("STATCHL", QMGR_ON_OFF, w("QMGR")), MSG),
     on(a("TMPMODEL", s(48), w("SYSTEM.DEFAULT.MODEL.QUEUE")), AMQP),
     on(a("TMPQPRFX", s(48), w("AMQP.*")), AMQP),

@@ -1,6 +1,7 @@
 //! Turning written values into typed values, and checking typed values, per attribute.
 
 use mqtls_cipherspec::CipherSpecName;
+use mqtls_dn::{AddressPattern, PeerFilter, MAX_FILTER};
 
 use super::attr::{AttrDef, Kind};
 use crate::error::{ModelError, Severity};
@@ -26,7 +27,7 @@ impl AttrDef {
         };
         let value = match self.kind {
             Kind::Str { .. } => Value::Str(single()?.to_owned()),
-            Kind::CipherSpec => Value::Str(single()?.to_owned()),
+            Kind::CipherSpec | Kind::DnFilter | Kind::Address => Value::Str(single()?.to_owned()),
             Kind::Int { min, max } => Value::Int(parse_int(keyword, single()?, min, max)?),
             Kind::IntOr { min, max, words } => {
                 let v = single()?;
@@ -62,6 +63,17 @@ impl AttrDef {
                     return Ok(());
                 }
                 CipherSpecName::new(s).validate().map_err(|source| ModelError::CipherSpec { keyword, source })
+            }
+            (Kind::DnFilter, Value::Str(s)) => {
+                check_len(keyword, s, MAX_FILTER)?;
+                if s.trim().is_empty() {
+                    return Ok(());
+                }
+                PeerFilter::parse(s).map(drop).map_err(|source| ModelError::Dn { keyword, source })
+            }
+            (Kind::Address, Value::Str(s)) => {
+                check_len(keyword, s, 264)?;
+                AddressPattern::parse(s).map(drop).map_err(|source| ModelError::Dn { keyword, source })
             }
             (Kind::Int { min, max } | Kind::IntOr { min, max, .. }, Value::Int(v)) => {
                 if (min..=max).contains(v) {

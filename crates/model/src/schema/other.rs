@@ -134,7 +134,7 @@ pub(crate) static SUB: &[AttrDef] = &[
 /// SET CHLAUTH parameters (besides the profile, TYPE and ACTION).
 #[rustfmt::skip]
 pub(crate) static CHLAUTH: &[AttrDef] = &[
-    a("ADDRESS", s(264), NONE),
+    a("ADDRESS", Kind::Address, NONE),
     a("ADDRLIST", Kind::List { max_items: 100, item_max: 264 }, NONE),
     a("CHCKCLNT", e(&["ASQMGR", "REQUIRED", "REQDADM"]), w("ASQMGR")),
     a("CLNTUSER", s(1024), NONE),
@@ -142,8 +142,8 @@ pub(crate) static CHLAUTH: &[AttrDef] = &[
     DESCR,
     a("MCAUSER", s(64), NONE),
     a("QMNAME", s(48), NONE),
-    a("SSLCERTI", s(1024), NONE),
-    a("SSLPEER", s(1024), NONE),
+    a("SSLCERTI", Kind::DnFilter, NONE),
+    a("SSLPEER", Kind::DnFilter, NONE),
     a("USERLIST", Kind::List { max_items: 100, item_max: 12 }, NONE),
     a("USERSRC", e(&["MAP", "NOACCESS", "CHANNEL"]), w("MAP")),
     a("WARN", YESNO, w("NO")),

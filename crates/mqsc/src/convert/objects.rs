@@ -5,7 +5,7 @@ use mqtls_model::{AttrSet, ChannelType, ModelError, ObjectType};
 use super::{template_variable, Cx};
 use crate::command::{Alter, Command, Define, Delete};
 use crate::error::MqscError;
-use crate::syntax::Param;
+use crate::syntax::{Param, Span};
 
 /// Attributes whose values are case-sensitive: an unquoted value there is almost
 /// certainly a mistake, because MQSC folds it to uppercase.
@@ -81,14 +81,35 @@ impl Cx<'_> {
                 self.report(span, error);
                 continue;
             }
-            let span = match (&f.error, p.values.as_deref()) {
-                (ModelError::Misspelt { .. } | ModelError::UnknownKept { .. }, _) => p.keyword.span,
-                (_, Some([first, ..])) => first.span,
-                _ => p.span,
-            };
+            let span = self.finding_span(p, &f.error);
             self.report(span, f.error.into());
         }
         set
+    }
+
+    /// Where a model finding about parameter `p` points: the keyword for unknown
+    /// keywords, the character at fault inside a DN filter or address, else the value.
+    pub(crate) fn finding_span(&self, p: &Param, error: &ModelError) -> Span {
+        match (error, p.values.as_deref()) {
+            (ModelError::Misspelt { .. } | ModelError::UnknownKept { .. }, _) => p.keyword.span,
+            (ModelError::Dn { source, .. }, Some([first, ..])) => {
+                let start = (first.span.start + usize::from(first.quoted) + source.at).min(first.span.end.saturating_sub(1));
+                let end = (start + 1).max(first.span.start).min(first.span.end);
+                Span { start, end: self.char_end(start, end) }
+            }
+            (_, Some([first, ..])) => first.span,
+            _ => p.span,
+        }
+    }
+
+    /// Widens `end` to a character boundary of the command text.
+    fn char_end(&self, start: usize, end: usize) -> usize {
+        let text = &self.cmd.source.text;
+        let mut end = end.max(start);
+        while end < text.len() && !text.is_char_boundary(end) {
+            end += 1;
+        }
+        end
     }
 
     /// The CHLTYPE among a channel's parameters; `required` names the command for the error.

@@ -52,10 +52,11 @@ impl Cx<'_> {
         let params = self.model_params(&others, &values);
         let (attrs, findings) = ChlauthRecord::parse_params(rtype, &params);
         for f in findings {
-            let p = &others[f.index];
-            self.report(p.span, f.error.into());
+            let span = self.finding_span(&others[f.index], &f.error);
+            self.report(span, f.error.into());
         }
-        if action != ChlauthAction::RemoveAll && attrs.get(rtype.identity()).is_none() {
+        let given = others.iter().any(|p| p.keyword.text == rtype.identity());
+        if action != ChlauthAction::RemoveAll && !given {
             let error = ModelError::Missing { keyword: rtype.identity(), context: "for this CHLAUTH TYPE" };
             self.report(noun.span, error.into());
         }
