@@ -26,7 +26,8 @@ const FILTERS: &[&str] = &[
 
 fn bench(c: &mut Criterion) {
     let dns: Vec<Dn> = SUBJECTS.iter().map(|s| Dn::parse(s).expect("valid DN")).collect();
-    let compiled: Vec<PeerFilter> = FILTERS.iter().map(|f| PeerFilter::parse(f).expect("valid filter")).collect();
+    let compiled: Vec<PeerFilter> =
+        FILTERS.iter().map(|f| PeerFilter::parse(f).expect("valid filter")).collect();
     let pairs = (dns.len() * compiled.len()) as u64;
     let mut group = c.benchmark_group("sslpeer");
     group.throughput(Throughput::Elements(pairs));
@@ -45,7 +46,9 @@ fn bench(c: &mut Criterion) {
     let text: String = SUBJECTS.join("\n");
     let mut group = c.benchmark_group("dn");
     group.throughput(Throughput::Bytes(text.len() as u64));
-    group.bench_function("parse", |b| b.iter(|| SUBJECTS.iter().map(|s| Dn::parse(s).expect("valid").0.len()).sum::<usize>()));
+    group.bench_function("parse", |b| {
+        b.iter(|| SUBJECTS.iter().map(|s| Dn::parse(s).expect("valid").0.len()).sum::<usize>())
+    });
     group.finish();
 }
 

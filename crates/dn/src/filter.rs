@@ -153,9 +153,11 @@ fn value(sc: &mut Scanner<'_>, attr: &'static AttrType) -> Result<Part, DnError>
         }
         return Ok(Part { attr, text, lead: false, trail: false });
     }
-    let mut text = String::new();
-    let mut stars = Vec::new();
+    // (character, byte offset, escaped): blanks are trimmed first, then an unescaped
+    // `*` at either end is a wildcard; any other unescaped `*` is an error.
+    let mut chars: Vec<(char, usize, bool)> = Vec::new();
     while let Some(c) = sc.peek() {
+        let at = sc.at;
         match c {
             ',' | ';' => break,
             '\\' => {
@@ -163,36 +165,35 @@ fn value(sc: &mut Scanner<'_>, attr: &'static AttrType) -> Result<Part, DnError>
                 match sc.peek() {
                     Some(n @ (',' | ';' | '"' | '\\' | '*' | '+' | '=')) => {
                         sc.at += 1;
-                        text.push(n);
+                        chars.push((n, at, true));
                     }
-                    _ => text.push('\\'),
+                    _ => chars.push(('\\', at, false)),
                 }
             }
-            '"' => return sc.err(sc.at, ErrorKind::Unescaped('"')),
-            '*' => {
-                stars.push((sc.at, text.len()));
-                sc.at += 1;
-            }
+            '"' => return sc.err(at, ErrorKind::Unescaped('"')),
             c => {
                 sc.at += c.len_utf8();
-                text.push(c);
+                chars.push((c, at, false));
             }
         }
     }
-    let trimmed_end = text.trim_end().len();
-    let lead_trim = text.len() - text.trim_start().len();
-    let mut lead = false;
-    let mut trail = false;
-    for (at, pos) in stars {
-        if pos <= lead_trim && !lead {
-            lead = true;
-        } else if pos >= trimmed_end && !trail {
-            trail = true;
-        } else {
-            return sc.err(at, ErrorKind::InnerWildcard);
-        }
+    let blank = |&(c, _, escaped): &(char, usize, bool)| c == ' ' && !escaped;
+    let first = chars.iter().position(|c| !blank(c)).unwrap_or(chars.len());
+    let last = chars.iter().rposition(|c| !blank(c)).map_or(first, |i| i + 1);
+    let mut body = &chars[first..last];
+    let star = |c: Option<&(char, usize, bool)>| c.is_some_and(|&(c, _, escaped)| c == '*' && !escaped);
+    let lead = star(body.first());
+    if lead {
+        body = &body[1..];
     }
-    Ok(Part { attr, text: text.trim().to_owned(), lead, trail })
+    let trail = star(body.last());
+    if trail {
+        body = &body[..body.len() - 1];
+    }
+    if let Some(&(_, at, _)) = body.iter().find(|&&(c, _, escaped)| c == '*' && !escaped) {
+        return sc.err(at, ErrorKind::InnerWildcard);
+    }
+    Ok(Part { attr, text: body.iter().map(|&(c, _, _)| c).collect(), lead, trail })
 }
 
 #[cfg(test)]

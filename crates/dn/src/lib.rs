@@ -7,6 +7,8 @@ mod cert;
 mod chlauth;
 mod error;
 mod filter;
+#[doc(hidden)]
+pub mod fuzzing;
 mod name;
 mod parse;
 

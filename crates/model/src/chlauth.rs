@@ -255,10 +255,15 @@ impl ChlauthRecord {
         let kind = match self.rtype {
             ChlauthType::BlockUser => RuleKind::BlockUser(list("USERLIST")),
             ChlauthType::BlockAddr => RuleKind::BlockAddr(
-                list("ADDRLIST").iter().map(|a| AddressPattern::parse(a)).collect::<Result<_, _>>().map_err(dn_err("ADDRLIST"))?,
+                list("ADDRLIST")
+                    .iter()
+                    .map(|a| AddressPattern::parse(a))
+                    .collect::<Result<_, _>>()
+                    .map_err(dn_err("ADDRLIST"))?,
             ),
             ChlauthType::SslPeerMap => {
-                let issuer = if text("SSLCERTI").trim().is_empty() { None } else { Some(filter("SSLCERTI")?) };
+                let issuer =
+                    if text("SSLCERTI").trim().is_empty() { None } else { Some(filter("SSLCERTI")?) };
                 RuleKind::SslPeerMap { peer: filter("SSLPEER")?, issuer }
             }
             ChlauthType::AddressMap => RuleKind::AddressMap,

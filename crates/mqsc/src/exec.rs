@@ -133,7 +133,8 @@ fn display(store: &Store, d: &Display) -> Result<Vec<String>, MqscError> {
 }
 
 fn chlauth_lines(r: &ChlauthRecord) -> Vec<String> {
-    let mut items = vec![("CHLAUTH".to_owned(), r.profile.clone()), ("TYPE".into(), r.rtype.keyword().into())];
+    let mut items =
+        vec![("CHLAUTH".to_owned(), r.profile.clone()), ("TYPE".into(), r.rtype.keyword().into())];
     items.extend(r.attrs.values().map(|(k, v)| (k.to_owned(), shown(v))));
     layout("AMQ8878I: Display channel authentication record details.", &items)
 }
@@ -142,14 +143,21 @@ fn chlauth_lines(r: &ChlauthRecord) -> Vec<String> {
 /// [CLNTUSER(...)] [QMNAME(...)]: which rule a partner like this would meet, and the outcome.
 fn runcheck(store: &Store, d: &Display) -> Result<Vec<String>, MqscError> {
     let filter = |k: &str| d.filters.iter().find(|(f, _)| f == k).map(|(_, v)| v.as_str());
-    let bad = |keyword: &str, value: &str, why| MqscError::BadParameter { keyword: keyword.into(), value: value.into(), why };
+    let bad = |keyword: &str, value: &str, why| MqscError::BadParameter {
+        keyword: keyword.into(),
+        value: value.into(),
+        why,
+    };
     if d.name.contains('*') {
         return Err(bad("CHLAUTH", &d.name, "MATCH(RUNCHECK) needs a channel name, not a generic profile"));
     }
-    let address = filter("ADDRESS").ok_or_else(|| bad("ADDRESS", "", "MATCH(RUNCHECK) needs the partner's ADDRESS"))?;
+    let address =
+        filter("ADDRESS").ok_or_else(|| bad("ADDRESS", "", "MATCH(RUNCHECK) needs the partner's ADDRESS"))?;
     let ip: std::net::IpAddr = address.parse().map_err(|_| bad("ADDRESS", address, "not an IP address"))?;
     let dn = |keyword: &'static str| {
-        filter(keyword).map(|v| Dn::parse(v).map_err(|source| MqscError::Model(ModelError::Dn { keyword, source }))).transpose()
+        filter(keyword)
+            .map(|v| Dn::parse(v).map_err(|source| MqscError::Model(ModelError::Dn { keyword, source })))
+            .transpose()
     };
     let (peer, issuer) = (dn("SSLPEER")?, dn("SSLCERTI")?);
     let channel = store.get(ObjectType::Channel, &d.name);
@@ -180,7 +188,9 @@ fn runcheck(store: &Store, d: &Display) -> Result<Vec<String>, MqscError> {
     }
     out.extend(decision.warnings.iter().map(|w| format!("AMQ9787W: {w}.")));
     out.push(match &decision.outcome {
-        Outcome::Admit { mcauser } => format!("AMQ9783I: Channel will run using MCAUSER('{mcauser}'): {}.", decision.why),
+        Outcome::Admit { mcauser } => {
+            format!("AMQ9783I: Channel will run using MCAUSER('{mcauser}'): {}.", decision.why)
+        }
         Outcome::Refuse => {
             let by = decision.rule.as_deref().unwrap_or("CHLAUTH");
             format!("AMQ9777E: Channel would be blocked by {by}: {}.", decision.why)

@@ -57,3 +57,34 @@ fn hostile_inputs_do_not_panic() {
         parse_print_reparse(&input);
     }
 }
+
+#[test]
+fn every_sslpeer_in_the_corpus_compiles_and_matches_its_own_dn() {
+    use mqtls_dn::{Dn, PeerFilter};
+    use mqtls_model::Value;
+    use mqtls_mqsc::command::Command;
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut seen = 0;
+    for path in files_in(&root.join("../shared/corpus/mqsc")) {
+        let src = String::from_utf8_lossy(&fs::read(&path).expect("read")).into_owned();
+        for entry in mqtls_mqsc::script::verify(&src) {
+            let attrs = match &entry.command {
+                Some(Command::Define(d)) => &d.attrs,
+                Some(Command::Alter(a)) => &a.attrs,
+                Some(Command::SetChlauth(s)) => &s.attrs,
+                _ => continue,
+            };
+            let Some(Value::Str(filter)) = attrs.get("SSLPEER") else { continue };
+            if filter.trim().is_empty() {
+                continue;
+            }
+            seen += 1;
+            let compiled = PeerFilter::parse(filter).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            if !filter.contains('*') {
+                let dn = Dn::parse(filter).unwrap();
+                assert!(compiled.matches(&dn), "{filter} does not match its own DN");
+            }
+        }
+    }
+    assert!(seen >= 8, "only {seen} SSLPEER values found in the corpus");
+}

@@ -35,9 +35,11 @@ fn value(def: &'static AttrDef) -> BoxedStrategy<Value> {
         Kind::DnFilter => select(vec!["", "CN=app1", "CN=app*,O=demo", "OU=a;OU=b", "CN=\"x, y\""])
             .prop_map(|f| Value::Str(f.to_owned()))
             .boxed(),
-        Kind::Address => select(vec!["*", "10.0.0.1", "192.168.*", "10.0.0.1-20", "*.example.com", "2001:db8::1"])
-            .prop_map(|a| Value::Str(a.to_owned()))
-            .boxed(),
+        Kind::Address => {
+            select(vec!["*", "10.0.0.1", "192.168.*", "10.0.0.1-20", "*.example.com", "2001:db8::1"])
+                .prop_map(|a| Value::Str(a.to_owned()))
+                .boxed()
+        }
         Kind::Int { min, max } => (min..=max).prop_map(Value::Int).boxed(),
         Kind::IntOr { min, max, words } => prop_oneof![
             (min..=max).prop_map(Value::Int),
@@ -143,8 +145,12 @@ fn chlauth() -> impl Strategy<Value = Command> {
                 ChlauthType::BlockUser | ChlauthType::BlockAddr => {
                     proptest::collection::vec(name(12), 1..3).prop_map(Value::List).boxed()
                 }
-                ChlauthType::SslPeerMap => select(vec!["CN=a", "CN=b*,O=x"]).prop_map(|s| Value::Str(s.into())).boxed(),
-                ChlauthType::AddressMap => select(vec!["*", "10.1.*"]).prop_map(|s| Value::Str(s.into())).boxed(),
+                ChlauthType::SslPeerMap => {
+                    select(vec!["CN=a", "CN=b*,O=x"]).prop_map(|s| Value::Str(s.into())).boxed()
+                }
+                ChlauthType::AddressMap => {
+                    select(vec!["*", "10.1.*"]).prop_map(|s| Value::Str(s.into())).boxed()
+                }
                 _ => text(40).prop_map(Value::Str).boxed(),
             };
             (Just(rtype), Just(action), name(20), identity, proptest::option::of(text(20)))

@@ -93,7 +93,8 @@ impl Cx<'_> {
         match (error, p.values.as_deref()) {
             (ModelError::Misspelt { .. } | ModelError::UnknownKept { .. }, _) => p.keyword.span,
             (ModelError::Dn { source, .. }, Some([first, ..])) => {
-                let start = (first.span.start + usize::from(first.quoted) + source.at).min(first.span.end.saturating_sub(1));
+                let start = (first.span.start + usize::from(first.quoted) + source.at)
+                    .min(first.span.end.saturating_sub(1));
                 let end = (start + 1).max(first.span.start).min(first.span.end);
                 Span { start, end: self.char_end(start, end) }
             }
