@@ -20,12 +20,12 @@ impl fmt::Display for Address {
     }
 }
 
-/// Parses a CONNAME (`host(port),host2(port2)`) into addresses.
-pub fn parse_conname(conname: &str) -> Vec<Address> {
+/// Splits `a(1),b(2,3)` at the commas outside parentheses.
+fn split_top(text: &str) -> Vec<(String, Option<String>)> {
     let mut out = Vec::new();
     let mut depth = 0;
     let mut item = String::new();
-    for c in conname.chars().chain(std::iter::once(',')) {
+    for c in text.chars().chain(std::iter::once(',')) {
         match c {
             '(' => depth += 1,
             ')' => depth -= 1,
@@ -33,11 +33,10 @@ pub fn parse_conname(conname: &str) -> Vec<Address> {
                 let t = item.trim();
                 if !t.is_empty() {
                     out.push(match t.split_once('(') {
-                        Some((h, p)) => Address {
-                            host: h.trim().to_owned(),
-                            port: p.trim_end_matches(')').trim().parse().ok(),
-                        },
-                        None => Address { host: t.to_owned(), port: None },
+                        Some((h, rest)) => {
+                            (h.trim().to_owned(), Some(rest.trim_end_matches(')').trim().to_owned()))
+                        }
+                        None => (t.to_owned(), None),
                     });
                 }
                 item.clear();
@@ -48,6 +47,29 @@ pub fn parse_conname(conname: &str) -> Vec<Address> {
         item.push(c);
     }
     out
+}
+
+/// Parses a CONNAME (`host(port),host2(port2)`) into addresses.
+pub fn parse_conname(conname: &str) -> Vec<Address> {
+    split_top(conname)
+        .into_iter()
+        .map(|(host, port)| Address { host, port: port.and_then(|p| p.parse().ok()) })
+        .collect()
+}
+
+/// Parses a LOCLADDR (`host(port)`, `host(low,high)`, `(low,high)`).
+pub fn parse_local_address(text: &str) -> Vec<LocalAddress> {
+    split_top(text)
+        .into_iter()
+        .map(|(host, ports)| {
+            let ports = ports.unwrap_or_default();
+            let range = ports
+                .split_once(',')
+                .and_then(|(lo, hi)| Some((lo.trim().parse().ok()?, hi.trim().parse().ok()?)));
+            let port = if range.is_none() { ports.parse().ok() } else { None };
+            LocalAddress { host, port, range }
+        })
+        .collect()
 }
 
 /// A LOCLADDR entry: host, optionally a port or a port range.
@@ -206,5 +228,8 @@ mod tests {
         c.connections = list;
         assert_eq!(c.conname(), "mq1(1414),mq2(1415),mq3");
         assert!(parse_conname("").is_empty());
+        let local = parse_local_address("(2020,3030),10.0.0.1(9000)");
+        assert_eq!(local[0], LocalAddress { host: String::new(), port: None, range: Some((2020, 3030)) });
+        assert_eq!(local[1].to_string(), "10.0.0.1(9000)");
     }
 }

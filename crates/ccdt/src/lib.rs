@@ -1,11 +1,15 @@
 //! Client channel definition tables, JSON and binary, and how a client picks a channel.
 #![forbid(unsafe_code)]
 
+mod binary;
 mod channel;
 mod error;
 mod json;
 mod time;
 
-pub use channel::{parse_conname, Address, Affinity, ClientChannel, Exit, LocalAddress, Reconnect};
+pub use binary::{is_binary, read_binary, write_binary, MAGIC, MAX_FILE};
+pub use channel::{
+    parse_conname, parse_local_address, Address, Affinity, ClientChannel, Exit, LocalAddress, Reconnect,
+};
 pub use error::CcdtError;
 pub use json::{read_json, write_json, JsonCcdt, Mode};
