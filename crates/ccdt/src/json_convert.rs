@@ -108,7 +108,7 @@ pub(super) fn json_error(text: &str, e: &serde_json::Error) -> CcdtError {
     let (line, column) = (e.line(), e.column());
     let at = text.lines().nth(line.saturating_sub(1)).and_then(|l| l.chars().nth(column.saturating_sub(1)));
     let message = e.to_string();
-    let message = message.rsplit_once(" at line ").map_or(message.clone(), |(m, _)| m.to_owned());
+    let message = message.rsplit_once(" at line ").map_or_else(|| message.clone(), |(m, _)| m.to_owned());
     let hint = if message.contains("trailing comma") {
         Some("JSON allows no comma before ] or }; --lenient accepts it")
     } else if matches!(at, Some('$' | '{'))
