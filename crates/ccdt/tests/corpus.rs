@@ -102,7 +102,7 @@ fn written_binary_matches_the_real_layout_and_reads_back() {
         assert_eq!(written.len(), bytes.len(), "{name}");
         assert_eq!(&written[4..8], &bytes[4..8], "{name}: slot length");
         // The same alphabetical links.
-        let links = |b: &[u8], slot: usize| (&b[4 + slot * 2098 + 12..4 + slot * 2098 + 20]).to_vec();
+        let links = |b: &[u8], slot: usize| b[4 + slot * 2098 + 12..4 + slot * 2098 + 20].to_vec();
         for slot in 0..channels.len() {
             assert_eq!(links(&written, slot), links(&bytes, slot), "{name}: links of slot {slot}");
         }
