@@ -4,7 +4,10 @@
 mod binary;
 mod channel;
 mod error;
+mod ini;
 mod json;
+mod resolve;
+mod select;
 mod time;
 
 pub use binary::{is_binary, read_binary, write_binary, MAGIC, MAX_FILE};
@@ -12,4 +15,7 @@ pub use channel::{
     parse_conname, parse_local_address, Address, Affinity, ClientChannel, Exit, LocalAddress, Reconnect,
 };
 pub use error::CcdtError;
+pub use ini::ClientIni;
 pub use json::{read_json, write_json, JsonCcdt, Mode};
+pub use resolve::{parse_mqserver, resolve, selection_traps, Resolution, Setting, Source, Step, Trap};
+pub use select::{host_seed, select, Candidate, NameForm, Seeds, Selection};
