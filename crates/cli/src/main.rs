@@ -1,6 +1,7 @@
 //! `mqtls`: the command line. Subcommands live in their own modules.
 #![forbid(unsafe_code)]
 
+mod ccdt;
 mod demo;
 mod mqsc;
 
@@ -22,6 +23,9 @@ enum Cmd {
     Demo,
     /// The MQSC shell (runmqsc): reads MQSC from standard input.
     Mqsc(mqsc::Args),
+    /// Client channel tables: show, convert, resolve.
+    #[command(subcommand)]
+    Ccdt(ccdt::Cmd),
 }
 
 fn main() -> ExitCode {
@@ -29,6 +33,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Cmd::Demo => demo::run(),
         Cmd::Mqsc(args) => mqsc::run(args),
+        Cmd::Ccdt(cmd) => ccdt::run(cmd),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -1,5 +1,6 @@
 //! End-to-end tests of the `mqtls` binary: real processes, real files.
 
+mod ccdt_cli;
 mod corpus;
 mod mqsc_cli;
 
@@ -14,7 +15,17 @@ pub(crate) fn root() -> PathBuf {
 
 /// Runs `mqtls args` with `stdin`; returns (exit code, stdout, stderr).
 pub(crate) fn mqtls(args: &[&str], stdin: &str) -> (i32, String, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_mqtls"))
+    mqtls_env(args, stdin, &[])
+}
+
+/// Runs `mqtls args` with `stdin` and only the given MQ environment variables set.
+pub(crate) fn mqtls_env(args: &[&str], stdin: &str, env: &[(&str, &str)]) -> (i32, String, String) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_mqtls"));
+    for k in ["MQSERVER", "MQCCDTURL", "MQCHLLIB", "MQCHLTAB", "MQCLNTCF", "MQSSLKEYR", "MQCERTLABL"] {
+        cmd.env_remove(k);
+    }
+    cmd.envs(env.iter().copied());
+    let mut child = cmd
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
