@@ -11,6 +11,7 @@ corpus=corpus/$target
 mkdir -p "$corpus"
 case $target in
   mqsc_*) for f in ../mqsc/* ../../shared/corpus/mqsc/*; do [ -f "$f" ] && cp -n "$f" "$corpus/"; done ;;
+  ccdt_*) for f in ../ccdt/* ../../shared/corpus/ccdt-json/* ../../shared/corpus/ccdt-bin/*; do [ -f "$f" ] && cp -n "$f" "$corpus/"; done ;;
   dn_*|sslpeer_*)
     # Seeds: SSLPEER values and DNs from the corpus and the RFC 4514 examples.
     i=0

@@ -301,10 +301,12 @@ pub fn write_json(channels: &[ClientChannel]) -> String {
             .map(|c| JChannel {
                 name: c.name.clone(),
                 kind: "clientConnection".into(),
-                client_connection: Some(JClientConnection {
-                    connection: c.connections.iter().map(hostport).collect(),
-                    queue_manager: Some(c.qmgr.clone()),
-                    extra: Extra::new(),
+                client_connection: (!c.connections.is_empty() || !c.qmgr.is_empty()).then(|| {
+                    JClientConnection {
+                        connection: c.connections.iter().map(hostport).collect(),
+                        queue_manager: Some(c.qmgr.clone()),
+                        extra: Extra::new(),
+                    }
                 }),
                 transmission_security: Some(JSecurity {
                     cipher_specification: c.cipher_spec.clone(),

@@ -4,6 +4,8 @@
 mod binary;
 mod channel;
 mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 mod ini;
 mod json;
 mod resolve;

@@ -124,3 +124,17 @@ fn strict_errors_name_line_and_key() {
     assert!(err.contains("unknown key channel[0].clientConnection.queueManagerName ignored"), "{err}");
     assert!(out.starts_with("CERT.SVRCONN"), "{out}");
 }
+
+#[test]
+fn project_example_tables_read_strictly_and_agree() {
+    let json = root().join("ccdt/demo-qm1.json");
+    let tab = root().join("ccdt/AMQCLCHL.TAB");
+    let (c1, a, e1) = mqtls(&["ccdt", "show", json.to_str().unwrap()], "");
+    let (c2, b, e2) = mqtls(&["ccdt", "show", tab.to_str().unwrap()], "");
+    assert_eq!((c1, c2), (0, 0), "{e1}{e2}");
+    assert_eq!(a, b, "the binary example is the JSON example converted");
+    assert!(
+        a.contains("SSLCIPH(ANY_TLS12_OR_HIGHER) CERTLABL('app1') SSLPEER('CN=QM1,O=mqtls demo')"),
+        "{a}"
+    );
+}
