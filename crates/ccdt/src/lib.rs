@@ -8,6 +8,7 @@ mod error;
 pub mod fuzzing;
 mod ini;
 mod json;
+mod objects;
 mod resolve;
 mod select;
 mod time;
@@ -19,5 +20,6 @@ pub use channel::{
 pub use error::CcdtError;
 pub use ini::ClientIni;
 pub use json::{read_json, write_json, JsonCcdt, Mode};
+pub use objects::{from_object, to_object};
 pub use resolve::{parse_mqserver, resolve, selection_traps, Resolution, Setting, Source, Step, Trap};
 pub use select::{host_seed, select, Candidate, NameForm, Seeds, Selection};

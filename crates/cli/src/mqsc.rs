@@ -1,6 +1,7 @@
 //! `mqtls mqsc`: verify a script (`-v`), or run it against an in-memory queue manager.
 
 use std::io::{self, Read, Write};
+use std::path::PathBuf;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::{bail, Context};
@@ -21,6 +22,13 @@ pub(crate) struct Args {
     /// Run against a throw-away in-memory queue manager: nothing is kept.
     #[arg(long)]
     memory: bool,
+    /// Edit a client channel table instead of a queue manager (CLNTCONN channels only).
+    #[arg(short = 'n')]
+    ccdt_mode: bool,
+    /// The table -n edits (default: MQCHLLIB/MQCHLTAB, else ./AMQCLCHL.TAB); JSON if it
+    /// ends in .json, else binary.
+    #[arg(long, requires = "ccdt_mode")]
+    ccdt: Option<PathBuf>,
 }
 
 /// The current time as a definition stamp.
@@ -45,6 +53,9 @@ fn read_stdin() -> anyhow::Result<String> {
 }
 
 pub(crate) fn run(args: Args) -> anyhow::Result<u8> {
+    if args.ccdt_mode && !args.verify {
+        return edit_ccdt(&args);
+    }
     if !args.verify && !args.memory {
         bail!(
             "running MQSC against a queue manager needs `mqtls qmgr`, which this build does not have yet; \
@@ -65,5 +76,54 @@ pub(crate) fn run(args: Args) -> anyhow::Result<u8> {
     };
     let mut stdout = io::stdout().lock();
     stdout.write_all(script::report(&src, &entries, !args.no_echo).as_bytes())?;
+    Ok(script::exit_code(&entries) as u8)
+}
+
+/// `-n`: load the table into an in-memory store, run the script with runmqsc -n rules,
+/// and write the table back (owner-only, atomically) if anything changed.
+fn edit_ccdt(args: &Args) -> anyhow::Result<u8> {
+    let path = args.ccdt.clone().unwrap_or_else(|| {
+        let lib = std::env::var("MQCHLLIB").unwrap_or_else(|_| ".".into());
+        let tab = std::env::var("MQCHLTAB").unwrap_or_else(|_| "AMQCLCHL.TAB".into());
+        PathBuf::from(lib).join(tab)
+    });
+    let stamp = now();
+    let mut store = Store::new("CCDT", stamp.clone())?;
+    let existing = if path.exists() { crate::ccdt::load(&path, false)? } else { Vec::new() };
+    for c in &existing {
+        let object =
+            mqtls_ccdt::to_object(c).with_context(|| format!("{}: channel {}", path.display(), c.name))?;
+        if store.get(mqtls_model::ObjectType::Channel, &c.name).is_some() {
+            anyhow::bail!(
+                "{}: holds channel {} more than once; -n edits tables with unique names",
+                path.display(),
+                c.name
+            );
+        }
+        store.define(
+            mqtls_model::ObjectType::Channel,
+            &c.name,
+            object.given().clone(),
+            None,
+            false,
+            object.altered().clone(),
+        )?;
+    }
+    let before = store.channels().map(|c| mqtls_ccdt::from_object(c.object())).collect::<Vec<_>>();
+    let src = read_stdin()?;
+    println!("Starting MQSC for client channel table {}.\n", path.display());
+    let entries = script::run_client_table(&src, &mut store, &stamp);
+    let after = store.channels().map(|c| mqtls_ccdt::from_object(c.object())).collect::<Vec<_>>();
+    let mut stdout = io::stdout().lock();
+    stdout.write_all(script::report(&src, &entries, !args.no_echo).as_bytes())?;
+    if after != before {
+        let json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
+        let bytes = if json {
+            mqtls_ccdt::write_json(&after).into_bytes()
+        } else {
+            mqtls_ccdt::write_binary(&after)?
+        };
+        crate::ccdt::write_private(&path, &bytes)?;
+    }
     Ok(script::exit_code(&entries) as u8)
 }

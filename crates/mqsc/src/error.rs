@@ -119,6 +119,12 @@ pub enum MqscError {
     /// A model-level finding (attribute values, required attributes, existence).
     #[error(transparent)]
     Model(#[from] ModelError),
+    /// A command other than a CLNTCONN channel command while editing a CCDT (`-n`).
+    #[error("{command} is not allowed with -n: only DEFINE, ALTER, DELETE and DISPLAY of CHLTYPE(CLNTCONN) channels edit a client channel table")]
+    NotForCcdt {
+        /// The command.
+        command: String,
+    },
     /// A command that needs a running queue manager, given to the in-memory executor.
     #[error("{command} needs a running queue manager")]
     NeedsQueueManager {

@@ -96,6 +96,40 @@ pub fn run(src: &str, store: &mut Store, stamp: &Stamp) -> Vec<Entry> {
     entries
 }
 
+/// Like [`run`], for editing a client channel table (`runmqsc -n`): only DEFINE, ALTER,
+/// DELETE and DISPLAY of CLNTCONN channels are run; anything else fails and changes nothing.
+pub fn run_client_table(src: &str, store: &mut Store, stamp: &Stamp) -> Vec<Entry> {
+    use crate::command::DisplayTarget;
+    use mqtls_model::{ChannelType, ObjectType, Value};
+    let clntconn =
+        |attrs: &mqtls_model::AttrSet| attrs.get("CHLTYPE") == Some(&Value::Word("CLNTCONN".into()));
+    let is_clntconn = |store: &Store, name: &str| {
+        store.get(ObjectType::Channel, name).and_then(mqtls_model::Object::channel_type)
+            == Some(ChannelType::Clntconn)
+    };
+    let mut entries = verify(src);
+    for entry in &mut entries {
+        let Some(cmd) = &entry.command else { continue };
+        let allowed = match cmd {
+            Command::Define(d) => d.otype == ObjectType::Channel && clntconn(&d.attrs),
+            Command::Alter(a) => a.otype == ObjectType::Channel && clntconn(&a.attrs),
+            Command::Delete(d) => d.otype == ObjectType::Channel && is_clntconn(store, &d.name),
+            Command::Display(d) => d.target == DisplayTarget::Objects(ObjectType::Channel),
+            Command::End => true,
+            _ => false,
+        };
+        if !allowed {
+            entry.failure = Some(MqscError::NotForCcdt { command: cmd.to_string() });
+            continue;
+        }
+        match execute(store, cmd, stamp.clone()) {
+            Ok(lines) => entry.output = lines,
+            Err(e) => entry.failure = Some(e),
+        }
+    }
+    entries
+}
+
 /// Finds `{{ ... }}` or `${...}` template placeholders (offset and text).
 fn placeholder(text: &str) -> Option<(usize, String)> {
     let at = text.find("{{").or_else(|| text.find("${"))?;

@@ -138,3 +138,34 @@ fn project_example_tables_read_strictly_and_agree() {
         "{a}"
     );
 }
+
+#[test]
+fn mqsc_n_edits_a_binary_table() {
+    let dir = scratch("edit");
+    let tab = dir.join("AMQCLCHL.TAB");
+    let script = "DEFINE CHANNEL(APP.SVRCONN) CHLTYPE(CLNTCONN) CONNAME('mq1(1414)') QMNAME(QM1) SSLCIPH(ANY_TLS13) CERTLABL('app1')\n\
+                  DEFINE CHANNEL(OLD.SVRCONN) CHLTYPE(CLNTCONN) CONNAME('mq0') QMNAME(QM1)\n";
+    let (code, out, err) = mqtls(&["mqsc", "-n", "--ccdt", tab.to_str().unwrap(), "-e"], script);
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(&fs::read(&tab).unwrap()[..4], b"AMQR");
+    let script = "ALTER CHANNEL(APP.SVRCONN) CHLTYPE(CLNTCONN) CLNTWGHT(5)\nDELETE CHANNEL(OLD.SVRCONN)\nDEFINE QLOCAL(Q)\n";
+    let (code, out, _) = mqtls(&["mqsc", "-n", "--ccdt", tab.to_str().unwrap(), "-e"], script);
+    assert_eq!(code, 20, "the QLOCAL is refused: {out}");
+    assert!(out.contains("DEFINE QLOCAL('Q') is not allowed with -n"), "{out}");
+    let (_, shown, _) = mqtls(&["ccdt", "show", tab.to_str().unwrap()], "");
+    assert_eq!(shown, "APP.SVRCONN          QMNAME(QM1) CONNAME(mq1(1414)) SSLCIPH(ANY_TLS13) CERTLABL('app1') CLNTWGHT(5)\n");
+}
+
+#[test]
+fn mqsc_n_refuses_other_channel_types_and_keeps_json() {
+    let dir = scratch("edit-json");
+    let json = dir.join("ccdt.json");
+    fs::write(&json, TABLE).unwrap();
+    let script = "DEFINE CHANNEL(APP.SVRCONN) CHLTYPE(SVRCONN)\nALTER CHANNEL(B.TLS) CHLTYPE(CLNTCONN) DESCR('edited')\n";
+    let (code, out, _) = mqtls(&["mqsc", "-n", "--ccdt", json.to_str().unwrap(), "-e"], script);
+    assert_eq!(code, 20, "{out}");
+    assert!(out.contains("DEFINE CHANNEL('APP.SVRCONN') CHLTYPE(SVRCONN) is not allowed with -n"), "{out}");
+    let text = fs::read_to_string(&json).unwrap();
+    assert!(text.contains("\"description\": \"edited\""), "{text}");
+    assert!(!text.contains("SVRCONN\","), "{text}");
+}
