@@ -61,7 +61,7 @@ pub fn to_object(c: &ClientChannel) -> Result<Object, ModelError> {
         values.push(("SCYDATA", Value::Str(x.user_data.clone())));
     }
     let attrs = AttrSet::from_values(ObjectType::Channel, values)?;
-    let stamp = c.altered.map(|t| stamp_of(t)).unwrap_or_default();
+    let stamp = c.altered.map(stamp_of).unwrap_or_default();
     Object::new(ObjectType::Channel, &c.name, attrs, stamp)
 }
 
