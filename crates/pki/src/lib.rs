@@ -8,6 +8,7 @@ mod error;
 mod facts;
 mod keystore;
 mod password;
+mod verify;
 
 use std::io::Write;
 use std::os::unix::fs::OpenOptionsExt;
@@ -17,6 +18,7 @@ pub use error::PkiError;
 pub use facts::{CertFacts, KeyKind};
 pub use keystore::{Entry, Keystore};
 pub use password::Password;
+pub use verify::{validate, Crls, Role, UnknownStatus};
 
 /// Writes a file readable by its owner only, replacing any old one atomically
 /// (a temporary file in the same directory, fsynced, then renamed).

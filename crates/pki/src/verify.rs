@@ -1,0 +1,192 @@
+//! Chain validation with rustls-webpki against a trust store, with CRLs: expiry, CA
+//! constraints, path length, key usage and extended key usage for the role, unknown
+//! critical extensions, revocation. Errors name the failing certificate and say why.
+
+use rustls_pki_types::{CertificateDer, CertificateRevocationListDer, UnixTime};
+use webpki::{
+    anchor_from_trusted_cert, CertRevocationList, EndEntityCert, KeyUsage, OwnedCertRevocationList,
+    RevocationCheckDepth, RevocationOptionsBuilder, UnknownStatusPolicy,
+};
+
+use crate::error::PkiError;
+use crate::facts::CertFacts;
+
+/// Which side of a channel the certificate authenticates.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// The queue manager's listener (needs serverAuth when an EKU is present).
+    Server,
+    /// The connecting partner (needs clientAuth when an EKU is present).
+    Client,
+}
+
+/// What to do when no CRL covers a certificate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnknownStatus {
+    /// Accept it (MQ's behaviour when no CRL is configured for an issuer).
+    Allow,
+    /// Refuse it.
+    Deny,
+}
+
+/// Parsed CRLs to check chains against.
+#[derive(Debug, Default)]
+pub struct Crls(Vec<CertRevocationList<'static>>);
+
+impl Crls {
+    /// Reads CRLs, each PEM (`X509 CRL` blocks) or DER.
+    pub fn parse(files: &[(String, Vec<u8>)]) -> Result<Self, PkiError> {
+        use rustls_pki_types::pem::PemObject;
+        let mut out = Vec::new();
+        for (name, bytes) in files {
+            let ders: Vec<Vec<u8>> = if bytes.starts_with(b"-----") {
+                CertificateRevocationListDer::pem_slice_iter(bytes)
+                    .map(|c| c.map(|c| c.to_vec()))
+                    .collect::<Result<_, _>>()
+                    .map_err(|e| malformed(name, e.to_string()))?
+            } else {
+                vec![bytes.clone()]
+            };
+            for der in ders {
+                let crl =
+                    OwnedCertRevocationList::from_der(&der).map_err(|e| malformed(name, format!("{e:?}")))?;
+                out.push(CertRevocationList::Owned(crl));
+            }
+        }
+        Ok(Self(out))
+    }
+
+    /// Whether any CRL lists this certificate's serial (issued by the CRL's issuer).
+    fn revokes(&self, der: &[u8]) -> bool {
+        let Ok((_, cert)) = x509_parser::parse_x509_certificate(der) else { return false };
+        self.0.iter().any(|crl| {
+            // webpki holds the issuer Name without its SEQUENCE header; x509-parser with it.
+            let issuer = cert.issuer().as_raw();
+            let same = issuer == crl.issuer()
+                || (issuer.len() > crl.issuer().len() && issuer.ends_with(crl.issuer()));
+            same && crl.find_serial(cert.raw_serial()).ok().flatten().is_some()
+        })
+    }
+}
+
+fn malformed(name: &str, detail: String) -> PkiError {
+    PkiError::Malformed { path: name.into(), what: "certificate revocation list", detail }
+}
+
+/// Validates `chain` (end entity first, then any intermediates) for `role` at `now`
+/// (seconds since the epoch) against `anchors`, checking `crls` down the whole chain.
+/// Returns the facts of each certificate of the verified path, end entity first.
+pub fn validate(
+    chain: &[Vec<u8>],
+    anchors: &[&[u8]],
+    role: Role,
+    now: i64,
+    crls: &Crls,
+    unknown: UnknownStatus,
+) -> Result<Vec<CertFacts>, PkiError> {
+    let ee_der = chain.first().ok_or_else(|| PkiError::Invalid {
+        subject: "(none)".into(),
+        reason: "no certificate was presented".into(),
+    })?;
+    let facts: Vec<CertFacts> = chain.iter().map(|c| CertFacts::from_der(c)).collect::<Result<_, _>>()?;
+    // Name expired, not-yet-valid and revoked certificates ourselves: webpki's errors do
+    // not say which certificate of the chain failed.
+    for (f, der) in facts.iter().zip(chain) {
+        let subject = f.subject().to_string();
+        if now > f.not_after {
+            return Err(PkiError::Invalid {
+                subject,
+                reason: format!("expired at {} (notAfter); renew it", iso(f.not_after)),
+            });
+        }
+        if now < f.not_before {
+            return Err(PkiError::Invalid {
+                subject,
+                reason: format!("not valid before {} (notBefore); check the clocks", iso(f.not_before)),
+            });
+        }
+        if crls.revokes(der) {
+            return Err(PkiError::Invalid {
+                subject,
+                reason: "revoked: its serial is on the issuer's CRL".into(),
+            });
+        }
+    }
+    let subject = facts[0].subject().to_string();
+    let invalid = |reason: String| PkiError::Invalid { subject: subject.clone(), reason };
+    let ee_cert = CertificateDer::from(ee_der.as_slice());
+    let ee = EndEntityCert::try_from(&ee_cert).map_err(|e| invalid(format!("cannot be parsed: {e:?}")))?;
+    let anchor_ders: Vec<CertificateDer<'_>> = anchors.iter().map(|a| CertificateDer::from(*a)).collect();
+    let anchors = anchor_ders
+        .iter()
+        .map(|a| anchor_from_trusted_cert(a).map(|t| t.to_owned()))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| invalid(format!("a trust-store certificate cannot be used as an anchor: {e:?}")))?;
+    let intermediates: Vec<CertificateDer<'_>> =
+        chain[1..].iter().map(|c| CertificateDer::from(c.as_slice())).collect();
+    let crl_refs: Vec<&CertRevocationList<'_>> = crls.0.iter().collect();
+    let revocation = RevocationOptionsBuilder::new(&crl_refs).ok().map(|b| {
+        b.with_depth(RevocationCheckDepth::Chain)
+            .with_status_policy(match unknown {
+                UnknownStatus::Allow => UnknownStatusPolicy::Allow,
+                UnknownStatus::Deny => UnknownStatusPolicy::Deny,
+            })
+            .build()
+    });
+    let usage = match role {
+        Role::Server => KeyUsage::server_auth(),
+        Role::Client => KeyUsage::client_auth(),
+    };
+    let time = UnixTime::since_unix_epoch(std::time::Duration::from_secs(now.max(0) as u64));
+    ee.verify_for_usage(
+        webpki::ALL_VERIFICATION_ALGS,
+        &anchors,
+        &intermediates,
+        time,
+        usage,
+        revocation,
+        None,
+    )
+    .map_err(|e| invalid(reason(&e, &facts[0], role)))?;
+    Ok(facts)
+}
+
+fn reason(e: &webpki::Error, ee: &CertFacts, role: Role) -> String {
+    use webpki::Error as E;
+    match e {
+        E::UnknownIssuer => format!(
+            "issued by '{}', which is not in the trust store: add that CA certificate (mqtls keystore add-ca)",
+            ee.names.issuer
+        ),
+        E::CaUsedAsEndEntity => "is a CA certificate, presented as an end entity".into(),
+        E::EndEntityUsedAsCa => "an end-entity certificate was used to issue another".into(),
+        E::PathLenConstraintViolated => "the chain is longer than a CA's pathLenConstraint allows".into(),
+        E::UnsupportedCriticalExtension => "has a critical extension the validator does not know".into(),
+        E::RequiredEkuNotFoundContext(_) => format!(
+            "its extended key usage does not allow {}",
+            if role == Role::Server { "serverAuth (a listener's certificate)" } else { "clientAuth (a partner's certificate)" }
+        ),
+        E::CertRevoked => "revoked: a certificate of its chain is on a CRL".into(),
+        E::UnknownRevocationStatus => "no CRL covers it and unknown status is refused".into(),
+        E::InvalidSignatureForPublicKey => {
+            "its signature does not verify with the issuer's key".into()
+        }
+        other => format!("{other:?}"),
+    }
+}
+
+/// `YYYY-MM-DD HH:MM:SS UTC`.
+pub(crate) fn iso(secs: i64) -> String {
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02} UTC", rem / 3600, rem / 60 % 60, rem % 60)
+}

@@ -1,0 +1,131 @@
+//! Chain validation against chains and CRLs made by the openssl command line.
+
+mod support;
+
+use mqtls_pki::{validate, CertFacts, Crls, PkiError, Role, UnknownStatus};
+use support::{ca_and_leaf, openssl, scratch};
+
+fn der(dir: &std::path::Path, pem: &str) -> Vec<u8> {
+    let out = dir.join(format!("{pem}.der"));
+    openssl(dir, &["x509", "-in", pem, "-outform", "DER", "-out", out.to_str().unwrap()]);
+    std::fs::read(out).unwrap()
+}
+
+fn now() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64
+}
+
+fn reason(e: PkiError) -> String {
+    e.to_string()
+}
+
+#[test]
+fn good_chains_pass_for_both_roles() {
+    let dir = scratch("good");
+    ca_and_leaf(&dir, "qm1", "ec");
+    let (leaf, ca) = (der(&dir, "qm1.pem"), der(&dir, "ca.pem"));
+    for role in [Role::Server, Role::Client] {
+        let path =
+            validate(&[leaf.clone()], &[&ca], role, now(), &Crls::default(), UnknownStatus::Allow).unwrap();
+        assert_eq!(path[0].subject().to_string(), "CN=qm1,O=mqtls test");
+    }
+}
+
+#[test]
+fn failures_name_the_certificate_and_the_fix() {
+    let dir = scratch("bad");
+    ca_and_leaf(&dir, "qm1", "rsa");
+    let (leaf, ca) = (der(&dir, "qm1.pem"), der(&dir, "ca.pem"));
+    let facts = CertFacts::from_der(&leaf).unwrap();
+    let err = reason(
+        validate(&[leaf.clone()], &[], Role::Server, now(), &Crls::default(), UnknownStatus::Allow)
+            .unwrap_err(),
+    );
+    assert_eq!(
+        err,
+        "certificate 'CN=qm1,O=mqtls test': issued by 'CN=Test CA,O=mqtls test', which is not in the trust store: add that CA certificate (mqtls keystore add-ca)"
+    );
+    let later = facts.not_after + 86_400;
+    let err = reason(
+        validate(&[leaf.clone()], &[&ca], Role::Server, later, &Crls::default(), UnknownStatus::Allow)
+            .unwrap_err(),
+    );
+    assert!(
+        err.starts_with("certificate 'CN=qm1,O=mqtls test': expired at ")
+            && err.ends_with("(notAfter); renew it"),
+        "{err}"
+    );
+    let err = reason(
+        validate(&[ca.clone()], &[&ca], Role::Server, now(), &Crls::default(), UnknownStatus::Allow)
+            .unwrap_err(),
+    );
+    assert!(err.contains("is a CA certificate, presented as an end entity"), "{err}");
+}
+
+#[test]
+fn extended_key_usage_must_fit_the_role() {
+    let dir = scratch("eku");
+    ca_and_leaf(&dir, "seed", "ec");
+    openssl(
+        &dir,
+        &["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", "client.key"],
+    );
+    openssl(&dir, &["req", "-new", "-key", "client.key", "-out", "client.csr", "-subj", "/CN=client only"]);
+    std::fs::write(dir.join("client.ext"), "extendedKeyUsage=clientAuth\n").unwrap();
+    openssl(
+        &dir,
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "client.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-days",
+            "2",
+            "-out",
+            "client.pem",
+            "-extfile",
+            "client.ext",
+        ],
+    );
+    let (leaf, ca) = (der(&dir, "client.pem"), der(&dir, "ca.pem"));
+    assert!(validate(&[leaf.clone()], &[&ca], Role::Client, now(), &Crls::default(), UnknownStatus::Allow)
+        .is_ok());
+    let err = reason(
+        validate(&[leaf], &[&ca], Role::Server, now(), &Crls::default(), UnknownStatus::Allow).unwrap_err(),
+    );
+    assert_eq!(err, "certificate 'CN=client only': its extended key usage does not allow serverAuth (a listener's certificate)");
+}
+
+#[test]
+fn crls_made_by_openssl_ca_revoke() {
+    let dir = scratch("crl");
+    ca_and_leaf(&dir, "good", "ec");
+    ca_and_leaf(&dir, "bad", "ec");
+    std::fs::write(dir.join("index.txt"), "").unwrap();
+    std::fs::write(dir.join("crlnumber"), "01\n").unwrap();
+    std::fs::write(
+        dir.join("ca.cnf"),
+        "[ca]\ndefault_ca=d\n[d]\ndatabase=index.txt\nnew_certs_dir=.\ncertificate=ca.pem\nprivate_key=ca.key\n\
+         crlnumber=crlnumber\ndefault_md=sha256\ndefault_crl_days=7\n",
+    )
+    .unwrap();
+    openssl(&dir, &["ca", "-config", "ca.cnf", "-revoke", "bad.pem"]);
+    openssl(&dir, &["ca", "-config", "ca.cnf", "-gencrl", "-out", "crl.pem"]);
+    let crls = Crls::parse(&[("crl.pem".into(), std::fs::read(dir.join("crl.pem")).unwrap())]).unwrap();
+    let ca = der(&dir, "ca.pem");
+    assert!(
+        validate(&[der(&dir, "good.pem")], &[&ca], Role::Client, now(), &crls, UnknownStatus::Deny).is_ok()
+    );
+    let err = reason(
+        validate(&[der(&dir, "bad.pem")], &[&ca], Role::Client, now(), &crls, UnknownStatus::Deny)
+            .unwrap_err(),
+    );
+    assert_eq!(err, "certificate 'CN=bad,O=mqtls test': revoked: its serial is on the issuer's CRL");
+    let garbage = Crls::parse(&[("x.crl".into(), b"not a crl".to_vec())]).unwrap_err();
+    assert!(garbage.to_string().starts_with("x.crl: not a certificate revocation list"), "{garbage}");
+}
