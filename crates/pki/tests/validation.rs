@@ -26,7 +26,7 @@ fn good_chains_pass_for_both_roles() {
     let (leaf, ca) = (der(&dir, "qm1.pem"), der(&dir, "ca.pem"));
     for role in [Role::Server, Role::Client] {
         let path =
-            validate(&[leaf.clone()], &[&ca], role, now(), &Crls::default(), UnknownStatus::Allow).unwrap();
+            validate(std::slice::from_ref(&leaf), &[&ca], role, now(), &Crls::default(), UnknownStatus::Allow).unwrap();
         assert_eq!(path[0].subject().to_string(), "CN=qm1,O=mqtls test");
     }
 }
@@ -38,7 +38,7 @@ fn failures_name_the_certificate_and_the_fix() {
     let (leaf, ca) = (der(&dir, "qm1.pem"), der(&dir, "ca.pem"));
     let facts = CertFacts::from_der(&leaf).unwrap();
     let err = reason(
-        validate(&[leaf.clone()], &[], Role::Server, now(), &Crls::default(), UnknownStatus::Allow)
+        validate(std::slice::from_ref(&leaf), &[], Role::Server, now(), &Crls::default(), UnknownStatus::Allow)
             .unwrap_err(),
     );
     assert_eq!(
@@ -47,7 +47,7 @@ fn failures_name_the_certificate_and_the_fix() {
     );
     let later = facts.not_after + 86_400;
     let err = reason(
-        validate(&[leaf.clone()], &[&ca], Role::Server, later, &Crls::default(), UnknownStatus::Allow)
+        validate(std::slice::from_ref(&leaf), &[&ca], Role::Server, later, &Crls::default(), UnknownStatus::Allow)
             .unwrap_err(),
     );
     assert!(
@@ -56,7 +56,7 @@ fn failures_name_the_certificate_and_the_fix() {
         "{err}"
     );
     let err = reason(
-        validate(&[ca.clone()], &[&ca], Role::Server, now(), &Crls::default(), UnknownStatus::Allow)
+        validate(std::slice::from_ref(&ca), &[&ca], Role::Server, now(), &Crls::default(), UnknownStatus::Allow)
             .unwrap_err(),
     );
     assert!(err.contains("is a CA certificate, presented as an end entity"), "{err}");
@@ -93,7 +93,7 @@ fn extended_key_usage_must_fit_the_role() {
         ],
     );
     let (leaf, ca) = (der(&dir, "client.pem"), der(&dir, "ca.pem"));
-    assert!(validate(&[leaf.clone()], &[&ca], Role::Client, now(), &Crls::default(), UnknownStatus::Allow)
+    assert!(validate(std::slice::from_ref(&leaf), &[&ca], Role::Client, now(), &Crls::default(), UnknownStatus::Allow)
         .is_ok());
     let err = reason(
         validate(&[leaf], &[&ca], Role::Server, now(), &Crls::default(), UnknownStatus::Allow).unwrap_err(),
