@@ -61,7 +61,7 @@ pub(crate) fn run(cmd: Cmd) -> anyhow::Result<u8> {
             let channels = load(&input, lenient)?;
             let json = output.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
             let bytes = if json { write_json(&channels).into_bytes() } else { write_binary(&channels)? };
-            write_private(&output, &bytes)?;
+            mqtls_pki::write_private(&output, &bytes)?;
             println!(
                 "wrote {} channels to {} ({})",
                 channels.len(),
@@ -88,24 +88,6 @@ pub(crate) fn load(path: &Path, lenient: bool) -> anyhow::Result<Vec<ClientChann
         eprintln!("mqtls: {}: {w}", path.display());
     }
     Ok(ccdt.channels)
-}
-
-/// Writes a file readable by its owner only, replacing any old one atomically.
-pub(crate) fn write_private(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
-    let tmp = path.with_extension("mqtls-tmp");
-    let mut f = fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(&tmp)
-        .with_context(|| format!("creating {}", tmp.display()))?;
-    f.write_all(bytes)?;
-    f.sync_all()?;
-    fs::rename(&tmp, path).with_context(|| format!("replacing {}", path.display()))?;
-    Ok(())
 }
 
 fn describe(c: &ClientChannel) -> String {

@@ -3,6 +3,7 @@
 
 mod ccdt;
 mod demo;
+mod keystore;
 mod mqsc;
 
 use std::process::ExitCode;
@@ -23,6 +24,9 @@ enum Cmd {
     Demo,
     /// The MQSC shell (runmqsc): reads MQSC from standard input.
     Mqsc(mqsc::Args),
+    /// Keystores (runmqakm): create, add-ca, import, list, delete, export, self-signed.
+    #[command(subcommand)]
+    Keystore(keystore::Cmd),
     /// Client channel tables: show, convert, resolve.
     #[command(subcommand)]
     Ccdt(ccdt::Cmd),
@@ -34,6 +38,7 @@ fn main() -> ExitCode {
         Cmd::Demo => demo::run(),
         Cmd::Mqsc(args) => mqsc::run(args),
         Cmd::Ccdt(cmd) => ccdt::run(cmd),
+        Cmd::Keystore(cmd) => keystore::run(cmd),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -123,7 +123,7 @@ fn edit_ccdt(args: &Args) -> anyhow::Result<u8> {
         } else {
             mqtls_ccdt::write_binary(&after)?
         };
-        crate::ccdt::write_private(&path, &bytes)?;
+        mqtls_pki::write_private(&path, &bytes)?;
     }
     Ok(script::exit_code(&entries) as u8)
 }

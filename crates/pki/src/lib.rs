@@ -8,6 +8,7 @@ mod error;
 mod facts;
 mod keystore;
 mod password;
+mod selfsigned;
 mod verify;
 
 use std::io::Write;
@@ -18,7 +19,8 @@ pub use error::PkiError;
 pub use facts::{CertFacts, KeyKind};
 pub use keystore::{Entry, Keystore};
 pub use password::Password;
-pub use verify::{validate, Crls, Role, UnknownStatus};
+pub use selfsigned::{self_signed, KeySpec};
+pub use verify::{utc, validate, Crls, Role, UnknownStatus};
 
 /// Writes a file readable by its owner only, replacing any old one atomically
 /// (a temporary file in the same directory, fsynced, then renamed).

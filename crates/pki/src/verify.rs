@@ -96,13 +96,13 @@ pub fn validate(
         if now > f.not_after {
             return Err(PkiError::Invalid {
                 subject,
-                reason: format!("expired at {} (notAfter); renew it", iso(f.not_after)),
+                reason: format!("expired at {} (notAfter); renew it", utc(f.not_after)),
             });
         }
         if now < f.not_before {
             return Err(PkiError::Invalid {
                 subject,
-                reason: format!("not valid before {} (notBefore); check the clocks", iso(f.not_before)),
+                reason: format!("not valid before {} (notBefore); check the clocks", utc(f.not_before)),
             });
         }
         if crls.revokes(der) {
@@ -175,8 +175,8 @@ fn reason(e: &webpki::Error, ee: &CertFacts, role: Role) -> String {
     }
 }
 
-/// `YYYY-MM-DD HH:MM:SS UTC`.
-pub(crate) fn iso(secs: i64) -> String {
+/// Seconds since the epoch as `YYYY-MM-DD HH:MM:SS UTC`.
+pub fn utc(secs: i64) -> String {
     let days = secs.div_euclid(86_400);
     let rem = secs.rem_euclid(86_400);
     let z = days + 719_468;

@@ -25,8 +25,15 @@ fn good_chains_pass_for_both_roles() {
     ca_and_leaf(&dir, "qm1", "ec");
     let (leaf, ca) = (der(&dir, "qm1.pem"), der(&dir, "ca.pem"));
     for role in [Role::Server, Role::Client] {
-        let path =
-            validate(std::slice::from_ref(&leaf), &[&ca], role, now(), &Crls::default(), UnknownStatus::Allow).unwrap();
+        let path = validate(
+            std::slice::from_ref(&leaf),
+            &[&ca],
+            role,
+            now(),
+            &Crls::default(),
+            UnknownStatus::Allow,
+        )
+        .unwrap();
         assert_eq!(path[0].subject().to_string(), "CN=qm1,O=mqtls test");
     }
 }
@@ -38,8 +45,15 @@ fn failures_name_the_certificate_and_the_fix() {
     let (leaf, ca) = (der(&dir, "qm1.pem"), der(&dir, "ca.pem"));
     let facts = CertFacts::from_der(&leaf).unwrap();
     let err = reason(
-        validate(std::slice::from_ref(&leaf), &[], Role::Server, now(), &Crls::default(), UnknownStatus::Allow)
-            .unwrap_err(),
+        validate(
+            std::slice::from_ref(&leaf),
+            &[],
+            Role::Server,
+            now(),
+            &Crls::default(),
+            UnknownStatus::Allow,
+        )
+        .unwrap_err(),
     );
     assert_eq!(
         err,
@@ -47,8 +61,15 @@ fn failures_name_the_certificate_and_the_fix() {
     );
     let later = facts.not_after + 86_400;
     let err = reason(
-        validate(std::slice::from_ref(&leaf), &[&ca], Role::Server, later, &Crls::default(), UnknownStatus::Allow)
-            .unwrap_err(),
+        validate(
+            std::slice::from_ref(&leaf),
+            &[&ca],
+            Role::Server,
+            later,
+            &Crls::default(),
+            UnknownStatus::Allow,
+        )
+        .unwrap_err(),
     );
     assert!(
         err.starts_with("certificate 'CN=qm1,O=mqtls test': expired at ")
@@ -56,8 +77,15 @@ fn failures_name_the_certificate_and_the_fix() {
         "{err}"
     );
     let err = reason(
-        validate(std::slice::from_ref(&ca), &[&ca], Role::Server, now(), &Crls::default(), UnknownStatus::Allow)
-            .unwrap_err(),
+        validate(
+            std::slice::from_ref(&ca),
+            &[&ca],
+            Role::Server,
+            now(),
+            &Crls::default(),
+            UnknownStatus::Allow,
+        )
+        .unwrap_err(),
     );
     assert!(err.contains("is a CA certificate, presented as an end entity"), "{err}");
 }
@@ -93,8 +121,15 @@ fn extended_key_usage_must_fit_the_role() {
         ],
     );
     let (leaf, ca) = (der(&dir, "client.pem"), der(&dir, "ca.pem"));
-    assert!(validate(std::slice::from_ref(&leaf), &[&ca], Role::Client, now(), &Crls::default(), UnknownStatus::Allow)
-        .is_ok());
+    assert!(validate(
+        std::slice::from_ref(&leaf),
+        &[&ca],
+        Role::Client,
+        now(),
+        &Crls::default(),
+        UnknownStatus::Allow
+    )
+    .is_ok());
     let err = reason(
         validate(&[leaf], &[&ca], Role::Server, now(), &Crls::default(), UnknownStatus::Allow).unwrap_err(),
     );

@@ -2,6 +2,7 @@
 
 mod ccdt_cli;
 mod corpus;
+mod keystore_cli;
 mod mqsc_cli;
 
 use std::io::Write;
@@ -21,7 +22,16 @@ pub(crate) fn mqtls(args: &[&str], stdin: &str) -> (i32, String, String) {
 /// Runs `mqtls args` with `stdin` and only the given MQ environment variables set.
 pub(crate) fn mqtls_env(args: &[&str], stdin: &str, env: &[(&str, &str)]) -> (i32, String, String) {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_mqtls"));
-    for k in ["MQSERVER", "MQCCDTURL", "MQCHLLIB", "MQCHLTAB", "MQCLNTCF", "MQSSLKEYR", "MQCERTLABL"] {
+    for k in [
+        "MQSERVER",
+        "MQCCDTURL",
+        "MQCHLLIB",
+        "MQCHLTAB",
+        "MQCLNTCF",
+        "MQSSLKEYR",
+        "MQCERTLABL",
+        "MQTLS_KEYSTORE_PASSWORD",
+    ] {
         cmd.env_remove(k);
     }
     cmd.envs(env.iter().copied());
