@@ -71,6 +71,14 @@ pub enum PkiError {
         /// Its mode.
         mode: u32,
     },
+    /// A responder or distribution point could not be reached or answered badly.
+    #[error("{url}: {detail}")]
+    Network {
+        /// Where.
+        url: String,
+        /// What happened.
+        detail: String,
+    },
     /// Certificate generation failed.
     #[error("generating the certificate: {0}")]
     Generate(String),

@@ -4,9 +4,11 @@
 //! passed in.
 #![forbid(unsafe_code)]
 
+mod der;
 mod error;
 mod facts;
 mod keystore;
+mod ocsp;
 mod password;
 mod selfsigned;
 mod verify;
@@ -18,6 +20,10 @@ use std::path::Path;
 pub use error::PkiError;
 pub use facts::{CertFacts, KeyKind};
 pub use keystore::{Entry, Keystore};
+pub use ocsp::{
+    request as ocsp_request, responder_url, verify_response, CertStatus, OcspAuthentication, OcspClient,
+    OcspDecision,
+};
 pub use password::Password;
 pub use selfsigned::{self_signed, KeySpec};
 pub use verify::{utc, validate, Crls, Role, UnknownStatus};
