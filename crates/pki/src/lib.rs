@@ -26,7 +26,7 @@ pub use ocsp::{
 };
 pub use password::Password;
 pub use selfsigned::{self_signed, KeySpec};
-pub use verify::{utc, validate, Crls, Role, UnknownStatus};
+pub use verify::{distribution_points, utc, validate, Crls, Role, UnknownStatus};
 
 /// Writes a file readable by its owner only, replacing any old one atomically
 /// (a temporary file in the same directory, fsynced, then renamed).

@@ -56,6 +56,39 @@ impl Crls {
         Ok(Self(out))
     }
 
+    /// Fetches the CRLs named by the HTTP distribution points (CRLDistributionPoints) of
+    /// every certificate in `chain` (MQ's CDPCheckExtensions=YES) and adds them.
+    pub fn fetch_distribution_points(
+        &mut self,
+        chain: &[Vec<u8>],
+        timeout: std::time::Duration,
+    ) -> Result<Vec<String>, PkiError> {
+        let mut fetched = Vec::new();
+        for der in chain {
+            for url in distribution_points(der) {
+                if fetched.contains(&url) {
+                    continue;
+                }
+                let bytes = fetch(&url, timeout)?;
+                let more = Self::parse(&[(url.clone(), bytes)])?;
+                self.0.extend(more.0);
+                tracing::info!(%url, "fetched CRL");
+                fetched.push(url);
+            }
+        }
+        Ok(fetched)
+    }
+
+    /// How many CRLs are held.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether no CRL is held.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
     /// Whether any CRL lists this certificate's serial (issued by the CRL's issuer).
     fn revokes(&self, der: &[u8]) -> bool {
         let Ok((_, cert)) = x509_parser::parse_x509_certificate(der) else { return false };
@@ -67,6 +100,49 @@ impl Crls {
             same && crl.find_serial(cert.raw_serial()).ok().flatten().is_some()
         })
     }
+}
+
+/// The HTTP URLs of a certificate's CRL distribution points.
+pub fn distribution_points(der: &[u8]) -> Vec<String> {
+    use x509_parser::extensions::{DistributionPointName, GeneralName, ParsedExtension};
+    let Ok((_, cert)) = x509_parser::parse_x509_certificate(der) else { return Vec::new() };
+    let mut urls = Vec::new();
+    for ext in cert.extensions() {
+        if let ParsedExtension::CRLDistributionPoints(points) = ext.parsed_extension() {
+            for point in points.iter() {
+                if let Some(DistributionPointName::FullName(names)) = &point.distribution_point {
+                    for name in names {
+                        if let GeneralName::URI(uri) = name {
+                            if uri.starts_with("http://") {
+                                urls.push((*uri).to_owned());
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    urls
+}
+
+/// Largest CRL fetched (hostile-input bound).
+const MAX_CRL: u64 = 10 << 20;
+
+fn fetch(url: &str, timeout: std::time::Duration) -> Result<Vec<u8>, PkiError> {
+    use std::io::Read;
+    let fail = |detail: String| PkiError::Network { url: url.to_owned(), detail };
+    let resp = ureq::AgentBuilder::new()
+        .timeout(timeout)
+        .build()
+        .get(url)
+        .call()
+        .map_err(|e| fail(e.to_string()))?;
+    let mut bytes = Vec::new();
+    resp.into_reader().take(MAX_CRL + 1).read_to_end(&mut bytes).map_err(|e| fail(e.to_string()))?;
+    if bytes.len() as u64 > MAX_CRL {
+        return Err(fail("CRL larger than 10 MiB".into()));
+    }
+    Ok(bytes)
 }
 
 fn malformed(name: &str, detail: String) -> PkiError {

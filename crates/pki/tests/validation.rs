@@ -164,3 +164,93 @@ fn crls_made_by_openssl_ca_revoke() {
     let garbage = Crls::parse(&[("x.crl".into(), b"not a crl".to_vec())]).unwrap_err();
     assert!(garbage.to_string().starts_with("x.crl: not a certificate revocation list"), "{garbage}");
 }
+
+#[test]
+fn crls_fetched_from_distribution_points_over_http() {
+    use std::io::{Read, Write};
+    let dir = scratch("cdp");
+    // Serve whatever crl.der holds, for every request, over plain HTTP on loopback.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let served = dir.join("crl.der");
+    let served_for_thread = served.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut stream = stream;
+            let mut buf = [0u8; 4096];
+            let _ = stream.read(&mut buf);
+            let body = std::fs::read(&served_for_thread).unwrap_or_default();
+            let _ = stream.write_all(
+                format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len())
+                    .as_bytes(),
+            );
+            let _ = stream.write_all(&body);
+        }
+    });
+    // A leaf whose certificate names that distribution point.
+    ca_and_leaf(&dir, "seed", "ec");
+    openssl(
+        &dir,
+        &[
+            "req",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-keyout",
+            "cdp.key",
+            "-out",
+            "cdp.csr",
+            "-subj",
+            "/CN=with cdp",
+        ],
+    );
+    std::fs::write(
+        dir.join("cdp.ext"),
+        format!("crlDistributionPoints=URI:http://127.0.0.1:{port}/ca.crl\n"),
+    )
+    .unwrap();
+    openssl(
+        &dir,
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "cdp.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-days",
+            "2",
+            "-out",
+            "cdp.pem",
+            "-extfile",
+            "cdp.ext",
+        ],
+    );
+    std::fs::write(dir.join("index.txt"), "").unwrap();
+    std::fs::write(dir.join("crlnumber"), "01\n").unwrap();
+    std::fs::write(dir.join("ca.cnf"), "[ca]\ndefault_ca=d\n[d]\ndatabase=index.txt\nnew_certs_dir=.\ncertificate=ca.pem\nprivate_key=ca.key\ncrlnumber=crlnumber\ndefault_md=sha256\ndefault_crl_days=7\n").unwrap();
+    openssl(&dir, &["ca", "-config", "ca.cnf", "-gencrl", "-out", "empty.pem"]);
+    openssl(&dir, &["crl", "-in", "empty.pem", "-outform", "DER", "-out", "crl.der"]);
+    let (leaf, ca) = (der(&dir, "cdp.pem"), der(&dir, "ca.pem"));
+    let mut crls = Crls::default();
+    let urls = crls
+        .fetch_distribution_points(std::slice::from_ref(&leaf), std::time::Duration::from_secs(5))
+        .unwrap();
+    assert_eq!(urls, [format!("http://127.0.0.1:{port}/ca.crl")]);
+    assert!(validate(std::slice::from_ref(&leaf), &[&ca], Role::Client, now(), &crls, UnknownStatus::Deny)
+        .is_ok());
+    // Revoke it; the next fetch sees it.
+    openssl(&dir, &["ca", "-config", "ca.cnf", "-revoke", "cdp.pem"]);
+    openssl(&dir, &["ca", "-config", "ca.cnf", "-gencrl", "-out", "revoked.pem"]);
+    openssl(&dir, &["crl", "-in", "revoked.pem", "-outform", "DER", "-out", "crl.der"]);
+    let mut crls = Crls::default();
+    crls.fetch_distribution_points(std::slice::from_ref(&leaf), std::time::Duration::from_secs(5)).unwrap();
+    let err = validate(std::slice::from_ref(&leaf), &[&ca], Role::Client, now(), &crls, UnknownStatus::Deny)
+        .unwrap_err();
+    assert_eq!(err.to_string(), "certificate 'CN=with cdp': revoked: its serial is on the issuer's CRL");
+}
