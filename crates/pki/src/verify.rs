@@ -165,35 +165,12 @@ pub fn validate(
         reason: "no certificate was presented".into(),
     })?;
     let facts: Vec<CertFacts> = chain.iter().map(|c| CertFacts::from_der(c)).collect::<Result<_, _>>()?;
-    // Name expired, not-yet-valid and revoked certificates ourselves: webpki's errors do
-    // not say which certificate of the chain failed.
-    for (f, der) in facts.iter().zip(chain) {
-        let subject = f.subject().to_string();
-        if now > f.not_after {
-            return Err(PkiError::Invalid {
-                subject,
-                reason: format!("expired at {} (notAfter); renew it", utc(f.not_after)),
-            });
-        }
-        if now < f.not_before {
-            return Err(PkiError::Invalid {
-                subject,
-                reason: format!("not valid before {} (notBefore); check the clocks", utc(f.not_before)),
-            });
-        }
-        if crls.revokes(der) {
-            return Err(PkiError::Invalid {
-                subject,
-                reason: "revoked: its serial is on the issuer's CRL".into(),
-            });
-        }
-    }
     let subject = facts[0].subject().to_string();
     let invalid = |reason: String| PkiError::Invalid { subject: subject.clone(), reason };
     let ee_cert = CertificateDer::from(ee_der.as_slice());
     let ee = EndEntityCert::try_from(&ee_cert).map_err(|e| invalid(format!("cannot be parsed: {e:?}")))?;
     let anchor_ders: Vec<CertificateDer<'_>> = anchors.iter().map(|a| CertificateDer::from(*a)).collect();
-    let anchors = anchor_ders
+    let anchors_parsed = anchor_ders
         .iter()
         .map(|a| anchor_from_trusted_cert(a).map(|t| t.to_owned()))
         .collect::<Result<Vec<_>, _>>()
@@ -214,17 +191,64 @@ pub fn validate(
         Role::Client => KeyUsage::client_auth(),
     };
     let time = UnixTime::since_unix_epoch(std::time::Duration::from_secs(now.max(0) as u64));
-    ee.verify_for_usage(
+    let verified = ee.verify_for_usage(
         webpki::ALL_VERIFICATION_ALGS,
-        &anchors,
+        &anchors_parsed,
         &intermediates,
         time,
         usage,
         revocation,
         None,
-    )
-    .map_err(|e| invalid(reason(&e, &facts[0], role)))?;
-    Ok(facts)
+    );
+    let path = match verified {
+        Ok(path) => path,
+        // webpki's errors do not say which certificate failed: name expired,
+        // not-yet-valid and revoked ones ourselves before falling back to its reason.
+        Err(e) => {
+            return Err(
+                diagnose(chain, &facts, now, crls).unwrap_or_else(|| invalid(reason(&e, &facts[0], role)))
+            )
+        }
+    };
+    let mut on_path = vec![facts[0].clone()];
+    for cert in path.intermediate_certificates() {
+        on_path.push(CertFacts::from_der(&cert.der())?);
+    }
+    // The trust-store certificate the path ends at must itself be within its validity.
+    let top = on_path.last().expect("the end entity");
+    if let Some(anchor) = anchors
+        .iter()
+        .filter_map(|a| CertFacts::from_der(a).ok())
+        .find(|a| a.names.subject == top.names.issuer)
+    {
+        if now > anchor.not_after {
+            return Err(PkiError::Invalid {
+                subject: anchor.subject().to_string(),
+                reason: format!(
+                    "trust-store CA expired at {} (notAfter); replace it in the keystore",
+                    utc(anchor.not_after)
+                ),
+            });
+        }
+    }
+    Ok(on_path)
+}
+
+/// The first presented certificate that is expired, not yet valid, or revoked.
+fn diagnose(chain: &[Vec<u8>], facts: &[CertFacts], now: i64, crls: &Crls) -> Option<PkiError> {
+    facts.iter().zip(chain).find_map(|(f, der)| {
+        let subject = f.subject().to_string();
+        let reason = if now > f.not_after {
+            format!("expired at {} (notAfter); renew it", utc(f.not_after))
+        } else if now < f.not_before {
+            format!("not valid before {} (notBefore); check the clocks", utc(f.not_before))
+        } else if crls.revokes(der) {
+            "revoked: its serial is on the issuer's CRL".to_owned()
+        } else {
+            return None;
+        };
+        Some(PkiError::Invalid { subject, reason })
+    })
 }
 
 fn reason(e: &webpki::Error, ee: &CertFacts, role: Role) -> String {
