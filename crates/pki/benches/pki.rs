@@ -198,6 +198,7 @@ fn bench(c: &mut Criterion) {
     });
     group.finish();
     let _ = responder.kill();
+    let _ = responder.wait();
     let _ = std::fs::remove_dir_all(&dir);
 }
 
