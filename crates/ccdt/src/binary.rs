@@ -77,14 +77,13 @@ impl Data<'_> {
         }
     }
 
+    /// A blank-padded MQCHAR field; a NUL ends it early, as C readers of the MQCD take it.
     fn text(&self, at: usize, len: usize) -> Result<String, CcdtError> {
         match self.bytes.get(at..at + len) {
-            Some(b) => Ok(b
-                .iter()
-                .map(|&c| char::from(c))
-                .collect::<String>()
-                .trim_end_matches([' ', '\0'])
-                .to_owned()),
+            Some(b) => {
+                let b = b.split(|&c| c == 0).next().unwrap_or_default();
+                Ok(b.iter().map(|&c| char::from(c)).collect::<String>().trim_end_matches(' ').to_owned())
+            }
             None => self.err(at, "field runs past the end of the record"),
         }
     }

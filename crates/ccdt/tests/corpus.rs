@@ -139,3 +139,28 @@ fn hostile_binary_input_is_refused_with_an_offset() {
         "binary CCDT, offset 4: slot length runs past the end of the file"
     );
 }
+
+/// Regression (fuzz: ccdt_binary): a NUL inside an MQCHAR field ends it, as C readers
+/// take it, so what is read writes back and reads the same.
+#[test]
+fn nul_ends_a_binary_field() {
+    let (_, mut bytes) = corpus("ccdt-bin").into_iter().find(|(n, _)| n.starts_with("bdsaen")).unwrap();
+    // CONNAME of the second slot: slot at 4 + 2098, record at +20, field at 1024.
+    let conname = 4 + 2098 + 20 + 1024;
+    bytes[conname + 3] = 0;
+    bytes[conname + 40] = b'x';
+    let channels = read_binary(&bytes).unwrap();
+    assert_eq!(channels[1].conname(), "loc");
+    let again = read_binary(&write_binary(&channels).unwrap()).unwrap();
+    assert_eq!(again, channels);
+}
+
+/// Regression (fuzz: ccdt_json): an entry leniently read with a queue manager but no
+/// connection writes back and reads back leniently.
+#[test]
+fn lenient_entries_round_trip_leniently() {
+    let text = r#"{"channel": [{"name": "A", "type": "clientConnection", "clientConnection": {"queueManager": "QM1"}}]}"#;
+    assert!(read_json(text, Mode::Strict).is_err());
+    let lenient = read_json(text, Mode::Lenient).unwrap();
+    assert_eq!(read_json(&write_json(&lenient.channels), Mode::Lenient).unwrap().channels, lenient.channels);
+}
