@@ -19,12 +19,18 @@ pub(crate) struct Secret {
 }
 
 impl Secret {
+    /// The stash file, else the environment variable, else a prompt on a terminal.
     fn password(&self) -> anyhow::Result<Password> {
         if let Some(stash) = &self.stash {
             return Ok(Password::from_stash(stash)?);
         }
-        Password::from_env_value(std::env::var(&self.password_env).ok())
-            .with_context(|| format!("give --stash FILE or set {}", self.password_env))
+        if let Ok(value) = std::env::var(&self.password_env) {
+            return Ok(Password::from_env_value(Some(value))?);
+        }
+        if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+            return Ok(Password::new(rpassword::prompt_password("Keystore password: ")?)?);
+        }
+        bail!("no keystore password: give --stash FILE or set {}", self.password_env)
     }
 }
 
@@ -49,14 +55,21 @@ pub(crate) enum Cmd {
         #[command(flatten)]
         secret: Secret,
     },
-    /// Import a private key and its chain from PEM (key + certificates) under a label.
+    /// Import a private key and its chain under a label, from PEM (key + certificates) or
+    /// from a PKCS#12 file (its only personal entry, or --from-label).
     Import {
         /// The keystore file.
         keystore: PathBuf,
         /// The label (case-sensitive, as CERTLABL names it).
         label: String,
-        /// A PEM file with a PKCS#8 key and its certificates.
-        pem: PathBuf,
+        /// A PEM file with a PKCS#8 key and its certificates, or a .p12 / .pfx file.
+        source: PathBuf,
+        /// The entry to take from a PKCS#12 source.
+        #[arg(long)]
+        from_label: Option<String>,
+        /// The environment variable holding the PKCS#12 source's password.
+        #[arg(long, default_value = "MQTLS_SOURCE_PASSWORD")]
+        source_password_env: String,
         #[command(flatten)]
         secret: Secret,
     },
@@ -106,6 +119,35 @@ pub(crate) enum Cmd {
         #[command(flatten)]
         secret: Secret,
     },
+}
+
+/// The personal entry to import: from PEM, or from a PKCS#12 file.
+fn import_source(source: &Path, from_label: Option<&str>, password_env: &str) -> anyhow::Result<Entry> {
+    let bytes = std::fs::read(source).with_context(|| format!("reading {}", source.display()))?;
+    let entry = if bytes.starts_with(b"-----") {
+        Keystore::pem_entry(&bytes, source)?
+    } else {
+        let password = Password::from_env_value(std::env::var(password_env).ok())
+            .with_context(|| format!("set {password_env} to the password of {}", source.display()))?;
+        let other = Keystore::from_p12(&bytes, &password, source)?;
+        let personal: Vec<&str> =
+            other.entries().filter(|(_, e)| matches!(e, Entry::Personal { .. })).map(|(l, _)| l).collect();
+        let label = match (from_label, personal.as_slice()) {
+            (Some(l), _) => l,
+            (None, [only]) => only,
+            (None, many) => bail!(
+                "{} holds {} personal entries ({}); choose one with --from-label",
+                source.display(),
+                many.len(),
+                many.join(", ")
+            ),
+        };
+        other.get(label)?.clone()
+    };
+    if !matches!(entry, Entry::Personal { .. }) {
+        bail!("{}: no private key; use add-ca for CA certificates", source.display());
+    }
+    Ok(entry)
 }
 
 fn now() -> i64 {
@@ -179,13 +221,9 @@ pub(crate) fn run(cmd: Cmd) -> anyhow::Result<u8> {
             save(&keystore, &ks, password)?;
             println!("added CA '{}' as '{label}'", facts.subject());
         }
-        Cmd::Import { keystore, label, pem, secret } => {
+        Cmd::Import { keystore, label, source, from_label, source_password_env, secret } => {
             let (mut ks, password) = open(&keystore, &secret)?;
-            let bytes = std::fs::read(&pem).with_context(|| format!("reading {}", pem.display()))?;
-            let entry = Keystore::pem_entry(&bytes, &pem)?;
-            if !matches!(entry, Entry::Personal { .. }) {
-                bail!("{}: no private key; use add-ca for CA certificates", pem.display());
-            }
+            let entry = import_source(&source, from_label.as_deref(), &source_password_env)?;
             ks.add(&label, entry)?;
             save(&keystore, &ks, password)?;
             println!("imported '{label}'");

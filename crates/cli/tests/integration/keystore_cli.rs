@@ -129,3 +129,60 @@ fn self_signed_and_password_mistakes() {
     assert!(err.contains("give --stash FILE or set MQTLS_KEYSTORE_PASSWORD"), "{err}");
     assert!(!err.contains("correct horse"), "the password is never printed");
 }
+
+#[test]
+fn import_from_an_openssl_pkcs12() {
+    let dir = scratch("import-p12");
+    openssl(
+        &dir,
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-keyout",
+            "k.pem",
+            "-out",
+            "c.pem",
+            "-days",
+            "40",
+            "-subj",
+            "/CN=from p12",
+        ],
+    );
+    openssl(
+        &dir,
+        &[
+            "pkcs12",
+            "-export",
+            "-inkey",
+            "k.pem",
+            "-in",
+            "c.pem",
+            "-name",
+            "their-label",
+            "-passout",
+            "pass:other secret",
+            "-out",
+            "in.p12",
+        ],
+    );
+    let store = dir.join("mine.p12");
+    let s = store.to_str().unwrap();
+    assert_eq!(ks(&["keystore", "create", s]).0, 0);
+    let src = dir.join("in.p12");
+    let (code, _, err) = ks(&["keystore", "import", s, "mine", src.to_str().unwrap()]);
+    assert_eq!(code, 20);
+    assert!(err.contains("set MQTLS_SOURCE_PASSWORD to the password of"), "{err}");
+    let (code, out, err) = mqtls_env(
+        &["keystore", "import", s, "mine", src.to_str().unwrap()],
+        "",
+        &[PW, ("MQTLS_SOURCE_PASSWORD", "other secret")],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    let (_, out, _) = ks(&["keystore", "list", s]);
+    assert!(out.contains("mine  [personal]\n  subject:   CN=from p12"), "{out}");
+}
