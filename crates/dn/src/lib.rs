@@ -5,6 +5,7 @@ mod address;
 mod attr;
 mod cert;
 mod chlauth;
+pub mod civil;
 mod error;
 mod filter;
 #[doc(hidden)]

@@ -18,22 +18,8 @@ pub struct Stamp {
 impl Stamp {
     /// The stamp for `secs` seconds after the Unix epoch (UTC).
     pub fn from_unix(secs: u64) -> Self {
-        let days = (secs / 86_400) as i64;
-        let rem = secs % 86_400;
-        // Howard Hinnant's days-to-civil algorithm.
-        let z = days + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z - era * 146_097;
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let day = doy - (153 * mp + 2) / 5 + 1;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 };
-        let year = yoe + era * 400 + i64::from(month <= 2);
-        Self {
-            date: format!("{year:04}-{month:02}-{day:02}"),
-            time: format!("{:02}.{:02}.{:02}", rem / 3600, rem / 60 % 60, rem % 60),
-        }
+        let (year, month, day, h, m, s) = mqtls_dn::civil::from_unix(secs as i64);
+        Self { date: format!("{year:04}-{month:02}-{day:02}"), time: format!("{h:02}.{m:02}.{s:02}") }
     }
 }
 

@@ -121,13 +121,7 @@ pub(crate) fn generalized_time(content: &[u8]) -> Result<i64, PkiError> {
     let n = |r: std::ops::Range<usize>| {
         s.get(r).and_then(|p| p.parse::<i64>().ok()).ok_or_else(|| bad("bad time"))
     };
-    let (y, m, d, hh, mm, ss) = (n(0..4)?, n(4..6)?, n(6..8)?, n(8..10)?, n(10..12)?, n(12..14)?);
-    let yy = if m <= 2 { y - 1 } else { y };
-    let era = yy.div_euclid(400);
-    let yoe = yy - era * 400;
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
-    let days = era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468;
-    Ok(days * 86_400 + hh * 3600 + mm * 60 + ss)
+    Ok(mqtls_dn::civil::to_unix(n(0..4)?, n(4..6)?, n(6..8)?, n(8..10)?, n(10..12)?, n(12..14)?))
 }
 
 #[cfg(test)]

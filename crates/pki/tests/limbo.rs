@@ -46,15 +46,9 @@ fn der(pem: &str) -> Vec<u8> {
 fn unix(rfc3339: &str) -> i64 {
     let t = rfc3339.replace(' ', "T");
     let (date, time) = t.split_once('T').expect("date and time");
-    let mut d = date.split('-').map(|p| p.parse::<i64>().unwrap());
-    let (y, m, day) = (d.next().unwrap(), d.next().unwrap(), d.next().unwrap());
+    let d: Vec<i64> = date.split('-').map(|p| p.parse().unwrap()).collect();
     let hms: Vec<i64> = time[..8].split(':').map(|p| p.parse().unwrap()).collect();
-    let yy = if m <= 2 { y - 1 } else { y };
-    let era = yy.div_euclid(400);
-    let yoe = yy - era * 400;
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + day - 1;
-    let days = era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468;
-    days * 86_400 + hms[0] * 3600 + hms[1] * 60 + hms[2]
+    mqtls_dn::civil::to_unix(d[0], d[1], d[2], hms[0], hms[1], hms[2])
 }
 
 /// Why a case does not apply to channel validation, if it does not.
