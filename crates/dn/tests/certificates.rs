@@ -1,51 +1,23 @@
 //! DNs read from real certificates made by the `openssl` command line.
 
 use std::path::Path;
-use std::process::Command;
 
 use mqtls_dn::{CertNames, Dn, PeerFilter};
+use mqtls_test_support::{openssl, scratch};
 
+/// A self-signed EC certificate for `subj` (with extra `openssl req` arguments), as DER.
 fn openssl_cert(dir: &Path, subj: &str, extra: &[&str]) -> Vec<u8> {
-    let key = dir.join("key.pem");
-    let der = dir.join("cert.der");
-    let status = Command::new("openssl")
-        .args([
-            "req",
-            "-x509",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:P-256",
-            "-nodes",
-            "-days",
-            "1",
-        ])
-        .args([
-            "-keyout",
-            key.to_str().unwrap(),
-            "-out",
-            der.to_str().unwrap(),
-            "-outform",
-            "DER",
-            "-subj",
-            subj,
-        ])
-        .args(extra)
-        .status()
-        .expect("openssl must be installed");
-    assert!(status.success(), "openssl req failed for {subj}");
-    std::fs::read(der).unwrap()
-}
-
-fn tempdir(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("mqtls-dn-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    let mut args =
+        vec!["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "1"];
+    args.extend(["-keyout", "key.pem", "-out", "cert.der", "-outform", "DER", "-subj", subj]);
+    args.extend(extra);
+    openssl(dir, &args);
+    std::fs::read(dir.join("cert.der")).unwrap()
 }
 
 #[test]
 fn subject_renders_in_mq_order_with_short_names() {
-    let dir = tempdir("order");
+    let dir = scratch("dn-order");
     let der = openssl_cert(
         &dir,
         "/C=GB/ST=Hampshire/L=Hursley/O=IBM/OU=Sales/OU=Test/CN=John Smith/emailAddress=john@example.com",
@@ -65,7 +37,7 @@ fn subject_renders_in_mq_order_with_short_names() {
 
 #[test]
 fn special_characters_and_unknown_attributes_round_trip() {
-    let dir = tempdir("special");
+    let dir = scratch("dn-special");
     // businessCategory (2.5.4.15) has no MQ short name: it shows as a dotted OID and DER hex.
     let der = openssl_cert(
         &dir,

@@ -1,11 +1,9 @@
 //! Keystores made by real producers: openssl pkcs12 (default and -legacy) and Java keytool.
 
-mod support;
-
 use std::os::unix::fs::PermissionsExt;
 
 use mqtls_pki::{CertFacts, Entry, KeyKind, Keystore, Password, PkiError};
-use support::{ca_and_leaf, openssl, run, scratch};
+use mqtls_test_support::{ca_and_leaf, openssl, run, scratch};
 
 fn password() -> Password {
     Password::new("s3cret-pw".into()).unwrap()

@@ -1,19 +1,7 @@
 //! Chain validation against chains and CRLs made by the openssl command line.
 
-mod support;
-
 use mqtls_pki::{validate, CertFacts, Crls, PkiError, Role, UnknownStatus};
-use support::{ca_and_leaf, openssl, scratch};
-
-fn der(dir: &std::path::Path, pem: &str) -> Vec<u8> {
-    let out = dir.join(format!("{pem}.der"));
-    openssl(dir, &["x509", "-in", pem, "-outform", "DER", "-out", out.to_str().unwrap()]);
-    std::fs::read(out).unwrap()
-}
-
-fn now() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64
-}
+use mqtls_test_support::{ca_and_leaf, ca_database, der, now, openssl, scratch, sign};
 
 fn reason(e: PkiError) -> String {
     e.to_string()
@@ -94,32 +82,7 @@ fn failures_name_the_certificate_and_the_fix() {
 fn extended_key_usage_must_fit_the_role() {
     let dir = scratch("eku");
     ca_and_leaf(&dir, "seed", "ec");
-    openssl(
-        &dir,
-        &["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", "client.key"],
-    );
-    openssl(&dir, &["req", "-new", "-key", "client.key", "-out", "client.csr", "-subj", "/CN=client only"]);
-    std::fs::write(dir.join("client.ext"), "extendedKeyUsage=clientAuth\n").unwrap();
-    openssl(
-        &dir,
-        &[
-            "x509",
-            "-req",
-            "-in",
-            "client.csr",
-            "-CA",
-            "ca.pem",
-            "-CAkey",
-            "ca.key",
-            "-CAcreateserial",
-            "-days",
-            "2",
-            "-out",
-            "client.pem",
-            "-extfile",
-            "client.ext",
-        ],
-    );
+    sign(&dir, "client", "/CN=client only", "extendedKeyUsage=clientAuth\n");
     let (leaf, ca) = (der(&dir, "client.pem"), der(&dir, "ca.pem"));
     assert!(validate(
         std::slice::from_ref(&leaf),
@@ -141,14 +104,7 @@ fn crls_made_by_openssl_ca_revoke() {
     let dir = scratch("crl");
     ca_and_leaf(&dir, "good", "ec");
     ca_and_leaf(&dir, "bad", "ec");
-    std::fs::write(dir.join("index.txt"), "").unwrap();
-    std::fs::write(dir.join("crlnumber"), "01\n").unwrap();
-    std::fs::write(
-        dir.join("ca.cnf"),
-        "[ca]\ndefault_ca=d\n[d]\ndatabase=index.txt\nnew_certs_dir=.\ncertificate=ca.pem\nprivate_key=ca.key\n\
-         crlnumber=crlnumber\ndefault_md=sha256\ndefault_crl_days=7\n",
-    )
-    .unwrap();
+    ca_database(&dir);
     openssl(&dir, &["ca", "-config", "ca.cnf", "-revoke", "bad.pem"]);
     openssl(&dir, &["ca", "-config", "ca.cnf", "-gencrl", "-out", "crl.pem"]);
     let crls = Crls::parse(&[("crl.pem".into(), std::fs::read(dir.join("crl.pem")).unwrap())]).unwrap();
@@ -189,51 +145,8 @@ fn crls_fetched_from_distribution_points_over_http() {
     });
     // A leaf whose certificate names that distribution point.
     ca_and_leaf(&dir, "seed", "ec");
-    openssl(
-        &dir,
-        &[
-            "req",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:P-256",
-            "-nodes",
-            "-keyout",
-            "cdp.key",
-            "-out",
-            "cdp.csr",
-            "-subj",
-            "/CN=with cdp",
-        ],
-    );
-    std::fs::write(
-        dir.join("cdp.ext"),
-        format!("crlDistributionPoints=URI:http://127.0.0.1:{port}/ca.crl\n"),
-    )
-    .unwrap();
-    openssl(
-        &dir,
-        &[
-            "x509",
-            "-req",
-            "-in",
-            "cdp.csr",
-            "-CA",
-            "ca.pem",
-            "-CAkey",
-            "ca.key",
-            "-CAcreateserial",
-            "-days",
-            "2",
-            "-out",
-            "cdp.pem",
-            "-extfile",
-            "cdp.ext",
-        ],
-    );
-    std::fs::write(dir.join("index.txt"), "").unwrap();
-    std::fs::write(dir.join("crlnumber"), "01\n").unwrap();
-    std::fs::write(dir.join("ca.cnf"), "[ca]\ndefault_ca=d\n[d]\ndatabase=index.txt\nnew_certs_dir=.\ncertificate=ca.pem\nprivate_key=ca.key\ncrlnumber=crlnumber\ndefault_md=sha256\ndefault_crl_days=7\n").unwrap();
+    sign(&dir, "cdp", "/CN=with cdp", &format!("crlDistributionPoints=URI:http://127.0.0.1:{port}/ca.crl\n"));
+    ca_database(&dir);
     openssl(&dir, &["ca", "-config", "ca.cnf", "-gencrl", "-out", "empty.pem"]);
     openssl(&dir, &["crl", "-in", "empty.pem", "-outform", "DER", "-out", "crl.der"]);
     let (leaf, ca) = (der(&dir, "cdp.pem"), der(&dir, "ca.pem"));

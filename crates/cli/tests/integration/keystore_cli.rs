@@ -1,23 +1,12 @@
 //! `mqtls keystore` with keys and certificates from the openssl command line.
 
 use std::os::unix::fs::PermissionsExt;
-use std::process::Command;
+
+use mqtls_test_support::{openssl, scratch};
 
 use crate::mqtls_env;
 
 const PW: (&str, &str) = ("MQTLS_KEYSTORE_PASSWORD", "correct horse");
-
-fn scratch(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("mqtls-ks-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn openssl(dir: &std::path::Path, args: &[&str]) {
-    let out = Command::new("openssl").args(args).current_dir(dir).output().unwrap();
-    assert!(out.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-}
 
 fn ks(args: &[&str]) -> (i32, String, String) {
     mqtls_env(args, "", &[PW])
@@ -25,7 +14,7 @@ fn ks(args: &[&str]) -> (i32, String, String) {
 
 #[test]
 fn create_import_add_ca_list_export_delete() {
-    let dir = scratch("cycle");
+    let dir = scratch("ks-cycle");
     let store = dir.join("qm1.p12");
     let s = store.to_str().unwrap();
     assert_eq!(ks(&["keystore", "create", s]).0, 0);
@@ -113,7 +102,7 @@ fn create_import_add_ca_list_export_delete() {
 
 #[test]
 fn self_signed_and_password_mistakes() {
-    let dir = scratch("selfsigned");
+    let dir = scratch("ks-selfsigned");
     let store = dir.join("site.p12");
     let s = store.to_str().unwrap();
     let (code, out, err) =
@@ -132,7 +121,7 @@ fn self_signed_and_password_mistakes() {
 
 #[test]
 fn import_from_an_openssl_pkcs12() {
-    let dir = scratch("import-p12");
+    let dir = scratch("ks-import-p12");
     openssl(
         &dir,
         &[

@@ -1,0 +1,195 @@
+//! Test helpers shared by the crates' tests and benchmarks: a scratch directory, a PKI
+//! made with the `openssl` command line (CA, leaves RSA or EC, a CA database for
+//! revocation and CRLs), and an `openssl ocsp` responder on a loopback port.
+//! Tests only: everything here panics on failure, with the tool's own message.
+#![forbid(unsafe_code)]
+
+use std::io::{BufRead, BufReader};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+/// A fresh, empty directory for one test (`name` plus the process id).
+pub fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("mqtls-test-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("create the scratch directory");
+    dir
+}
+
+/// Runs `program args` in `dir`; panics with its stderr if it fails.
+pub fn run(dir: &Path, program: &str, args: &[&str]) {
+    let out = Command::new(program)
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap_or_else(|e| panic!("{program}: {e}"));
+    assert!(out.status.success(), "{program} {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// Runs the openssl command line in `dir`.
+pub fn openssl(dir: &Path, args: &[&str]) {
+    run(dir, "openssl", args);
+}
+
+/// The DER form of a PEM certificate file in `dir`.
+pub fn der(dir: &Path, pem: &str) -> Vec<u8> {
+    let out = dir.join(format!("{pem}.der"));
+    openssl(dir, &["x509", "-in", pem, "-outform", "DER", "-out", out.to_str().expect("UTF-8 path")]);
+    std::fs::read(out).expect("read DER")
+}
+
+/// Seconds since the epoch, now.
+pub fn now() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock after 1970").as_secs()
+        as i64
+}
+
+/// Generates a private key file: `rsa` (2048 bits) or anything else for EC P-256.
+pub fn new_key(dir: &Path, out: &str, kind: &str) {
+    match kind {
+        "rsa" => {
+            openssl(dir, &["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", out])
+        }
+        _ => {
+            openssl(dir, &["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", out])
+        }
+    }
+}
+
+/// A CA (`ca.pem`, `ca.key`, made once per directory) and a leaf it signs
+/// (`<name>.pem`, `<name>.key`) for serverAuth and clientAuth, with DNS and IP SANs.
+pub fn ca_and_leaf(dir: &Path, name: &str, kind: &str) {
+    if !dir.join("ca.pem").exists() {
+        new_key(dir, "ca.key", kind);
+        openssl(
+            dir,
+            &[
+                "req",
+                "-x509",
+                "-new",
+                "-key",
+                "ca.key",
+                "-out",
+                "ca.pem",
+                "-days",
+                "30",
+                "-subj",
+                "/O=mqtls test/CN=Test CA",
+                "-addext",
+                "basicConstraints=critical,CA:TRUE",
+                "-addext",
+                "keyUsage=critical,keyCertSign,cRLSign",
+            ],
+        );
+    }
+    new_key(dir, &format!("{name}.key"), kind);
+    let ext = format!(
+        "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\n\
+         extendedKeyUsage=serverAuth,clientAuth\nsubjectAltName=DNS:{name}.example,IP:127.0.0.1\n"
+    );
+    sign(dir, name, &format!("/O=mqtls test/CN={name}"), &ext);
+}
+
+/// Signs `<name>.key` with the CA into `<name>.pem`, with `subject` and extension lines `ext`.
+pub fn sign(dir: &Path, name: &str, subject: &str, ext: &str) {
+    let (key, csr, extfile, pem) =
+        (format!("{name}.key"), format!("{name}.csr"), format!("{name}.ext"), format!("{name}.pem"));
+    if !dir.join(&key).exists() {
+        new_key(dir, &key, "ec");
+    }
+    openssl(dir, &["req", "-new", "-key", &key, "-out", &csr, "-subj", subject]);
+    std::fs::write(dir.join(&extfile), ext).expect("write the extension file");
+    openssl(
+        dir,
+        &[
+            "x509",
+            "-req",
+            "-in",
+            &csr,
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-days",
+            "10",
+            "-out",
+            &pem,
+            "-extfile",
+            &extfile,
+        ],
+    );
+}
+
+/// An `openssl ca` database beside the CA (`ca.cnf`, `index.txt`, `crlnumber`).
+pub fn ca_database(dir: &Path) {
+    std::fs::write(dir.join("index.txt"), "").expect("index");
+    std::fs::write(dir.join("crlnumber"), "01\n").expect("crlnumber");
+    std::fs::write(
+        dir.join("ca.cnf"),
+        "[ca]\ndefault_ca=d\n[d]\ndatabase=index.txt\nnew_certs_dir=.\ncertificate=ca.pem\nprivate_key=ca.key\n\
+         crlnumber=crlnumber\ndefault_md=sha256\ndefault_crl_days=7\n",
+    )
+    .expect("ca.cnf");
+}
+
+/// A loopback port nothing listens on (at the moment of asking).
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("address").port()
+}
+
+/// An `openssl ocsp` responder for the CA database in a directory; killed when dropped.
+pub struct OcspResponder {
+    child: Child,
+    /// The loopback port it answers on.
+    pub port: u16,
+}
+
+impl OcspResponder {
+    /// Starts a responder signing with `signer` / `key`, answers valid for a day.
+    pub fn start(dir: &Path, signer: &str, key: &str) -> Self {
+        let port = free_port();
+        let mut child = Command::new("openssl")
+            .args([
+                "ocsp",
+                "-index",
+                "index.txt",
+                "-port",
+                &port.to_string(),
+                "-rsigner",
+                signer,
+                "-rkey",
+                key,
+                "-CA",
+                "ca.pem",
+                "-ndays",
+                "1",
+            ])
+            .current_dir(dir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("openssl ocsp");
+        // A probe connection would wedge the single-threaded responder: wait for its banner.
+        let mut err = BufReader::new(child.stderr.take().expect("stderr"));
+        let mut line = String::new();
+        while !line.contains("waiting for OCSP client connections") {
+            line.clear();
+            assert!(err.read_line(&mut line).expect("responder stderr") > 0, "the OCSP responder exited");
+        }
+        Self { child, port }
+    }
+
+    /// Its URL.
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+}
+
+impl Drop for OcspResponder {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
