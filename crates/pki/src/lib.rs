@@ -7,6 +7,7 @@
 mod der;
 mod error;
 mod facts;
+mod http;
 mod keystore;
 mod ocsp;
 mod password;

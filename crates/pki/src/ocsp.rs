@@ -199,20 +199,7 @@ impl OcspClient {
     }
 
     fn post(&self, url: &str, body: &[u8]) -> Result<Vec<u8>, PkiError> {
-        use std::io::Read;
-        let fail = |detail: String| PkiError::Network { url: url.to_owned(), detail };
-        let agent = ureq::AgentBuilder::new().timeout(self.timeout).build();
-        let resp = agent
-            .post(url)
-            .set("Content-Type", "application/ocsp-request")
-            .send_bytes(body)
-            .map_err(|e| fail(e.to_string()))?;
-        let mut bytes = Vec::new();
-        resp.into_reader().take(MAX_RESPONSE + 1).read_to_end(&mut bytes).map_err(|e| fail(e.to_string()))?;
-        if bytes.len() as u64 > MAX_RESPONSE {
-            return Err(fail("response larger than 64 KiB".into()));
-        }
-        Ok(bytes)
+        crate::http::post(url, "application/ocsp-request", body, self.timeout, MAX_RESPONSE)
     }
 }
 

@@ -129,20 +129,7 @@ pub fn distribution_points(der: &[u8]) -> Vec<String> {
 const MAX_CRL: u64 = 10 << 20;
 
 fn fetch(url: &str, timeout: std::time::Duration) -> Result<Vec<u8>, PkiError> {
-    use std::io::Read;
-    let fail = |detail: String| PkiError::Network { url: url.to_owned(), detail };
-    let resp = ureq::AgentBuilder::new()
-        .timeout(timeout)
-        .build()
-        .get(url)
-        .call()
-        .map_err(|e| fail(e.to_string()))?;
-    let mut bytes = Vec::new();
-    resp.into_reader().take(MAX_CRL + 1).read_to_end(&mut bytes).map_err(|e| fail(e.to_string()))?;
-    if bytes.len() as u64 > MAX_CRL {
-        return Err(fail("CRL larger than 10 MiB".into()));
-    }
-    Ok(bytes)
+    crate::http::get(url, timeout, MAX_CRL)
 }
 
 fn malformed(name: &str, detail: String) -> PkiError {
