@@ -231,15 +231,16 @@ fn exit_lists(block: &[u8]) -> Vec<Vec<String>> {
     lists
 }
 
+/// Pairs exit names with their user data. Control characters cannot be part of either
+/// (0x01 and 0x02 delimit the lists a table is written with), so they are dropped.
 fn pair(names: &[String], data: &[String]) -> Vec<Exit> {
+    let clean = |s: &str| s.chars().filter(|c| !c.is_control()).collect::<String>().trim_end().to_owned();
     names
         .iter()
         .enumerate()
-        .filter(|(_, n)| !n.trim().is_empty())
-        .map(|(i, n)| Exit {
-            name: n.trim_end().to_owned(),
-            user_data: data.get(i).map_or("", |s| s.trim_end()).to_owned(),
-        })
+        .map(|(i, n)| (clean(n), data.get(i).map_or_else(String::new, |d| clean(d))))
+        .filter(|(n, _)| !n.trim().is_empty())
+        .map(|(name, user_data)| Exit { name, user_data })
         .collect()
 }
 

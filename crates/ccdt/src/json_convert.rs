@@ -119,10 +119,10 @@ pub(super) fn json_error(text: &str, e: &serde_json::Error) -> CcdtError {
         None
     };
     let message = if matches!(at, Some('$' | '{')) {
-        let line_text = text.lines().nth(line - 1).unwrap_or("");
+        let line_text = text.lines().nth(line.saturating_sub(1)).unwrap_or("");
         let token: String = line_text
             .chars()
-            .skip(column - 1)
+            .skip(column.saturating_sub(1))
             .take_while(|c| !matches!(c, ',' | '}' | ']') && !c.is_whitespace())
             .collect();
         format!("{message}: found {token}")

@@ -164,3 +164,29 @@ fn lenient_entries_round_trip_leniently() {
     let lenient = read_json(text, Mode::Lenient).unwrap();
     assert_eq!(read_json(&write_json(&lenient.channels), Mode::Lenient).unwrap().channels, lenient.channels);
 }
+
+/// Regression (fuzz: ccdt_json): an error serde places at column 0 of a line starting
+/// with '{' is reported, not a panic.
+#[test]
+fn json_errors_at_column_zero() {
+    let input: &[u8] = b"{\x0a\x09\x22chnsmi{\x0a{\x0a  \x22channel\x22: [\x0a    {\x0a      \x22name\x22: \x22CERT.SVRCOransmissionSecurity\x22: {\x0a    \x09\x22chnsm    \x22cipherSpecification\x22: AES_256_CBC_SHA256\x22,\x0a        \x22certificateLabel\x22: \x22ibmwebspiheremqqm1_clienst\x22\x0an    }\x0a    }\x0a  ]\x0a}";
+    let err = read_json(&String::from_utf8_lossy(input), Mode::Lenient).unwrap_err();
+    assert!(matches!(err, CcdtError::Json { .. }), "{err}");
+}
+
+/// Regression (fuzz: ccdt_binary): control characters in a version-5 record's fixed exit
+/// fields are dropped, so they cannot collide with the exit-list delimiters when written.
+#[test]
+fn control_characters_in_exit_fields() {
+    let (_, mut bytes) = corpus("ccdt-bin").into_iter().find(|(n, _)| n.starts_with("bdsaen")).unwrap();
+    let record = 4 + 2098 + 20;
+    bytes[record + 20..record + 24].copy_from_slice(&5i32.to_le_bytes());
+    bytes[record + 584..record + 587].copy_from_slice(b"lib");
+    bytes[record + 920..record + 924].copy_from_slice(b"d\x01\x02x");
+    let channels = read_binary(&bytes).unwrap();
+    assert_eq!(
+        (channels[1].send_exits[0].name.as_str(), channels[1].send_exits[0].user_data.as_str()),
+        ("lib", "dx")
+    );
+    assert_eq!(read_binary(&write_binary(&channels).unwrap()).unwrap(), channels);
+}
