@@ -197,9 +197,14 @@ pub fn validate(
             )
         }
     };
+    // The path's intermediates are among the presented certificates: reuse their facts.
     let mut on_path = vec![facts[0].clone()];
     for cert in path.intermediate_certificates() {
-        on_path.push(CertFacts::from_der(&cert.der())?);
+        let der = cert.der();
+        match chain.iter().position(|c| c.as_slice() == der.as_ref()) {
+            Some(i) => on_path.push(facts[i].clone()),
+            None => on_path.push(CertFacts::from_der(&der)?),
+        }
     }
     // The trust-store certificate the path ends at must itself be within its validity.
     let top = on_path.last().expect("the end entity");
