@@ -54,6 +54,8 @@ pub fn parse_conname(conname: &str) -> Vec<Address> {
     split_top(conname)
         .into_iter()
         .map(|(host, port)| Address { host, port: port.and_then(|p| p.parse().ok()) })
+        // An entry with neither host nor a usable port (`()`, `(x)`) names nothing.
+        .filter(|a| !(a.host.is_empty() && a.port.is_none()))
         .collect()
 }
 
@@ -228,6 +230,7 @@ mod tests {
         c.connections = list;
         assert_eq!(c.conname(), "mq1(1414),mq2(1415),mq3");
         assert!(parse_conname("").is_empty());
+        assert!(parse_conname("(),(x)").is_empty(), "entries naming nothing are dropped");
         let local = parse_local_address("(2020,3030),10.0.0.1(9000)");
         assert_eq!(local[0], LocalAddress { host: String::new(), port: None, range: Some((2020, 3030)) });
         assert_eq!(local[1].to_string(), "10.0.0.1(9000)");
