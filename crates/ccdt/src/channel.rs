@@ -28,7 +28,7 @@ fn split_top(text: &str) -> Vec<(String, Option<String>)> {
     for c in text.chars().chain(std::iter::once(',')) {
         match c {
             '(' => depth += 1,
-            ')' => depth -= 1,
+            ')' if depth > 0 => depth -= 1,
             ',' if depth == 0 => {
                 let t = item.trim();
                 if !t.is_empty() {
@@ -231,6 +231,8 @@ mod tests {
         assert_eq!(c.conname(), "mq1(1414),mq2(1415),mq3");
         assert!(parse_conname("").is_empty());
         assert!(parse_conname("(),(x)").is_empty(), "entries naming nothing are dropped");
+        assert_eq!(parse_conname("a 1414),b")[0].host, "a 1414)", "a stray ')' does not swallow the list");
+        assert_eq!(parse_conname("a 1414),b").len(), 2);
         let local = parse_local_address("(2020,3030),10.0.0.1(9000)");
         assert_eq!(local[0], LocalAddress { host: String::new(), port: None, range: Some((2020, 3030)) });
         assert_eq!(local[1].to_string(), "10.0.0.1(9000)");
