@@ -245,8 +245,12 @@ pub(crate) fn run(cmd: Cmd) -> anyhow::Result<u8> {
             }
         }
         Cmd::SelfSigned { keystore, label, cn, key, days, secret } => {
-            let spec = KeySpec::parse(&key)
-                .with_context(|| format!("--key {key}: use rsa2048, rsa3072, rsa4096, ec256 or ec384"))?;
+            let spec = KeySpec::parse(&key).with_context(|| {
+                format!(
+                    "--key {key}: use rsa2048, rsa3072, rsa4096, ec256 or ec384 \
+                         (no P-521: the ring TLS provider can neither sign nor verify it)"
+                )
+            })?;
             let host = std::fs::read_to_string("/etc/hostname")
                 .map(|h| h.trim().to_owned())
                 .unwrap_or_else(|_| "localhost".into());

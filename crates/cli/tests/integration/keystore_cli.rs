@@ -117,6 +117,9 @@ fn self_signed_and_password_mistakes() {
     assert_eq!(code, 20);
     assert!(err.contains("give --stash FILE or set MQTLS_KEYSTORE_PASSWORD"), "{err}");
     assert!(!err.contains("correct horse"), "the password is never printed");
+    let (code, _, err) = ks(&["keystore", "self-signed", s, "big", "--key", "ec521"]);
+    assert_eq!(code, 20);
+    assert!(err.contains("no P-521: the ring TLS provider can neither sign nor verify it"), "{err}");
 }
 
 #[test]
