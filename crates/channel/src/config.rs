@@ -1,0 +1,226 @@
+//! rustls configurations from a channel definition and a keystore: the suites SSLCIPH
+//! allows (and only those), the certificate CERTLABL names (checked against the
+//! CipherSpec's key type before any handshake), the client-certificate policy of SSLCAUTH,
+//! and the trust anchors of the keystore.
+//!
+//! MQ checks no host names: a partner's identity is its certificate DN, checked by SSLPEER
+//! and CHLAUTH after the handshake. The client side therefore validates the queue
+//! manager's chain (with `mqtls_pki::validate`) but not a name: the SNI carries the channel.
+
+use std::sync::Arc;
+
+use mqtls_cipherspec::{CipherSpecName, KeyType, Protocol};
+use mqtls_model::{Channel, SslCauth};
+use mqtls_pki::{CertFacts, Crls, Entry, KeyKind, Keystore, Role, UnknownStatus};
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::crypto::{ring, CryptoProvider, WebPkiSupportedAlgorithms};
+use rustls::server::WebPkiClientVerifier;
+use rustls::{
+    ClientConfig, DigitallySignedStruct, RootCertStore, ServerConfig, SignatureScheme, SupportedCipherSuite,
+};
+use rustls_pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, ServerName, UnixTime};
+
+use crate::error::ChannelError;
+
+/// The rustls suites and protocol versions an SSLCIPH allows.
+pub fn suites(
+    channel: &str,
+    ciph: &CipherSpecName,
+) -> Result<(Vec<SupportedCipherSuite>, Vec<&'static rustls::SupportedProtocolVersion>), ChannelError> {
+    let specs =
+        ciph.allowed().map_err(|source| ChannelError::CipherSpec { name: channel.to_owned(), source })?;
+    let suites: Vec<SupportedCipherSuite> = specs
+        .iter()
+        .filter_map(|spec| {
+            ring::ALL_CIPHER_SUITES.iter().find(|s| u16::from(s.suite()) == spec.suite.0).copied()
+        })
+        .collect();
+    let mut versions = Vec::new();
+    if specs.iter().any(|s| s.protocol == Protocol::Tls13) {
+        versions.push(&rustls::version::TLS13);
+    }
+    if specs.iter().any(|s| s.protocol == Protocol::Tls12) {
+        versions.push(&rustls::version::TLS12);
+    }
+    Ok((suites, versions))
+}
+
+fn provider(suites: Vec<SupportedCipherSuite>) -> Arc<CryptoProvider> {
+    Arc::new(CryptoProvider { cipher_suites: suites, ..ring::default_provider() })
+}
+
+fn tls(name: &str) -> impl Fn(rustls::Error) -> ChannelError + '_ {
+    move |source| ChannelError::Tls { name: name.to_owned(), source }
+}
+
+/// The certificate and key for `label`, checked against the CipherSpec's key type.
+fn identity(
+    name: &str,
+    ciph: &CipherSpecName,
+    ks: &Keystore,
+    label: &str,
+) -> Result<(Vec<CertificateDer<'static>>, PrivateKeyDer<'static>), ChannelError> {
+    let pki = |source| ChannelError::Pki { name: name.to_owned(), source };
+    let Entry::Personal { key, chain } = ks.get(label).map_err(pki)? else {
+        return Err(pki(mqtls_pki::PkiError::Invalid {
+            subject: label.to_owned(),
+            reason: "is a CA certificate, not a personal certificate with a key".into(),
+        }));
+    };
+    let facts = CertFacts::from_der(&chain[0]).map_err(pki)?;
+    let cert_type = if matches!(facts.key, KeyKind::Rsa(_)) { KeyType::Rsa } else { KeyType::Ec };
+    if !ciph.key_type().admits(cert_type) {
+        return Err(ChannelError::KeyTypeMismatch {
+            name: name.to_owned(),
+            label: label.to_owned(),
+            key: facts.key.to_string(),
+            cipherspec: ciph.to_string(),
+            needs: if ciph.key_type() == KeyType::Rsa { "RSA" } else { "EC" },
+        });
+    }
+    let chain = chain.iter().map(|c| CertificateDer::from(c.clone())).collect();
+    Ok((chain, PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.clone()))))
+}
+
+fn roots(name: &str, ks: &Keystore) -> Result<Arc<RootCertStore>, ChannelError> {
+    let mut roots = RootCertStore::empty();
+    for der in ks.trusted() {
+        roots.add(CertificateDer::from(der.to_vec())).map_err(tls(name))?;
+    }
+    if roots.is_empty() {
+        return Err(ChannelError::NoTrustedCa { name: name.to_owned() });
+    }
+    Ok(Arc::new(roots))
+}
+
+/// The listener's configuration for one channel. `label` is CERTLABL, else the queue
+/// manager's CERTLABL, else MQ's default label (chosen by the caller).
+pub fn server_config(
+    channel: &Channel<'_>,
+    label: &str,
+    ks: &Keystore,
+) -> Result<Arc<ServerConfig>, ChannelError> {
+    let name = channel.name();
+    let ciph = channel.ssl_ciph().ok_or_else(|| ChannelError::TlsMismatch {
+        name: name.to_owned(),
+        why: "the channel has no SSLCIPH",
+    })?;
+    let (suites, versions) = suites(name, &ciph)?;
+    let (chain, key) = identity(name, &ciph, ks, label)?;
+    let provider = provider(suites);
+    let builder = ServerConfig::builder_with_provider(provider.clone())
+        .with_protocol_versions(&versions)
+        .map_err(tls(name))?;
+    let builder = match (channel.ssl_cauth(), roots(name, ks)) {
+        (SslCauth::Required, Err(e)) => return Err(e),
+        (SslCauth::Required, Ok(roots)) => {
+            let verifier =
+                WebPkiClientVerifier::builder_with_provider(roots, provider).build().map_err(|e| {
+                    ChannelError::Tls { name: name.to_owned(), source: rustls::Error::General(e.to_string()) }
+                })?;
+            builder.with_client_cert_verifier(verifier)
+        }
+        (SslCauth::Optional, Ok(roots)) => {
+            let verifier = WebPkiClientVerifier::builder_with_provider(roots, provider)
+                .allow_unauthenticated()
+                .build()
+                .map_err(|e| ChannelError::Tls {
+                    name: name.to_owned(),
+                    source: rustls::Error::General(e.to_string()),
+                })?;
+            builder.with_client_cert_verifier(verifier)
+        }
+        (SslCauth::Optional, Err(_)) => builder.with_no_client_auth(),
+    };
+    let config = builder.with_single_cert(chain, key).map_err(tls(name))?;
+    Ok(Arc::new(config))
+}
+
+/// A client's (or sending channel's) configuration: the channel's suites, its certificate
+/// if `label` names one, and the keystore's CAs to check the queue manager's chain.
+pub fn client_config(
+    channel: &Channel<'_>,
+    label: Option<&str>,
+    ks: &Keystore,
+) -> Result<Arc<ClientConfig>, ChannelError> {
+    let name = channel.name();
+    let ciph = channel.ssl_ciph().ok_or_else(|| ChannelError::TlsMismatch {
+        name: name.to_owned(),
+        why: "the channel has no SSLCIPH",
+    })?;
+    let (suites, versions) = suites(name, &ciph)?;
+    let provider = provider(suites);
+    let anchors: Vec<Vec<u8>> = ks.trusted().into_iter().map(<[u8]>::to_vec).collect();
+    if anchors.is_empty() {
+        return Err(ChannelError::NoTrustedCa { name: name.to_owned() });
+    }
+    let verifier = Arc::new(ChainOnly { anchors, algorithms: provider.signature_verification_algorithms });
+    let builder = ClientConfig::builder_with_provider(provider)
+        .with_protocol_versions(&versions)
+        .map_err(tls(name))?
+        .dangerous()
+        .with_custom_certificate_verifier(verifier);
+    let config = match label {
+        Some(label) => {
+            let (chain, key) = identity(name, &ciph, ks, label)?;
+            builder.with_client_auth_cert(chain, key).map_err(tls(name))?
+        }
+        None => builder.with_no_client_auth(),
+    };
+    Ok(Arc::new(config))
+}
+
+/// Checks the server's chain against the keystore's CAs, and no host name (MQ identifies
+/// partners by DN, after the handshake).
+#[derive(Debug)]
+struct ChainOnly {
+    anchors: Vec<Vec<u8>>,
+    algorithms: WebPkiSupportedAlgorithms,
+}
+
+impl ServerCertVerifier for ChainOnly {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        _server_name: &ServerName<'_>,
+        _ocsp_response: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        let mut chain = vec![end_entity.to_vec()];
+        chain.extend(intermediates.iter().map(|c| c.to_vec()));
+        let anchors: Vec<&[u8]> = self.anchors.iter().map(Vec::as_slice).collect();
+        mqtls_pki::validate(
+            &chain,
+            &anchors,
+            Role::Server,
+            now.as_secs() as i64,
+            &Crls::default(),
+            UnknownStatus::Allow,
+        )
+        .map(|_| ServerCertVerified::assertion())
+        .map_err(|e| rustls::Error::General(e.to_string()))
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.algorithms)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.algorithms)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.algorithms.supported_schemes()
+    }
+}

@@ -1,0 +1,115 @@
+//! The crate's one error type, and the single mapping from each error to the MQ reason
+//! code a partner is told and the one-line fix an administrator reads.
+
+use mqtls_cipherspec::CipherSpecError;
+
+/// Why a channel cannot be configured, started, or kept.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ChannelError {
+    /// The SNI does not name a channel in mqtls's encoding.
+    #[error("SNI {sni:?} does not name a channel")]
+    BadSni {
+        /// The SNI (truncated).
+        sni: String,
+    },
+    /// No such channel on this queue manager.
+    #[error("channel {name} is not defined")]
+    UnknownChannel {
+        /// The name.
+        name: String,
+    },
+    /// The channel has no SSLCIPH but the partner used TLS, or the reverse.
+    #[error("channel {name}: {why}")]
+    TlsMismatch {
+        /// The channel.
+        name: String,
+        /// Which way round.
+        why: &'static str,
+    },
+    /// SSLCIPH names nothing mqtls will negotiate.
+    #[error("channel {name}: {source}")]
+    CipherSpec {
+        /// The channel.
+        name: String,
+        /// Why.
+        source: CipherSpecError,
+    },
+    /// The certificate's key type cannot serve the CipherSpec.
+    #[error("channel {name}: certificate '{label}' has an {key} key, but {cipherspec} needs an {needs} certificate")]
+    KeyTypeMismatch {
+        /// The channel.
+        name: String,
+        /// The certificate label.
+        label: String,
+        /// Its key.
+        key: String,
+        /// The SSLCIPH.
+        cipherspec: String,
+        /// What it needs.
+        needs: &'static str,
+    },
+    /// SSLCAUTH(REQUIRED), or a client, with no trusted CA to check the partner against.
+    #[error("channel {name}: the keystore holds no trusted CA certificate to check the partner's chain")]
+    NoTrustedCa {
+        /// The channel.
+        name: String,
+    },
+    /// A keystore or certificate problem.
+    #[error("channel {name}: {source}")]
+    Pki {
+        /// The channel.
+        name: String,
+        /// Why.
+        source: mqtls_pki::PkiError,
+    },
+    /// rustls refused the configuration.
+    #[error("channel {name}: the TLS configuration was refused: {source}")]
+    Tls {
+        /// The channel.
+        name: String,
+        /// rustls's reason.
+        source: rustls::Error,
+    },
+    /// A frame that breaks the protocol.
+    #[error("frame: {0}")]
+    Frame(#[from] crate::frame::FrameError),
+}
+
+/// MQ reason codes this engine reports.
+pub mod reason {
+    /// MQRC_NOT_AUTHORIZED.
+    pub const NOT_AUTHORIZED: u32 = 2035;
+    /// MQRC_Q_MGR_NOT_AVAILABLE.
+    pub const Q_MGR_NOT_AVAILABLE: u32 = 2059;
+    /// MQRC_SSL_INITIALIZATION_ERROR.
+    pub const SSL_INITIALIZATION_ERROR: u32 = 2393;
+    /// MQRC_SSL_CERT_STORE_ERROR.
+    pub const SSL_CERT_STORE_ERROR: u32 = 2402;
+    /// MQRC_CHANNEL_CONFIG_ERROR.
+    pub const CHANNEL_CONFIG_ERROR: u32 = 2539;
+    /// MQRC_UNKNOWN_CHANNEL_NAME.
+    pub const UNKNOWN_CHANNEL_NAME: u32 = 2540;
+    /// MQRC_CONNECTION_BROKEN.
+    pub const CONNECTION_BROKEN: u32 = 2009;
+}
+
+impl ChannelError {
+    /// The reason code the partner is told, and the fix for the administrator.
+    pub fn outcome(&self) -> (u32, &'static str) {
+        use reason::*;
+        match self {
+            Self::BadSni { .. } => (UNKNOWN_CHANNEL_NAME, "connect with an mqtls client, which names the channel in the SNI"),
+            Self::UnknownChannel { .. } => (UNKNOWN_CHANNEL_NAME, "define the channel, or correct the name in the CCDT"),
+            Self::TlsMismatch { .. } => (SSL_INITIALIZATION_ERROR, "give both ends an SSLCIPH, or neither"),
+            Self::CipherSpec { .. } => (SSL_INITIALIZATION_ERROR, "set SSLCIPH to a supported CipherSpec, such as ANY_TLS12_OR_HIGHER"),
+            Self::KeyTypeMismatch { .. } => {
+                (SSL_INITIALIZATION_ERROR, "use a CipherSpec for the certificate's key type (ECDHE_ECDSA_* for EC, ECDHE_RSA_* for RSA) or ANY_TLS13")
+            }
+            Self::NoTrustedCa { .. } => (SSL_CERT_STORE_ERROR, "add the partner's CA with mqtls keystore add-ca"),
+            Self::Pki { .. } => (SSL_CERT_STORE_ERROR, "check the keystore and CERTLABL with mqtls keystore list"),
+            Self::Tls { .. } => (CHANNEL_CONFIG_ERROR, "check the channel's TLS attributes"),
+            Self::Frame(_) => (CONNECTION_BROKEN, "the partner sent a malformed frame; check it is an mqtls peer of the same version"),
+        }
+    }
+}

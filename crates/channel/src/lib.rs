@@ -1,0 +1,15 @@
+//! The sans-I/O channel engine: what a listener and a client need around a TLS
+//! connection, with no sockets and no runtime.
+//!
+//! - [`sni`]: channel names in the TLS SNI (reversible, case-preserving, valid DNS);
+//! - [`frame`]: the wire frames after the handshake (bounded, versioned, panic-free);
+//! - [`config`]: rustls configurations built from a channel definition and a keystore;
+//! - [`ChannelError::outcome`]: the one mapping from errors to MQ reason codes and fixes.
+#![forbid(unsafe_code)]
+
+pub mod config;
+mod error;
+pub mod frame;
+pub mod sni;
+
+pub use error::{reason, ChannelError};

@@ -1,0 +1,154 @@
+//! Real TLS handshakes over loopback between configurations built from channel
+//! definitions: suites, protocol versions, key types, SSLCAUTH, and the SNI channel name.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use mqtls_channel::config::{client_config, server_config};
+use mqtls_channel::{sni, ChannelError};
+use mqtls_cipherspec::{CipherSpecName, SuiteId};
+use mqtls_model::{AttrSet, Channel, Object, ObjectType, Stamp, Value};
+use mqtls_pki::{Entry, Keystore};
+use mqtls_test_support::{ca_and_leaf, scratch};
+use rustls::pki_types::ServerName;
+
+fn channel(name: &str, chltype: &str, ciph: &str, cauth: &str) -> Object {
+    let mut values = vec![("CHLTYPE", Value::Word(chltype.into())), ("SSLCIPH", Value::Str(ciph.into()))];
+    if !cauth.is_empty() {
+        values.push(("SSLCAUTH", Value::Word(cauth.into())));
+    }
+    Object::new(
+        ObjectType::Channel,
+        name,
+        AttrSet::from_values(ObjectType::Channel, values).unwrap(),
+        Stamp::default(),
+    )
+    .unwrap()
+}
+
+/// A keystore with `label` (key and certificate from the test PKI) and the CA.
+fn keystore(dir: &Path, label: &str) -> Keystore {
+    let mut ks = Keystore::new();
+    let pem = [
+        std::fs::read(dir.join(format!("{label}.key"))).unwrap(),
+        std::fs::read(dir.join(format!("{label}.pem"))).unwrap(),
+    ]
+    .concat();
+    ks.add(label, Keystore::pem_entry(&pem, &dir.join(label)).unwrap()).unwrap();
+    let ca = std::fs::read(dir.join("ca.pem")).unwrap();
+    let Entry::Trusted { cert } = Keystore::pem_entry(&ca, &dir.join("ca.pem")).unwrap() else { panic!() };
+    ks.add("ca", Entry::Trusted { cert }).unwrap();
+    ks
+}
+
+/// What the server saw of a handshake: the negotiated suite, the channel named in the SNI,
+/// and whether the client presented a certificate.
+#[derive(Debug)]
+struct Seen {
+    suite: u16,
+    sni_channel: String,
+    client_cert: bool,
+}
+
+fn handshake(
+    server: Arc<rustls::ServerConfig>,
+    client: Arc<rustls::ClientConfig>,
+    channel: &str,
+) -> Result<Seen, String> {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server_side = std::thread::spawn(move || -> Result<Seen, String> {
+        let (sock, _) = listener.accept().map_err(|e| e.to_string())?;
+        sock.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        let conn = rustls::ServerConnection::new(server).map_err(|e| e.to_string())?;
+        let mut tls = rustls::StreamOwned::new(conn, sock);
+        let mut byte = [0u8; 1];
+        tls.read_exact(&mut byte).map_err(|e| e.to_string())?;
+        let suite = tls.conn.negotiated_cipher_suite().map(|s| u16::from(s.suite())).unwrap_or_default();
+        let sni_channel =
+            sni::decode(tls.conn.server_name().unwrap_or_default()).map_err(|e| e.to_string())?;
+        Ok(Seen { suite, sni_channel, client_cert: tls.conn.peer_certificates().is_some() })
+    });
+    let sock = TcpStream::connect(addr).unwrap();
+    sock.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let name = ServerName::try_from(sni::encode(channel)).unwrap();
+    let conn = rustls::ClientConnection::new(client, name).unwrap();
+    let mut tls = rustls::StreamOwned::new(conn, sock);
+    let client_result = tls.write_all(b"x").and_then(|()| tls.flush());
+    let seen = server_side.join().unwrap();
+    client_result.map_err(|e| e.to_string()).and(seen)
+}
+
+#[test]
+fn mutual_tls13_names_the_channel_and_satisfies_sslciph() {
+    let dir = scratch("chl-tls13");
+    ca_and_leaf(&dir, "qm1", "ec");
+    ca_and_leaf(&dir, "app1", "ec");
+    let (svr, cln) = (
+        channel("APP.SVRCONN", "SVRCONN", "ANY_TLS13", "REQUIRED"),
+        channel("APP.SVRCONN", "CLNTCONN", "ANY_TLS12_OR_HIGHER", ""),
+    );
+    let server = server_config(&Channel::new(&svr).unwrap(), "qm1", &keystore(&dir, "qm1")).unwrap();
+    let client = client_config(&Channel::new(&cln).unwrap(), Some("app1"), &keystore(&dir, "app1")).unwrap();
+    let seen = handshake(server, client, "APP.SVRCONN").unwrap();
+    assert_eq!(seen.sni_channel, "APP.SVRCONN");
+    assert!(seen.client_cert);
+    let spec = CipherSpecName::new("ANY_TLS13").accepts(SuiteId(seen.suite)).unwrap();
+    assert!(spec.name.starts_with("TLS_"), "{}", spec.name);
+}
+
+#[test]
+fn a_single_tls12_cipherspec_is_all_that_is_offered() {
+    let dir = scratch("chl-tls12");
+    ca_and_leaf(&dir, "qm1", "ec");
+    let svr = channel("TO.QM1", "RCVR", "ECDHE_ECDSA_AES_128_GCM_SHA256", "OPTIONAL");
+    let cln = channel("TO.QM1", "SDR", "ANY_TLS12_OR_HIGHER", "");
+    let server = server_config(&Channel::new(&svr).unwrap(), "qm1", &keystore(&dir, "qm1")).unwrap();
+    let client = client_config(&Channel::new(&cln).unwrap(), None, &keystore(&dir, "qm1")).unwrap();
+    let seen = handshake(server, client, "TO.QM1").unwrap();
+    assert_eq!(seen.suite, 0xC02B, "ECDHE_ECDSA_AES_128_GCM_SHA256");
+    assert!(!seen.client_cert, "SSLCAUTH(OPTIONAL) without a client certificate");
+}
+
+#[test]
+fn no_common_protocol_fails_the_handshake() {
+    let dir = scratch("chl-mismatch");
+    ca_and_leaf(&dir, "qm1", "ec");
+    let svr = channel("APP", "SVRCONN", "ECDHE_ECDSA_AES_256_GCM_SHA384", "OPTIONAL");
+    let cln = channel("APP", "CLNTCONN", "ANY_TLS13", "");
+    let server = server_config(&Channel::new(&svr).unwrap(), "qm1", &keystore(&dir, "qm1")).unwrap();
+    let client = client_config(&Channel::new(&cln).unwrap(), None, &keystore(&dir, "qm1")).unwrap();
+    assert!(handshake(server, client, "APP").is_err());
+}
+
+#[test]
+fn sslcauth_required_refuses_a_client_without_a_certificate() {
+    let dir = scratch("chl-cauth");
+    ca_and_leaf(&dir, "qm1", "ec");
+    let svr = channel("APP", "SVRCONN", "ANY_TLS12_OR_HIGHER", "REQUIRED");
+    let cln = channel("APP", "CLNTCONN", "ANY_TLS12_OR_HIGHER", "");
+    let server = server_config(&Channel::new(&svr).unwrap(), "qm1", &keystore(&dir, "qm1")).unwrap();
+    let client = client_config(&Channel::new(&cln).unwrap(), None, &keystore(&dir, "qm1")).unwrap();
+    let err = handshake(server, client, "APP").unwrap_err();
+    assert!(err.to_lowercase().contains("certificate"), "{err}");
+}
+
+#[test]
+fn key_type_and_cipherspec_problems_are_caught_before_any_handshake() {
+    let dir = scratch("chl-keytype");
+    ca_and_leaf(&dir, "rsa1", "rsa");
+    let ks = keystore(&dir, "rsa1");
+    let ecdsa = channel("APP", "SVRCONN", "ECDHE_ECDSA_AES_128_GCM_SHA256", "OPTIONAL");
+    let err = server_config(&Channel::new(&ecdsa).unwrap(), "rsa1", &ks).unwrap_err();
+    assert_eq!(err.to_string(), "channel APP: certificate 'rsa1' has an RSA 2048 key, but ECDHE_ECDSA_AES_128_GCM_SHA256 needs an EC certificate");
+    assert_eq!(err.outcome().0, 2393);
+    let refused = channel("APP", "SVRCONN", "TLS_RSA_WITH_AES_256_CBC_SHA256", "OPTIONAL");
+    let err = server_config(&Channel::new(&refused).unwrap(), "rsa1", &ks).unwrap_err();
+    assert!(matches!(err, ChannelError::CipherSpec { .. }), "{err}");
+    let err = server_config(&Channel::new(&ecdsa).unwrap(), "RSA1", &ks).unwrap_err();
+    assert!(err.to_string().contains("no entry labelled 'RSA1'; the closest is 'rsa1'"), "{err}");
+    assert_eq!(err.outcome().0, 2402);
+}
