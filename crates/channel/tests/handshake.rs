@@ -152,3 +152,52 @@ fn key_type_and_cipherspec_problems_are_caught_before_any_handshake() {
     assert!(err.to_string().contains("no entry labelled 'RSA1'; the closest is 'rsa1'"), "{err}");
     assert_eq!(err.outcome().0, 2402);
 }
+
+/// Serves one TLS handshake with `server`; returns the negotiated suite, or the error.
+fn serve_once(server: Arc<rustls::ServerConfig>) -> (u16, std::thread::JoinHandle<Result<u16, String>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let handle = std::thread::spawn(move || {
+        let (mut sock, _) = listener.accept().map_err(|e| e.to_string())?;
+        sock.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        let mut conn = rustls::ServerConnection::new(server).map_err(|e| e.to_string())?;
+        while conn.is_handshaking() {
+            conn.complete_io(&mut sock).map_err(|e| e.to_string())?;
+        }
+        Ok(conn.negotiated_cipher_suite().map(|s| u16::from(s.suite())).unwrap_or_default())
+    });
+    (port, handle)
+}
+
+fn s_client(port: u16, channel: &str, args: &[&str]) -> String {
+    let out = std::process::Command::new("openssl")
+        .args(["s_client", "-connect", &format!("127.0.0.1:{port}"), "-servername", &sni::encode(channel)])
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("openssl s_client");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn openssl_s_client_gets_only_what_sslciph_allows() {
+    let dir = scratch("chl-s-client");
+    ca_and_leaf(&dir, "qm1", "ec");
+    let svr = channel("APP.SVRCONN", "SVRCONN", "ANY_TLS12", "OPTIONAL");
+    let server = server_config(&Channel::new(&svr).unwrap(), "qm1", &keystore(&dir, "qm1")).unwrap();
+
+    let (port, handle) = serve_once(server.clone());
+    let out = s_client(port, "APP.SVRCONN", &["-tls1_2", "-cipher", "ECDHE-ECDSA-AES128-GCM-SHA256"]);
+    assert_eq!(handle.join().unwrap(), Ok(0xC02B), "{out}");
+    assert!(out.contains("TLSv1.2") && out.contains("ECDHE-ECDSA-AES128-GCM-SHA256"), "{out}");
+
+    // A CBC suite MQ knows (ECDHE_ECDSA_AES_128_CBC_SHA256) is never offered.
+    let (port, handle) = serve_once(server.clone());
+    let _ = s_client(port, "APP.SVRCONN", &["-tls1_2", "-cipher", "ECDHE-ECDSA-AES128-SHA256"]);
+    assert!(handle.join().unwrap().is_err(), "a suite outside SSLCIPH must be refused");
+
+    // TLS 1.3 is outside ANY_TLS12.
+    let (port, handle) = serve_once(server);
+    let _ = s_client(port, "APP.SVRCONN", &["-tls1_3"]);
+    assert!(handle.join().unwrap().is_err(), "TLS 1.3 to a TLS 1.2-only channel must be refused");
+}
