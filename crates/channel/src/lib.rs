@@ -11,5 +11,6 @@ pub mod config;
 mod error;
 pub mod frame;
 pub mod sni;
+pub mod start;
 
 pub use error::{reason, ChannelError};
