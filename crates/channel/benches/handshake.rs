@@ -1,0 +1,140 @@
+//! Full mutual-TLS handshakes per second, in memory (no sockets): configurations built by
+//! `mqtls-channel` from channel definitions, against raw rustls configurations with the
+//! same certificates, TLS 1.3 and TLS 1.2, ECDSA P-256. Session resumption is off on both
+//! sides of the comparison, so every iteration is a full handshake.
+//!
+//! cargo bench -p mqtls-channel --bench handshake
+#![allow(missing_docs)] // criterion_group! generates an undocumented function
+
+use std::sync::Arc;
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use mqtls_channel::config::{client_config, server_config};
+use mqtls_channel::sni;
+use mqtls_model::{AttrSet, Channel, Object, ObjectType, Stamp, Value};
+use mqtls_pki::{Entry, Keystore};
+use mqtls_test_support::{ca_and_leaf, scratch};
+use rustls::crypto::ring::default_provider;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, ServerName};
+use rustls::server::WebPkiClientVerifier;
+use rustls::{ClientConfig, ClientConnection, RootCertStore, ServerConfig, ServerConnection};
+
+fn channel(chltype: &str, ciph: &str) -> Object {
+    let mut values = vec![("CHLTYPE", Value::Word(chltype.into())), ("SSLCIPH", Value::Str(ciph.into()))];
+    if chltype == "SVRCONN" {
+        values.push(("SSLCAUTH", Value::Word("REQUIRED".into())));
+    }
+    Object::new(
+        ObjectType::Channel,
+        "APP.SVRCONN",
+        AttrSet::from_values(ObjectType::Channel, values).unwrap(),
+        Stamp::default(),
+    )
+    .unwrap()
+}
+
+/// The same client configuration with session resumption off.
+fn no_resumption(config: &Arc<ClientConfig>) -> Arc<ClientConfig> {
+    let mut config = (**config).clone();
+    config.resumption = rustls::client::Resumption::disabled();
+    Arc::new(config)
+}
+
+/// Drives a handshake to its end through in-memory buffers.
+fn handshake(server: &Arc<ServerConfig>, client: &Arc<ClientConfig>, name: &ServerName<'static>) {
+    let mut c = ClientConnection::new(client.clone(), name.clone()).unwrap();
+    let mut s = ServerConnection::new(server.clone()).unwrap();
+    let mut buf = Vec::new();
+    while c.is_handshaking() || s.is_handshaking() {
+        buf.clear();
+        while c.wants_write() {
+            c.write_tls(&mut buf).unwrap();
+        }
+        if !buf.is_empty() {
+            s.read_tls(&mut buf.as_slice()).unwrap();
+            s.process_new_packets().unwrap();
+        }
+        buf.clear();
+        while s.wants_write() {
+            s.write_tls(&mut buf).unwrap();
+        }
+        if !buf.is_empty() {
+            c.read_tls(&mut buf.as_slice()).unwrap();
+            c.process_new_packets().unwrap();
+        }
+    }
+}
+
+fn bench(c: &mut Criterion) {
+    let dir = scratch("handshake-bench");
+    ca_and_leaf(&dir, "qm1", "ec");
+    ca_and_leaf(&dir, "app1", "ec");
+    let read = |f: &str| std::fs::read(dir.join(f)).unwrap();
+    let entry = |label: &str| {
+        Keystore::pem_entry(&[read(&format!("{label}.key")), read(&format!("{label}.pem"))].concat(), &dir)
+            .unwrap()
+    };
+    let Entry::Trusted { cert: ca } = Keystore::pem_entry(&read("ca.pem"), &dir).unwrap() else { panic!() };
+    let keystore = |label: &str| {
+        let mut ks = Keystore::new();
+        ks.add(label, entry(label)).unwrap();
+        ks.add("ca", Entry::Trusted { cert: ca.clone() }).unwrap();
+        ks
+    };
+    let identity = |label: &str| {
+        let Entry::Personal { key, chain } = entry(label) else { panic!() };
+        (
+            chain.into_iter().map(CertificateDer::from).collect::<Vec<_>>(),
+            PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key)),
+        )
+    };
+    let mut roots = RootCertStore::empty();
+    roots.add(CertificateDer::from(ca.clone())).unwrap();
+    let roots = Arc::new(roots);
+
+    let mut group = c.benchmark_group("handshake");
+    group.throughput(Throughput::Elements(1));
+    for (label, ciph, version) in [
+        ("tls13", "ANY_TLS13", &rustls::version::TLS13),
+        ("tls12", "ECDHE_ECDSA_AES_128_GCM_SHA256", &rustls::version::TLS12),
+    ] {
+        let svr = channel("SVRCONN", ciph);
+        let cln = channel("CLNTCONN", ciph);
+        let ours_s = server_config(&Channel::new(&svr).unwrap(), "qm1", &keystore("qm1")).unwrap();
+        let ours_c = no_resumption(
+            &client_config(&Channel::new(&cln).unwrap(), Some("app1"), &keystore("app1")).unwrap(),
+        );
+        let sni_name = ServerName::try_from(sni::encode("APP.SVRCONN")).unwrap();
+        group.bench_function(format!("mqtls_{label}"), |b| b.iter(|| handshake(&ours_s, &ours_c, &sni_name)));
+
+        let provider = Arc::new(default_provider());
+        let (s_chain, s_key) = identity("qm1");
+        let raw_s = Arc::new(
+            ServerConfig::builder_with_provider(provider.clone())
+                .with_protocol_versions(&[version])
+                .unwrap()
+                .with_client_cert_verifier(
+                    WebPkiClientVerifier::builder_with_provider(roots.clone(), provider.clone())
+                        .build()
+                        .unwrap(),
+                )
+                .with_single_cert(s_chain, s_key)
+                .unwrap(),
+        );
+        let (c_chain, c_key) = identity("app1");
+        let raw_c = no_resumption(&Arc::new(
+            ClientConfig::builder_with_provider(provider)
+                .with_protocol_versions(&[version])
+                .unwrap()
+                .with_root_certificates(roots.clone())
+                .with_client_auth_cert(c_chain, c_key)
+                .unwrap(),
+        ));
+        let host = ServerName::try_from("qm1.example").unwrap();
+        group.bench_function(format!("raw_rustls_{label}"), |b| b.iter(|| handshake(&raw_s, &raw_c, &host)));
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
