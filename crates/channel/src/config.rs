@@ -93,6 +93,21 @@ fn roots(name: &str, ks: &Keystore) -> Result<Arc<RootCertStore>, ChannelError> 
     Ok(Arc::new(roots))
 }
 
+/// The SSLCIPH of a channel that must use TLS, and the provider and protocol versions
+/// restricted to the suites it allows.
+fn restricted(
+    channel: &Channel<'_>,
+) -> Result<(CipherSpecName, Arc<CryptoProvider>, Vec<&'static rustls::SupportedProtocolVersion>), ChannelError>
+{
+    let name = channel.name();
+    let ciph = channel.ssl_ciph().ok_or_else(|| ChannelError::TlsMismatch {
+        name: name.to_owned(),
+        why: "the channel has no SSLCIPH",
+    })?;
+    let (suites, versions) = suites(name, &ciph)?;
+    Ok((ciph, provider(suites), versions))
+}
+
 /// The listener's configuration for one channel. `label` is CERTLABL, else the queue
 /// manager's CERTLABL, else MQ's default label (chosen by the caller).
 pub fn server_config(
@@ -101,36 +116,24 @@ pub fn server_config(
     ks: &Keystore,
 ) -> Result<Arc<ServerConfig>, ChannelError> {
     let name = channel.name();
-    let ciph = channel.ssl_ciph().ok_or_else(|| ChannelError::TlsMismatch {
-        name: name.to_owned(),
-        why: "the channel has no SSLCIPH",
-    })?;
-    let (suites, versions) = suites(name, &ciph)?;
+    let (ciph, provider, versions) = restricted(channel)?;
     let (chain, key) = identity(name, &ciph, ks, label)?;
-    let provider = provider(suites);
     let builder = ServerConfig::builder_with_provider(provider.clone())
         .with_protocol_versions(&versions)
         .map_err(tls(name))?;
     let builder = match (channel.ssl_cauth(), roots(name, ks)) {
-        (SslCauth::Required, Err(e)) => return Err(e),
-        (SslCauth::Required, Ok(roots)) => {
-            let verifier =
-                WebPkiClientVerifier::builder_with_provider(roots, provider).build().map_err(|e| {
-                    ChannelError::Tls { name: name.to_owned(), source: rustls::Error::General(e.to_string()) }
-                })?;
-            builder.with_client_cert_verifier(verifier)
-        }
-        (SslCauth::Optional, Ok(roots)) => {
-            let verifier = WebPkiClientVerifier::builder_with_provider(roots, provider)
-                .allow_unauthenticated()
-                .build()
-                .map_err(|e| ChannelError::Tls {
-                    name: name.to_owned(),
-                    source: rustls::Error::General(e.to_string()),
-                })?;
-            builder.with_client_cert_verifier(verifier)
-        }
         (SslCauth::Optional, Err(_)) => builder.with_no_client_auth(),
+        (cauth, roots) => {
+            let mut verifier = WebPkiClientVerifier::builder_with_provider(roots?, provider);
+            if cauth == SslCauth::Optional {
+                verifier = verifier.allow_unauthenticated();
+            }
+            let verifier = verifier.build().map_err(|e| ChannelError::Tls {
+                name: name.to_owned(),
+                source: rustls::Error::General(e.to_string()),
+            })?;
+            builder.with_client_cert_verifier(verifier)
+        }
     };
     let config = builder.with_single_cert(chain, key).map_err(tls(name))?;
     Ok(Arc::new(config))
@@ -144,12 +147,7 @@ pub fn client_config(
     ks: &Keystore,
 ) -> Result<Arc<ClientConfig>, ChannelError> {
     let name = channel.name();
-    let ciph = channel.ssl_ciph().ok_or_else(|| ChannelError::TlsMismatch {
-        name: name.to_owned(),
-        why: "the channel has no SSLCIPH",
-    })?;
-    let (suites, versions) = suites(name, &ciph)?;
-    let provider = provider(suites);
+    let (ciph, provider, versions) = restricted(channel)?;
     let anchors: Vec<Vec<u8>> = ks.trusted().into_iter().map(<[u8]>::to_vec).collect();
     if anchors.is_empty() {
         return Err(ChannelError::NoTrustedCa { name: name.to_owned() });
