@@ -1,0 +1,253 @@
+//! A listener: one port for TLS and plain channels (the first byte decides), the TLS
+//! configuration chosen per channel from the SNI in the ClientHello, a bounded number of
+//! connections, a timeout on every handshake and on the channel-start frame, then the
+//! channel-start checks and the status table.
+
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use mqtls_channel::frame::{decode, encode, Frame, HEADER};
+use mqtls_channel::start::{check, Negotiated};
+use mqtls_channel::{reason, sni};
+use mqtls_model::{Channel, ObjectType, Store};
+use mqtls_pki::Keystore;
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::Semaphore;
+use tokio::time::timeout;
+use tokio_rustls::LazyConfigAcceptor;
+
+use crate::status::{ChannelStatus, StatusTable};
+
+/// Bounds on what partners may cost.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// Time allowed for the TLS handshake and for the channel-start frame.
+    pub handshake_timeout: Duration,
+    /// Connections served at once; more are closed at once.
+    pub max_connections: usize,
+    /// Largest frame payload accepted.
+    pub max_frame: u32,
+}
+
+impl Default for Limits {
+    /// Ten seconds, 1,000 connections, 4 MiB + 64 KiB frames.
+    fn default() -> Self {
+        Self {
+            handshake_timeout: Duration::from_secs(10),
+            max_connections: 1000,
+            max_frame: 4 * 1024 * 1024 + 65_536,
+        }
+    }
+}
+
+/// What a running queue manager's listener needs.
+#[derive(Debug)]
+pub struct QueueManager {
+    /// The definitions.
+    pub store: RwLock<Store>,
+    /// The keystore.
+    pub keystore: Keystore,
+    /// The label used when neither the channel nor the queue manager sets CERTLABL.
+    pub default_label: String,
+    /// Running channel instances.
+    pub status: StatusTable,
+    /// Bounds.
+    pub limits: Limits,
+    next_id: AtomicU64,
+}
+
+impl QueueManager {
+    /// A queue manager over `store` and `keystore`.
+    pub fn new(store: Store, keystore: Keystore, limits: Limits) -> Self {
+        let default_label = format!("ibmwebspheremq{}", store.qmgr().name().to_ascii_lowercase());
+        Self {
+            store: RwLock::new(store),
+            keystore,
+            default_label,
+            status: StatusTable::default(),
+            limits,
+            next_id: AtomicU64::new(1),
+        }
+    }
+
+    /// The TLS configuration of a channel, chosen by the SNI. Built per connection, so
+    /// ALTER CHANNEL applies to the next one.
+    fn tls_config(&self, channel: &str) -> Result<Arc<rustls::ServerConfig>, String> {
+        let store = self.store.read().expect("store lock");
+        let object = store
+            .get(ObjectType::Channel, channel)
+            .ok_or_else(|| format!("channel {channel} is not defined"))?;
+        let chl = Channel::new(object).expect("channels have a type");
+        let label = chl
+            .cert_label()
+            .or_else(|| Some(store.qmgr().str("CERTLABL")).filter(|l| !l.is_empty()))
+            .unwrap_or_else(|| self.default_label.clone());
+        mqtls_channel::config::server_config(&chl, &label, &self.keystore).map_err(|e| e.to_string())
+    }
+}
+
+/// Serves connections on `listener` until the task is dropped.
+pub async fn serve(listener: TcpListener, qm: Arc<QueueManager>) -> std::io::Result<()> {
+    let permits = Arc::new(Semaphore::new(qm.limits.max_connections));
+    loop {
+        let (sock, addr) = listener.accept().await?;
+        let Ok(permit) = permits.clone().try_acquire_owned() else {
+            tracing::warn!(%addr, "connection refused: the listener is at its connection limit");
+            continue;
+        };
+        let qm = qm.clone();
+        tokio::spawn(async move {
+            let _permit = permit;
+            if let Err(why) = connection(sock, addr, &qm).await {
+                tracing::info!(%addr, %why, "connection ended");
+            }
+        });
+    }
+}
+
+async fn connection(sock: TcpStream, addr: SocketAddr, qm: &QueueManager) -> Result<(), String> {
+    let limit = qm.limits.handshake_timeout;
+    let mut first = [0u8; 1];
+    let n = timeout(limit, sock.peek(&mut first))
+        .await
+        .map_err(|_| "no data before the timeout".to_owned())?
+        .map_err(|e| e.to_string())?;
+    if n == 0 {
+        return Err("closed before sending anything".into());
+    }
+    if first[0] != 0x16 {
+        return channel_start(sock, Negotiated::default(), addr, qm).await;
+    }
+    let acceptor = LazyConfigAcceptor::new(rustls::server::Acceptor::default(), sock);
+    let hello = timeout(limit, acceptor)
+        .await
+        .map_err(|_| "TLS handshake timed out".to_owned())?
+        .map_err(|e| e.to_string())?;
+    let sni = hello
+        .client_hello()
+        .server_name()
+        .map(str::to_owned)
+        .ok_or("TLS without SNI: the channel is unknown")?;
+    let channel = sni::decode(&sni).map_err(|e| e.to_string())?;
+    let config = qm.tls_config(&channel)?;
+    let tls = timeout(limit, hello.into_stream(config))
+        .await
+        .map_err(|_| "TLS handshake timed out".to_owned())?
+        .map_err(|e| e.to_string())?;
+    let (_, conn) = tls.get_ref();
+    let suite = conn.negotiated_cipher_suite().map(|s| mqtls_cipherspec::SuiteId(u16::from(s.suite())));
+    let chain: Option<Vec<Vec<u8>>> =
+        conn.peer_certificates().map(|c| c.iter().map(|d| d.to_vec()).collect());
+    let negotiated = Negotiated { sni: Some(&sni), suite, peer_chain: chain.as_deref() };
+    channel_start(tls, negotiated, addr, qm).await
+}
+
+async fn read_frame<S: AsyncRead + Unpin>(
+    stream: &mut S,
+    buf: &mut Vec<u8>,
+    max: u32,
+) -> Result<Frame, String> {
+    loop {
+        if let Some((frame, used)) = decode(buf, max).map_err(|e| e.to_string())? {
+            buf.drain(..used);
+            return Ok(frame);
+        }
+        let mut chunk = [0u8; 8192];
+        let n = stream.read(&mut chunk).await.map_err(|e| e.to_string())?;
+        if n == 0 {
+            return Err("the partner closed the connection".into());
+        }
+        buf.extend_from_slice(&chunk[..n]);
+        if buf.len() > HEADER + max as usize {
+            return Err("frame larger than the limit".into());
+        }
+    }
+}
+
+async fn channel_start<S: AsyncRead + AsyncWrite + Unpin>(
+    mut stream: S,
+    tls: Negotiated<'_>,
+    addr: SocketAddr,
+    qm: &QueueManager,
+) -> Result<(), String> {
+    let mut buf = Vec::new();
+    let first = timeout(qm.limits.handshake_timeout, read_frame(&mut stream, &mut buf, qm.limits.max_frame))
+        .await
+        .map_err(|_| "no channel-start frame before the timeout".to_owned())?;
+    let start = match first {
+        Ok(Frame::ChannelStart(start)) => start,
+        Ok(_) => {
+            return refuse(
+                &mut stream,
+                reason::CONNECTION_BROKEN,
+                "the first frame must be a channel start".into(),
+            )
+            .await
+        }
+        Err(why) => return refuse(&mut stream, reason::CONNECTION_BROKEN, why).await,
+    };
+    let outcome = check(&qm.store.read().expect("store lock"), &start, &tls, addr.ip());
+    let admitted = match outcome {
+        Ok(admitted) => admitted,
+        Err(refusal) => {
+            tracing::warn!(channel = %start.channel, %addr, reason = refusal.reason, why = %refusal.text, "channel refused");
+            return refuse(&mut stream, refusal.reason, refusal.text).await;
+        }
+    };
+    let id = qm.next_id.fetch_add(1, Ordering::Relaxed);
+    qm.status.insert(ChannelStatus {
+        channel: admitted.channel.clone(),
+        chltype: admitted.chltype,
+        conname: addr.ip().to_string(),
+        status: "RUNNING",
+        mcauser: admitted.mcauser.clone(),
+        secprot: admitted.secprot,
+        sslciph: admitted.sslciph,
+        sslpeer: admitted.sslpeer.clone(),
+        sslcerti: admitted.sslcerti.clone(),
+        id,
+    });
+    tracing::info!(channel = %admitted.channel, %addr, secprot = admitted.secprot, sslciph = admitted.sslciph, mcauser = %admitted.mcauser, "channel started");
+    let ack = Frame::StartAck {
+        max_msg_len: start.max_msg_len.min(qm.limits.max_frame),
+        sharecnv: start.sharecnv.clamp(1, 999),
+        heartbeat: start.heartbeat,
+    };
+    // MQ ends a channel whose partner misses its heartbeats; HBINT(0) (no heartbeats)
+    // still gets a two-hour bound.
+    let idle = Duration::from_secs(if start.heartbeat == 0 { 7200 } else { 2 * u64::from(start.heartbeat) });
+    let result = async {
+        stream.write_all(&encode(&ack)).await.map_err(|e| e.to_string())?;
+        loop {
+            let frame = timeout(idle, read_frame(&mut stream, &mut buf, qm.limits.max_frame)).await.map_err(
+                |_| format!("nothing from the partner for {}s (twice HBINT): channel ended", idle.as_secs()),
+            )?;
+            match frame? {
+                Frame::Heartbeat => {
+                    stream.write_all(&encode(&Frame::Heartbeat)).await.map_err(|e| e.to_string())?
+                }
+                Frame::Close { .. } => return Ok(()),
+                _ => {
+                    return refuse(
+                        &mut stream,
+                        reason::CONNECTION_BROKEN,
+                        "message operations are not served yet".into(),
+                    )
+                    .await
+                }
+            }
+        }
+    }
+    .await;
+    qm.status.remove(id);
+    result
+}
+
+async fn refuse<S: AsyncWrite + Unpin>(stream: &mut S, reason: u32, text: String) -> Result<(), String> {
+    let _ = stream.write_all(&encode(&Frame::Refuse { reason, text: text.clone() })).await;
+    let _ = stream.shutdown().await;
+    Err(text)
+}

@@ -1,0 +1,55 @@
+//! The channel status table: one row per running channel instance, as DISPLAY CHSTATUS
+//! shows it.
+
+use std::sync::Mutex;
+
+use mqtls_model::ChannelType;
+
+/// One running channel instance.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChannelStatus {
+    /// CHANNEL.
+    pub channel: String,
+    /// CHLTYPE.
+    pub chltype: ChannelType,
+    /// CONNAME: the partner's address.
+    pub conname: String,
+    /// STATUS (RUNNING while the connection lives).
+    pub status: &'static str,
+    /// MCAUSER the instance runs as.
+    pub mcauser: String,
+    /// SECPROT: TLSV12, TLSV13 or blank.
+    pub secprot: &'static str,
+    /// SSLCIPH: the CipherSpec negotiated, or blank.
+    pub sslciph: &'static str,
+    /// SSLPEER: the partner's subject, with its serial.
+    pub sslpeer: String,
+    /// SSLCERTI: the partner's issuer.
+    pub sslcerti: String,
+    /// An id unique within the queue manager's run, to remove the row when it ends.
+    pub id: u64,
+}
+
+/// The table, shared by every connection.
+#[derive(Debug, Default)]
+pub struct StatusTable {
+    rows: Mutex<Vec<ChannelStatus>>,
+}
+
+impl StatusTable {
+    /// Adds a running instance.
+    pub fn insert(&self, row: ChannelStatus) {
+        self.rows.lock().expect("status lock").push(row);
+    }
+
+    /// Removes an instance when its connection ends.
+    pub fn remove(&self, id: u64) {
+        self.rows.lock().expect("status lock").retain(|r| r.id != id);
+    }
+
+    /// The instances of channels matching a generic name (`*`, `APP.*`, exact).
+    pub fn matching(&self, pattern: &str) -> Vec<ChannelStatus> {
+        let rows = self.rows.lock().expect("status lock");
+        rows.iter().filter(|r| mqtls_model::generic_match(pattern, &r.channel)).cloned().collect()
+    }
+}
