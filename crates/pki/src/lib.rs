@@ -26,7 +26,7 @@ pub use ocsp::{
     OcspDecision,
 };
 pub use password::Password;
-pub use selfsigned::{self_signed, KeySpec};
+pub use selfsigned::{self_signed, CertAuthority, KeySpec};
 pub use verify::{distribution_points, utc, validate, Crls, Role, UnknownStatus};
 
 /// Writes a file readable by its owner only, replacing any old one atomically

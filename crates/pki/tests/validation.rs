@@ -167,3 +167,43 @@ fn crls_fetched_from_distribution_points_over_http() {
         .unwrap_err();
     assert_eq!(err.to_string(), "certificate 'CN=with cdp': revoked: its serial is on the issuer's CRL");
 }
+
+#[test]
+fn leaves_from_a_cert_authority_validate_and_openssl_agrees() {
+    use mqtls_pki::{CertAuthority, Entry, KeySpec};
+    let t = now();
+    let ca = CertAuthority::new(KeySpec::EcP256, "Demo CA", "mqtls demo", t, 30).unwrap();
+    let Entry::Personal { chain, .. } =
+        ca.issue(KeySpec::EcP256, "app1", "mqtls demo", &["127.0.0.1".into()], t, 30).unwrap()
+    else {
+        panic!("issue makes a personal entry")
+    };
+    assert_eq!(chain.len(), 2, "leaf then CA");
+    let path =
+        validate(&chain[..1], &[ca.certificate()], Role::Client, t, &Crls::default(), UnknownStatus::Allow)
+            .unwrap();
+    assert_eq!(path[0].subject().to_string(), "CN=app1,O=mqtls demo");
+    assert_eq!(path[0].names.issuer.to_string(), "CN=Demo CA,O=mqtls demo");
+    let other = CertAuthority::new(KeySpec::EcP256, "Demo CA", "mqtls demo", t, 30).unwrap();
+    let err = validate(
+        &chain[..1],
+        &[other.certificate()],
+        Role::Client,
+        t,
+        &Crls::default(),
+        UnknownStatus::Allow,
+    );
+    assert!(err.is_err(), "a CA with the same name but another key must not vouch for the leaf");
+
+    let dir = scratch("ca-issue");
+    let pem = |der: &[u8], name: &str| {
+        std::fs::write(dir.join(format!("{name}.der")), der).unwrap();
+        openssl(
+            &dir,
+            &["x509", "-inform", "DER", "-in", &format!("{name}.der"), "-out", &format!("{name}.pem")],
+        );
+    };
+    pem(ca.certificate(), "ca");
+    pem(&chain[0], "leaf");
+    openssl(&dir, &["verify", "-CAfile", "ca.pem", "-purpose", "sslclient", "leaf.pem"]);
+}
