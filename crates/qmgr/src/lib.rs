@@ -6,5 +6,5 @@
 mod listener;
 mod status;
 
-pub use listener::{serve, Limits, QueueManager};
+pub use listener::{read_frame, serve, Limits, QueueManager};
 pub use status::{ChannelStatus, StatusTable};

@@ -145,7 +145,9 @@ async fn connection(sock: TcpStream, addr: SocketAddr, qm: &QueueManager) -> Res
     channel_start(tls, negotiated, addr, qm).await
 }
 
-async fn read_frame<S: AsyncRead + Unpin>(
+/// Reads the next frame from `stream`, keeping what follows it in `buf`; frames over
+/// `max` are refused.
+pub async fn read_frame<S: AsyncRead + Unpin>(
     stream: &mut S,
     buf: &mut Vec<u8>,
     max: u32,

@@ -30,6 +30,28 @@ pub struct ChannelStatus {
     pub id: u64,
 }
 
+impl ChannelStatus {
+    /// The `KEYWORD`, value pairs DISPLAY CHSTATUS shows, in its order.
+    pub fn items(&self) -> Vec<(String, String)> {
+        let blank = |s: &str| if s.is_empty() { " ".to_owned() } else { s.to_owned() };
+        [
+            ("CHANNEL", self.channel.clone()),
+            ("CHLTYPE", self.chltype.to_string()),
+            ("CONNAME", self.conname.clone()),
+            ("CURRENT", String::new()),
+            ("STATUS", self.status.to_owned()),
+            ("MCAUSER", blank(&self.mcauser)),
+            ("SECPROT", if self.secprot.is_empty() { "NONE".to_owned() } else { self.secprot.to_owned() }),
+            ("SSLCIPH", blank(self.sslciph)),
+            ("SSLPEER", blank(&self.sslpeer)),
+            ("SSLCERTI", blank(&self.sslcerti)),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect()
+    }
+}
+
 /// The table, shared by every connection.
 #[derive(Debug, Default)]
 pub struct StatusTable {

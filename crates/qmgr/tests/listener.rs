@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use mqtls_channel::config::client_config;
-use mqtls_channel::frame::{decode, encode, ChannelStart, Frame};
+use mqtls_channel::frame::{encode, ChannelStart, Frame};
 use mqtls_channel::sni;
 use mqtls_model::{AttrSet, Channel, Object, ObjectType, Stamp, Store, Value};
 use mqtls_pki::{Entry, Keystore};
@@ -95,16 +95,9 @@ fn start_frame(channel: &str) -> Vec<u8> {
 
 async fn read_frame<S: AsyncRead + Unpin>(stream: &mut S) -> Frame {
     let mut buf = Vec::new();
-    loop {
-        if let Some((frame, _)) = decode(&buf, 1 << 16).unwrap() {
-            return frame;
-        }
-        let mut chunk = [0u8; 4096];
-        let n =
-            tokio::time::timeout(Duration::from_secs(10), stream.read(&mut chunk)).await.unwrap().unwrap();
-        assert!(n > 0, "the listener closed without a frame");
-        buf.extend_from_slice(&chunk[..n]);
-    }
+    let read =
+        tokio::time::timeout(Duration::from_secs(10), mqtls_qmgr::read_frame(stream, &mut buf, 1 << 16));
+    read.await.expect("a frame within 10s").expect("a well-formed frame")
 }
 
 /// Connects over TLS as `label` (or without a certificate) and sends the channel start.

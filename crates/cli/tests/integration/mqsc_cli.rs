@@ -69,10 +69,19 @@ fn running_without_a_queue_manager_says_what_to_do() {
 }
 
 #[test]
-fn demo_runs_clean() {
+fn demo_runs_clean_and_serves_a_tls_channel() {
     let (code, out, _) = mqtls(&["demo"], "");
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("SSLCIPH(ECDHE_ECDSA_AES_256_GCM_SHA384)"), "{out}");
+    // The live part: a TLS channel started through the CCDT, its status, then an intruder.
+    assert!(out.contains("channel started: MAXMSGL(4194304) SHARECNV(10) HBINT(30)"), "{out}");
+    assert!(out.contains("SECPROT(TLSV13)") && out.contains("MCAUSER(app)"), "{out}");
+    assert!(out.contains("SSLCERTI(CN=mqtls demo CA,O=mqtls demo)"), "{out}");
+    assert!(out.contains("DISPLAY CHSTATUS(*) now finds 0 instances"), "{out}");
+    assert!(
+        out.contains("refused, reason 2035: channel APP.SVRCONN: SSLPEER('CN=app*,O=mqtls demo')"),
+        "{out}"
+    );
 }
 
 #[test]
