@@ -3,15 +3,16 @@
 //! connections, a timeout on every handshake and on the channel-start frame, then the
 //! channel-start checks and the status table.
 
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 use mqtls_channel::frame::{decode, encode, Frame, HEADER};
 use mqtls_channel::start::{check, Negotiated};
 use mqtls_channel::{reason, sni};
-use mqtls_model::{Channel, ObjectType, Store};
+use mqtls_model::{Channel, Object, ObjectType, Store};
 use mqtls_pki::Keystore;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -57,6 +58,15 @@ pub struct QueueManager {
     /// Bounds.
     pub limits: Limits,
     next_id: AtomicU64,
+    configs: Mutex<HashMap<String, Cached>>,
+}
+
+/// A channel's built TLS configuration, with the definition and label it was built from.
+#[derive(Debug)]
+struct Cached {
+    definition: Object,
+    label: String,
+    config: Arc<rustls::ServerConfig>,
 }
 
 impl QueueManager {
@@ -70,11 +80,13 @@ impl QueueManager {
             status: StatusTable::default(),
             limits,
             next_id: AtomicU64::new(1),
+            configs: Mutex::default(),
         }
     }
 
-    /// The TLS configuration of a channel, chosen by the SNI. Built per connection, so
-    /// ALTER CHANNEL applies to the next one.
+    /// The TLS configuration of a channel, chosen by the SNI. Built once per definition:
+    /// ALTER CHANNEL or a new queue-manager CERTLABL rebuilds it for the next connection,
+    /// and connections share rustls' session cache.
     fn tls_config(&self, channel: &str) -> Result<Arc<rustls::ServerConfig>, String> {
         let store = self.store.read().expect("store lock");
         let object = store
@@ -85,7 +97,15 @@ impl QueueManager {
             .cert_label()
             .or_else(|| Some(store.qmgr().str("CERTLABL")).filter(|l| !l.is_empty()))
             .unwrap_or_else(|| self.default_label.clone());
-        mqtls_channel::config::server_config(&chl, &label, &self.keystore).map_err(|e| e.to_string())
+        let mut configs = self.configs.lock().expect("config cache lock");
+        if let Some(hit) = configs.get(channel).filter(|c| &c.definition == object && c.label == label) {
+            return Ok(hit.config.clone());
+        }
+        let config =
+            mqtls_channel::config::server_config(&chl, &label, &self.keystore).map_err(|e| e.to_string())?;
+        configs
+            .insert(channel.to_owned(), Cached { definition: object.clone(), label, config: config.clone() });
+        Ok(config)
     }
 }
 

@@ -246,3 +246,22 @@ async fn connections_past_the_limit_are_closed_at_once() {
     let closed = tokio::time::timeout(Duration::from_secs(10), second.read_to_end(&mut rest)).await;
     assert!(matches!(closed, Ok(Ok(0))), "{closed:?}");
 }
+
+#[tokio::test]
+async fn alter_channel_applies_to_the_next_connection() {
+    let dir = pki("qm-alter");
+    let (port, qm) = listen(&dir, "", Limits::default()).await;
+    let mut first = tls_client(&dir, port, Some("app1")).await.unwrap();
+    assert!(matches!(read_frame(&mut first).await, Frame::StartAck { .. }));
+
+    // The client offers TLS 1.3 only; the channel now allows only TLS 1.2.
+    let attrs =
+        AttrSet::from_values(ObjectType::Channel, vec![("SSLCIPH", Value::Str("ANY_TLS12".into()))]).unwrap();
+    qm.store.write().unwrap().alter(ObjectType::Channel, "APP.SVRCONN", attrs, Stamp::default()).unwrap();
+    let second = async {
+        let mut tls = tls_client(&dir, port, Some("app1")).await?;
+        let mut byte = [0u8; 1];
+        tls.read_exact(&mut byte).await
+    };
+    assert!(second.await.is_err(), "the cached TLS 1.3 configuration must not outlive ALTER CHANNEL");
+}
