@@ -20,10 +20,15 @@ pub(crate) struct Secret {
 
 impl Secret {
     /// The stash file, else the environment variable, else a prompt on a terminal.
-    fn password(&self) -> anyhow::Result<Password> {
+    pub(crate) fn password(&self) -> anyhow::Result<Password> {
         if let Some(stash) = &self.stash {
             return Ok(Password::from_stash(stash)?);
         }
+        self.entered()
+    }
+
+    /// The environment variable, else a prompt on a terminal.
+    fn entered(&self) -> anyhow::Result<Password> {
         if let Ok(value) = std::env::var(&self.password_env) {
             return Ok(Password::from_env_value(Some(value))?);
         }
@@ -195,9 +200,16 @@ pub(crate) fn run(cmd: Cmd) -> anyhow::Result<u8> {
             if keystore.exists() {
                 bail!("{} exists; delete it first", keystore.display());
             }
-            let password = secret.password()?;
+            let password = match &secret.stash {
+                Some(stash) if !stash.exists() => secret.entered()?,
+                _ => secret.password()?,
+            };
             Keystore::new().save_p12(&keystore, &password)?;
             println!("created {} (owner-only)", keystore.display());
+            if let Some(stash) = secret.stash.as_ref().filter(|s| !s.exists()) {
+                password.stash(stash)?;
+                println!("stashed its password in {} (owner-only)", stash.display());
+            }
         }
         Cmd::AddCa { keystore, label, file, secret } => {
             let (mut ks, password) = open(&keystore, &secret)?;

@@ -5,6 +5,7 @@ mod ccdt;
 mod demo;
 mod keystore;
 mod mqsc;
+mod qmgr;
 
 use std::process::ExitCode;
 
@@ -30,6 +31,9 @@ enum Cmd {
     /// Client channel tables: show, convert, resolve.
     #[command(subcommand)]
     Ccdt(ccdt::Cmd),
+    /// Queue managers: start one from an MQSC script and a keystore.
+    #[command(subcommand)]
+    Qmgr(qmgr::Cmd),
 }
 
 fn main() -> ExitCode {
@@ -39,11 +43,19 @@ fn main() -> ExitCode {
         Cmd::Mqsc(args) => mqsc::run(args),
         Cmd::Ccdt(cmd) => ccdt::run(cmd),
         Cmd::Keystore(cmd) => keystore::run(cmd),
+        Cmd::Qmgr(cmd) => qmgr::run(cmd),
     };
     match result {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            eprintln!("mqtls: {e:#}");
+            // Causes whose text the message already holds are not repeated.
+            let mut text = e.to_string();
+            for cause in e.chain().skip(1).map(ToString::to_string) {
+                if !text.contains(&cause) {
+                    text = format!("{text}: {cause}");
+                }
+            }
+            eprintln!("mqtls: {text}");
             ExitCode::from(20)
         }
     }

@@ -58,7 +58,8 @@ pub(crate) fn run(args: Args) -> anyhow::Result<u8> {
     }
     if !args.verify && !args.memory {
         bail!(
-            "running MQSC against a queue manager needs `mqtls qmgr`, which this build does not have yet; \
+            "a running queue manager has no admin connection yet (start one with its script: \
+             `mqtls qmgr start QM --mqsc FILE --keystore KS`); \
              use -v to verify the script, or --memory to run it against a throw-away in-memory queue manager"
         );
     }

@@ -178,3 +178,23 @@ fn import_from_an_openssl_pkcs12() {
     let (_, out, _) = ks(&["keystore", "list", s]);
     assert!(out.contains("mine  [personal]\n  subject:   CN=from p12"), "{out}");
 }
+
+#[test]
+fn create_with_a_new_stash_writes_it_and_later_commands_need_no_password() {
+    let dir = scratch("ks-stash");
+    let (store, stash) = (dir.join("qm1.p12"), dir.join("qm1.sth"));
+    let (s, st) = (store.to_str().unwrap(), stash.to_str().unwrap());
+    let (code, out, err) = ks(&["keystore", "create", s, "--stash", st]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("stashed its password"), "{out}");
+    assert_eq!(std::fs::metadata(&stash).unwrap().permissions().mode() & 0o777, 0o600);
+    // No password in the environment from here on: the stash alone opens the keystore.
+    let (code, out, err) =
+        mqtls_env(&["keystore", "self-signed", s, "qm1", "--cn", "QM1", "--stash", st], "", &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("CN=QM1"), "{out}");
+    let (code, _, err) =
+        mqtls_env(&["keystore", "list", s, "--stash", dir.join("none.sth").to_str().unwrap()], "", &[]);
+    assert_eq!(code, 20);
+    assert_eq!(err.matches("No such file").count(), 1, "the cause is said once: {err}");
+}

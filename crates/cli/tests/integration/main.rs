@@ -4,6 +4,7 @@ mod ccdt_cli;
 mod corpus;
 mod keystore_cli;
 mod mqsc_cli;
+mod qmgr_cli;
 
 use std::io::Write;
 use std::path::PathBuf;

@@ -1,0 +1,85 @@
+//! `mqtls qmgr start`: a queue manager loaded from an MQSC script, serving its channels
+//! on a TCP listener until interrupted. Definitions live in memory for the run.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::{bail, Context};
+use mqtls_model::Store;
+use mqtls_mqsc::script;
+use mqtls_pki::Keystore;
+use mqtls_qmgr::{serve, Limits, QueueManager};
+
+use crate::keystore::Secret;
+use crate::mqsc::now;
+
+/// Queue-manager commands.
+#[derive(clap::Subcommand)]
+pub(crate) enum Cmd {
+    /// Load an MQSC script and serve its channels (TLS and plain) until Ctrl-C.
+    Start {
+        /// The queue manager's name.
+        qmgr: String,
+        /// The MQSC script defining it (channels, CHLAUTH rules, CERTLABL).
+        #[arg(long)]
+        mqsc: PathBuf,
+        /// The keystore: a PKCS#12 file or a directory of PEM files.
+        #[arg(long)]
+        keystore: PathBuf,
+        /// Where to listen.
+        #[arg(long, default_value = "0.0.0.0:1414")]
+        listen: SocketAddr,
+        /// Seconds allowed for the TLS handshake and the channel-start frame.
+        #[arg(long, default_value_t = 10)]
+        handshake_timeout: u64,
+        /// Connections served at once.
+        #[arg(long, default_value_t = 1000)]
+        max_connections: usize,
+        #[command(flatten)]
+        secret: Secret,
+    },
+}
+
+pub(crate) fn run(cmd: Cmd) -> anyhow::Result<u8> {
+    let Cmd::Start { qmgr, mqsc, keystore, listen, handshake_timeout, max_connections, secret } = cmd;
+    let src = std::fs::read_to_string(&mqsc).with_context(|| format!("reading {}", mqsc.display()))?;
+    let stamp = now();
+    let mut store =
+        Store::new(&qmgr, stamp.clone()).with_context(|| format!("queue manager name '{qmgr}'"))?;
+    let entries = script::run(&src, &mut store, &stamp);
+    let code = script::exit_code(&entries);
+    if code >= 20 {
+        eprint!("{}", script::report(&src, &entries, false));
+        bail!("{}: commands failed; the queue manager was not started", mqsc.display());
+    }
+    let ks = if keystore.is_dir() {
+        Keystore::open(&keystore, None)?
+    } else {
+        Keystore::open(&keystore, Some(&secret.password()?))?
+    };
+    let limits = Limits {
+        handshake_timeout: std::time::Duration::from_secs(handshake_timeout),
+        max_connections,
+        ..Limits::default()
+    };
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    tracing_subscriber::fmt().with_writer(std::io::stderr).with_ansi(ansi).with_target(false).init();
+    let qm = Arc::new(QueueManager::new(store, ks, limits));
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(async {
+        let listener =
+            tokio::net::TcpListener::bind(listen).await.with_context(|| format!("listening on {listen}"))?;
+        println!(
+            "Queue manager {qmgr} started from {}; listening on {}.",
+            mqsc.display(),
+            listener.local_addr()?
+        );
+        tokio::select! {
+            served = serve(listener, qm) => served.context("the listener failed")?,
+            _ = tokio::signal::ctrl_c() => println!("Queue manager {qmgr} ending."),
+        }
+        Ok::<_, anyhow::Error>(())
+    })?;
+    Ok(0)
+}

@@ -1,0 +1,127 @@
+//! `mqtls qmgr start`: the binary serving a script's channels, driven by `openssl s_client`
+//! sending the channel-start frame over TLS.
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, Command, Stdio};
+
+use mqtls_test_support::{ca_and_leaf, free_port, scratch};
+
+/// Kills the queue manager when the test ends, pass or fail.
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// A frame: `MQT`, version 1, kind, flags 0, reserved 0, payload length, payload.
+fn frame(kind: u8, payload: &[u8]) -> Vec<u8> {
+    let mut out = b"MQT\x01".to_vec();
+    out.extend([kind, 0, 0, 0]);
+    out.extend((payload.len() as u32).to_be_bytes());
+    out.extend(payload);
+    out
+}
+
+fn text(s: &str) -> Vec<u8> {
+    let mut out = (s.len() as u16).to_be_bytes().to_vec();
+    out.extend(s.as_bytes());
+    out
+}
+
+#[test]
+fn a_started_queue_manager_serves_a_tls_channel_to_openssl() {
+    let dir = scratch("cli-qmgr");
+    ca_and_leaf(&dir, "qm1", "ec");
+    ca_and_leaf(&dir, "app1", "ec");
+    let ks = dir.join("ks");
+    std::fs::create_dir_all(&ks).unwrap();
+    let read = |f: &str| std::fs::read(dir.join(f)).unwrap();
+    std::fs::write(ks.join("qm1.pem"), [read("qm1.key"), read("qm1.pem")].concat()).unwrap();
+    std::fs::write(ks.join("ca.pem"), read("ca.pem")).unwrap();
+    std::fs::write(
+        dir.join("qm1.mqsc"),
+        "ALTER QMGR CERTLABL('qm1')\n\
+         DEFINE CHANNEL(APP.SVRCONN) CHLTYPE(SVRCONN) SSLCIPH(ANY_TLS13) SSLCAUTH(REQUIRED) +\n\
+         SSLPEER('CN=app1,O=mqtls test') MCAUSER('app')\n",
+    )
+    .unwrap();
+    let port = free_port();
+    let child = Command::new(env!("CARGO_BIN_EXE_mqtls"))
+        .args(["qmgr", "start", "QM1", "--mqsc", "qm1.mqsc", "--keystore", "ks"])
+        .args(["--listen", &format!("127.0.0.1:{port}")])
+        .current_dir(&dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut qm = Running(child);
+    let mut banner = String::new();
+    BufReader::new(qm.0.stdout.take().unwrap()).read_line(&mut banner).unwrap();
+    assert!(
+        banner.contains(&format!("Queue manager QM1 started from qm1.mqsc; listening on 127.0.0.1:{port}")),
+        "{banner}"
+    );
+
+    // ChannelStart (kind 1) for APP.SVRCONN as a CLNTCONN (6), then Close (kind 6).
+    let mut start = text("APP.SVRCONN");
+    start.push(6);
+    start.extend(text(""));
+    start.extend(text("app1"));
+    start.extend(65_536u32.to_be_bytes());
+    start.extend(1u16.to_be_bytes());
+    start.extend(30u32.to_be_bytes());
+    let input = [frame(1, &start), frame(6, &0u32.to_be_bytes())].concat();
+    let sni = "4150502e535652434f4e4e.chl.mqtls";
+    let mut s_client = Command::new("openssl")
+        .args([
+            "s_client",
+            "-connect",
+            &format!("127.0.0.1:{port}"),
+            "-servername",
+            sni,
+            "-quiet",
+            "-ign_eof",
+        ])
+        .args(["-cert", "app1.pem", "-key", "app1.key", "-CAfile", "ca.pem", "-verify_return_error"])
+        .current_dir(&dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    s_client.stdin.take().unwrap().write_all(&input).unwrap();
+    let out = s_client.wait_with_output().unwrap();
+    // StartAck: kind 2, payload MAXMSGL 65536, SHARECNV 1, HBINT 30.
+    let ack = frame(2, &[0, 1, 0, 0, 0, 1, 0, 0, 0, 30]);
+    assert!(
+        out.stdout.windows(ack.len()).any(|w| w == ack),
+        "no StartAck in {:?}; stderr {}",
+        out.stdout,
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    qm.0.kill().unwrap();
+    let mut log = String::new();
+    std::io::Read::read_to_string(&mut qm.0.stderr.take().unwrap(), &mut log).unwrap();
+    assert!(log.contains("channel started") && log.contains("APP.SVRCONN"), "{log}");
+    assert!(log.contains("secprot=\"TLSV13\"") && log.contains("mcauser=app"), "{log}");
+    assert!(!log.contains("PRIVATE KEY"), "nothing secret in the log");
+}
+
+#[test]
+fn a_failing_script_does_not_start_the_queue_manager() {
+    let dir = scratch("cli-qmgr-bad");
+    std::fs::write(dir.join("bad.mqsc"), "DEFINE CHANNEL(X) CHLTYPE(SVRCONN) SSLCIPH(NOT_A_CIPHER)\n")
+        .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_mqtls"))
+        .args(["qmgr", "start", "QM1", "--mqsc", "bad.mqsc", "--keystore", "."])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(20), "{err}");
+    assert!(err.contains("NOT_A_CIPHER") && err.contains("the queue manager was not started"), "{err}");
+}
