@@ -1,0 +1,145 @@
+//! What the listener turns away, end to end over loopback: expired and untrusted client
+//! certificates, an SNI naming one channel and the start frame another, a TLS client on a
+//! plain channel, and a CHLAUTH BLOCKADDR rule. Definitions come from MQSC, certificates
+//! from `CertAuthority`.
+
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use mqtls_channel::config::client_config;
+use mqtls_channel::frame::{encode, ChannelStart, Frame};
+use mqtls_channel::sni;
+use mqtls_model::{AttrSet, Channel, Object, ObjectType, Stamp, Store, Value};
+use mqtls_mqsc::script;
+use mqtls_pki::{CertAuthority, Entry, KeySpec, Keystore};
+use mqtls_qmgr::{read_frame, serve, Limits, QueueManager};
+use rustls::pki_types::ServerName;
+use tokio::io::AsyncWriteExt;
+use tokio::net::{TcpListener, TcpStream};
+use tokio_rustls::TlsConnector;
+
+const DAY: i64 = 86_400;
+
+fn now() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs() as i64
+}
+
+/// A keystore with `cn`'s certificate (issued by `ca` at `issued`, valid one day) as `label`,
+/// trusting `trusts`.
+fn keystore(ca: &CertAuthority, label: &str, cn: &str, issued: i64, trusts: &CertAuthority) -> Keystore {
+    let mut ks = Keystore::new();
+    ks.add(label, ca.issue(KeySpec::EcP256, cn, "mqtls test", &[], issued, 1).unwrap()).unwrap();
+    ks.add("ca", Entry::Trusted { cert: trusts.certificate().to_vec() }).unwrap();
+    ks
+}
+
+/// QM1 from MQSC, listening on a loopback port.
+async fn listen(mqsc: &str, ca: &CertAuthority) -> u16 {
+    let mut store = Store::new("QM1", Stamp::default()).unwrap();
+    let entries = script::run(mqsc, &mut store, &Stamp::default());
+    assert_eq!(script::exit_code(&entries), 0, "{}", script::report(mqsc, &entries, true));
+    let ks = keystore(ca, "ibmwebspheremqqm1", "QM1", now(), ca);
+    let qm = Arc::new(QueueManager::new(store, ks, Limits::default()));
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(serve(listener, qm));
+    port
+}
+
+const CHANNELS: &str =
+    "DEFINE CHANNEL(APP.SVRCONN) CHLTYPE(SVRCONN) SSLCIPH(ANY_TLS12_OR_HIGHER) SSLCAUTH(REQUIRED)\n\
+                        DEFINE CHANNEL(OTHER.SVRCONN) CHLTYPE(SVRCONN) SSLCIPH(ANY_TLS12_OR_HIGHER)\n\
+                        DEFINE CHANNEL(PLAIN.SVRCONN) CHLTYPE(SVRCONN)\n";
+
+/// Connects naming `sni_channel`, starts `start_channel`; the listener's answer, or the
+/// TLS or I/O error.
+async fn attempt(port: u16, ks: &Keystore, sni_channel: &str, start_channel: &str) -> Result<Frame, String> {
+    let values = vec![
+        ("CHLTYPE", Value::Word("CLNTCONN".into())),
+        ("SSLCIPH", Value::Str("ANY_TLS12_OR_HIGHER".into())),
+    ];
+    let attrs = AttrSet::from_values(ObjectType::Channel, values).unwrap();
+    let object = Object::new(ObjectType::Channel, sni_channel, attrs, Stamp::default()).unwrap();
+    let config = client_config(&Channel::new(&object).unwrap(), Some("app1"), ks).unwrap();
+    let sock = TcpStream::connect(("127.0.0.1", port)).await.unwrap();
+    let name = ServerName::try_from(sni::encode(sni_channel)).unwrap();
+    let io = |e: std::io::Error| e.to_string();
+    let mut tls = TlsConnector::from(config).connect(name, sock).await.map_err(io)?;
+    let start = ChannelStart {
+        channel: start_channel.into(),
+        chltype: 6,
+        qmgr: String::new(),
+        user: "app".into(),
+        max_msg_len: 65_536,
+        sharecnv: 1,
+        heartbeat: 30,
+    };
+    tls.write_all(&encode(&Frame::ChannelStart(start))).await.map_err(io)?;
+    let mut buf = Vec::new();
+    tokio::time::timeout(Duration::from_secs(10), read_frame(&mut tls, &mut buf, 65_536)).await.unwrap()
+}
+
+fn refused(answer: Result<Frame, String>) -> (u32, String) {
+    match answer {
+        Ok(Frame::Refuse { reason, text }) => (reason, text),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn the_right_certificate_starts_the_channel() {
+    let ca = CertAuthority::new(KeySpec::EcP256, "Test CA", "mqtls test", now() - DAY, 30).unwrap();
+    let port = listen(CHANNELS, &ca).await;
+    let ks = keystore(&ca, "app1", "app1", now(), &ca);
+    assert!(matches!(attempt(port, &ks, "APP.SVRCONN", "APP.SVRCONN").await, Ok(Frame::StartAck { .. })));
+}
+
+#[tokio::test]
+async fn expired_untrusted_and_forged_client_certificates_fail_the_handshake() {
+    let ca = CertAuthority::new(KeySpec::EcP256, "Test CA", "mqtls test", now() - 10 * DAY, 30).unwrap();
+    let port = listen(CHANNELS, &ca).await;
+    let expired = keystore(&ca, "app1", "app1", now() - 5 * DAY, &ca);
+    let err = attempt(port, &expired, "APP.SVRCONN", "APP.SVRCONN").await.unwrap_err();
+    assert!(err.contains("CertificateExpired"), "{err}");
+
+    let stranger = CertAuthority::new(KeySpec::EcP256, "Other CA", "mqtls test", now() - DAY, 30).unwrap();
+    let untrusted = keystore(&stranger, "app1", "app1", now(), &ca);
+    let err = attempt(port, &untrusted, "APP.SVRCONN", "APP.SVRCONN").await.unwrap_err();
+    assert!(err.contains("UnknownCA"), "{err}");
+
+    // An impostor CA with the trusted CA's name but its own key: the signature fails.
+    let impostor = CertAuthority::new(KeySpec::EcP256, "Test CA", "mqtls test", now() - DAY, 30).unwrap();
+    let forged = keystore(&impostor, "app1", "app1", now(), &ca);
+    let err = attempt(port, &forged, "APP.SVRCONN", "APP.SVRCONN").await.unwrap_err();
+    assert!(err.contains("DecryptError"), "{err}");
+}
+
+#[tokio::test]
+async fn a_start_frame_naming_another_channel_than_the_sni_is_refused() {
+    let ca = CertAuthority::new(KeySpec::EcP256, "Test CA", "mqtls test", now() - DAY, 30).unwrap();
+    let port = listen(CHANNELS, &ca).await;
+    let ks = keystore(&ca, "app1", "app1", now(), &ca);
+    let (reason, text) = refused(attempt(port, &ks, "OTHER.SVRCONN", "APP.SVRCONN").await);
+    assert_eq!(reason, 2540, "{text}");
+    assert!(text.contains("named channel OTHER.SVRCONN but the start frame names APP.SVRCONN"), "{text}");
+}
+
+#[tokio::test]
+async fn a_tls_client_cannot_start_a_plain_channel() {
+    let ca = CertAuthority::new(KeySpec::EcP256, "Test CA", "mqtls test", now() - DAY, 30).unwrap();
+    let port = listen(CHANNELS, &ca).await;
+    let ks = keystore(&ca, "app1", "app1", now(), &ca);
+    assert!(attempt(port, &ks, "PLAIN.SVRCONN", "PLAIN.SVRCONN").await.is_err());
+    assert!(attempt(port, &ks, "NOT.DEFINED", "NOT.DEFINED").await.is_err());
+}
+
+#[tokio::test]
+async fn chlauth_blockaddr_refuses_the_partner_address() {
+    let ca = CertAuthority::new(KeySpec::EcP256, "Test CA", "mqtls test", now() - DAY, 30).unwrap();
+    let mqsc = format!("{CHANNELS}SET CHLAUTH('*') TYPE(BLOCKADDR) ADDRLIST('127.0.0.*') ACTION(REPLACE)\n");
+    let port = listen(&mqsc, &ca).await;
+    let ks = keystore(&ca, "app1", "app1", now(), &ca);
+    let (reason, text) = refused(attempt(port, &ks, "APP.SVRCONN", "APP.SVRCONN").await);
+    assert_eq!(reason, 2035, "{text}");
+    assert!(text.contains("BLOCKADDR"), "{text}");
+}
