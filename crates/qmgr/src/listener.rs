@@ -12,7 +12,7 @@ use std::time::Duration;
 use mqtls_channel::frame::{decode, encode, Frame, HEADER};
 use mqtls_channel::start::{check, Negotiated};
 use mqtls_channel::{reason, sni};
-use mqtls_model::{Channel, Object, ObjectType, Store};
+use mqtls_model::{Channel, Object, ObjectType, Stamp, Store};
 use mqtls_pki::Keystore;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -219,6 +219,9 @@ async fn channel_start<S: AsyncRead + AsyncWrite + Unpin>(
             return refuse(&mut stream, refusal.reason, refusal.text).await;
         }
     };
+    let (max_msg_len, sharecnv, heartbeat) =
+        (start.max_msg_len.min(qm.limits.max_frame), start.sharecnv.clamp(1, 999), start.heartbeat);
+    let since_epoch = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
     let id = qm.next_id.fetch_add(1, Ordering::Relaxed);
     qm.status.insert(ChannelStatus {
         channel: admitted.channel.clone(),
@@ -230,17 +233,17 @@ async fn channel_start<S: AsyncRead + AsyncWrite + Unpin>(
         sslciph: admitted.sslciph,
         sslpeer: admitted.sslpeer.clone(),
         sslcerti: admitted.sslcerti.clone(),
+        started: Stamp::from_unix(since_epoch.as_secs()),
+        maxmsgl: max_msg_len,
+        maxshcnv: sharecnv,
+        hbint: heartbeat,
         id,
     });
     tracing::info!(channel = %admitted.channel, %addr, secprot = admitted.secprot, sslciph = admitted.sslciph, mcauser = %admitted.mcauser, "channel started");
-    let ack = Frame::StartAck {
-        max_msg_len: start.max_msg_len.min(qm.limits.max_frame),
-        sharecnv: start.sharecnv.clamp(1, 999),
-        heartbeat: start.heartbeat,
-    };
+    let ack = Frame::StartAck { max_msg_len, sharecnv, heartbeat };
     // MQ ends a channel whose partner misses its heartbeats; HBINT(0) (no heartbeats)
     // still gets a two-hour bound.
-    let idle = Duration::from_secs(if start.heartbeat == 0 { 7200 } else { 2 * u64::from(start.heartbeat) });
+    let idle = Duration::from_secs(if heartbeat == 0 { 7200 } else { 2 * u64::from(heartbeat) });
     let result = async {
         stream.write_all(&encode(&ack)).await.map_err(|e| e.to_string())?;
         loop {

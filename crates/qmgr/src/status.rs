@@ -3,7 +3,7 @@
 
 use std::sync::Mutex;
 
-use mqtls_model::ChannelType;
+use mqtls_model::{ChannelType, Stamp};
 
 /// One running channel instance.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -26,6 +26,14 @@ pub struct ChannelStatus {
     pub sslpeer: String,
     /// SSLCERTI: the partner's issuer.
     pub sslcerti: String,
+    /// CHSTADA and CHSTATI: when the channel started.
+    pub started: Stamp,
+    /// MAXMSGL negotiated.
+    pub maxmsgl: u32,
+    /// MAXSHCNV: SHARECNV negotiated.
+    pub maxshcnv: u16,
+    /// HBINT negotiated, seconds.
+    pub hbint: u32,
     /// An id unique within the queue manager's run, to remove the row when it ends.
     pub id: u64,
 }
@@ -40,6 +48,11 @@ impl ChannelStatus {
             ("CONNAME", self.conname.clone()),
             ("CURRENT", String::new()),
             ("STATUS", self.status.to_owned()),
+            ("CHSTADA", self.started.date.clone()),
+            ("CHSTATI", self.started.time.clone()),
+            ("HBINT", self.hbint.to_string()),
+            ("MAXMSGL", self.maxmsgl.to_string()),
+            ("MAXSHCNV", self.maxshcnv.to_string()),
             ("MCAUSER", blank(&self.mcauser)),
             ("SECPROT", if self.secprot.is_empty() { "NONE".to_owned() } else { self.secprot.to_owned() }),
             ("SSLCIPH", blank(self.sslciph)),

@@ -130,6 +130,9 @@ async fn a_tls_client_starts_and_its_status_shows_what_was_negotiated() {
     assert!(rows[0].sslpeer.contains("CN=app1"), "{}", rows[0].sslpeer);
     assert!(rows[0].sslcerti.contains("CN=Test CA"), "{}", rows[0].sslcerti);
     assert_eq!(rows[0].conname, "127.0.0.1");
+    assert_eq!((rows[0].maxmsgl, rows[0].maxshcnv, rows[0].hbint), (1 << 20, 10, 300));
+    let today = Stamp::from_unix(std::time::UNIX_EPOCH.elapsed().unwrap().as_secs());
+    assert_eq!(rows[0].started.date, today.date, "CHSTADA is the start date");
 
     tls.write_all(&encode(&Frame::Heartbeat)).await.unwrap();
     assert_eq!(read_frame(&mut tls).await, Frame::Heartbeat);
