@@ -29,6 +29,9 @@ pub(crate) struct Args {
     /// ends in .json, else binary.
     #[arg(long, requires = "ccdt_mode")]
     ccdt: Option<PathBuf>,
+    /// The running queue manager's admin socket (`mqtls qmgr start --admin-socket`).
+    #[arg(long, conflicts_with_all = ["verify", "memory", "ccdt_mode"])]
+    socket: Option<PathBuf>,
 }
 
 /// The current time as a definition stamp.
@@ -56,11 +59,13 @@ pub(crate) fn run(args: Args) -> anyhow::Result<u8> {
     if args.ccdt_mode && !args.verify {
         return edit_ccdt(&args);
     }
+    if let Some(socket) = &args.socket {
+        return remote(socket, args.qmgr.as_deref().unwrap_or_default());
+    }
     if !args.verify && !args.memory {
         bail!(
-            "a running queue manager has no admin connection yet (start one with its script: \
-             `mqtls qmgr start QM --mqsc FILE --keystore KS`); \
-             use -v to verify the script, or --memory to run it against a throw-away in-memory queue manager"
+            "give the running queue manager's admin socket (--socket PATH, from \
+             `mqtls qmgr start QM ... --admin-socket PATH`), or use -v to verify the script, or --memory to run it against a throw-away in-memory queue manager"
         );
     }
     let src = read_stdin()?;
@@ -127,4 +132,21 @@ fn edit_ccdt(args: &Args) -> anyhow::Result<u8> {
         mqtls_pki::write_private(&path, &bytes)?;
     }
     Ok(script::exit_code(&entries) as u8)
+}
+
+/// Sends standard input to a running queue manager's admin socket and prints its report.
+fn remote(socket: &std::path::Path, qmgr: &str) -> anyhow::Result<u8> {
+    use std::os::unix::net::UnixStream;
+    let src = read_stdin()?;
+    let mut sock = UnixStream::connect(socket)
+        .with_context(|| format!("admin socket {}: is the queue manager running?", socket.display()))?;
+    sock.write_all(src.as_bytes())?;
+    sock.shutdown(std::net::Shutdown::Write)?;
+    let mut answer = String::new();
+    sock.read_to_string(&mut answer).context("reading the queue manager's answer")?;
+    let (code, report) = answer.split_once('\n').context("the queue manager closed without an answer")?;
+    let code: u8 = code.trim().parse().context("the queue manager's answer has no exit code")?;
+    println!("Starting MQSC for queue manager {qmgr}.\n");
+    io::stdout().lock().write_all(report.as_bytes())?;
+    Ok(code)
 }

@@ -9,7 +9,7 @@ use anyhow::{bail, Context};
 use mqtls_model::Store;
 use mqtls_mqsc::script;
 use mqtls_pki::Keystore;
-use mqtls_qmgr::{serve, Limits, QueueManager};
+use mqtls_qmgr::{bind_admin, serve, serve_admin, Limits, QueueManager};
 
 use crate::keystore::Secret;
 use crate::mqsc::now;
@@ -36,13 +36,17 @@ pub(crate) enum Cmd {
         /// Connections served at once.
         #[arg(long, default_value_t = 1000)]
         max_connections: usize,
+        /// A Unix socket (made owner-only) for `mqtls mqsc QM --socket PATH`.
+        #[arg(long)]
+        admin_socket: Option<PathBuf>,
         #[command(flatten)]
         secret: Secret,
     },
 }
 
 pub(crate) fn run(cmd: Cmd) -> anyhow::Result<u8> {
-    let Cmd::Start { qmgr, mqsc, keystore, listen, handshake_timeout, max_connections, secret } = cmd;
+    let Cmd::Start { qmgr, mqsc, keystore, listen, handshake_timeout, max_connections, admin_socket, secret } =
+        cmd;
     let src = std::fs::read_to_string(&mqsc).with_context(|| format!("reading {}", mqsc.display()))?;
     let stamp = now();
     let mut store =
@@ -67,19 +71,31 @@ pub(crate) fn run(cmd: Cmd) -> anyhow::Result<u8> {
     tracing_subscriber::fmt().with_writer(std::io::stderr).with_ansi(ansi).with_target(false).init();
     let qm = Arc::new(QueueManager::new(store, ks, limits));
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
-    runtime.block_on(async {
+    let served = runtime.block_on(async {
         let listener =
             tokio::net::TcpListener::bind(listen).await.with_context(|| format!("listening on {listen}"))?;
+        let admin = match &admin_socket {
+            Some(path) => Some(bind_admin(path).with_context(|| format!("admin socket {}", path.display()))?),
+            None => None,
+        };
         println!(
             "Queue manager {qmgr} started from {}; listening on {}.",
             mqsc.display(),
             listener.local_addr()?
         );
+        if let (Some(admin), Some(path)) = (admin, &admin_socket) {
+            println!("Admin socket: {} (mqtls mqsc {qmgr} --socket {}).", path.display(), path.display());
+            tokio::spawn(serve_admin(admin, qm.clone()));
+        }
         tokio::select! {
             served = serve(listener, qm) => served.context("the listener failed")?,
             _ = tokio::signal::ctrl_c() => println!("Queue manager {qmgr} ending."),
         }
         Ok::<_, anyhow::Error>(())
-    })?;
+    });
+    if let Some(path) = &admin_socket {
+        let _ = std::fs::remove_file(path);
+    }
+    served?;
     Ok(0)
 }

@@ -1,10 +1,13 @@
 //! The queue-manager runtime (tokio): listeners that serve TLS and plain channels on one
-//! port and run the channel start, and the channel status table. Message operations,
-//! persistence and the admin socket are not here yet.
+//! port and run the channel start, the channel status table, and the admin socket that
+//! runs MQSC against the live definitions. Message operations and persistence are not
+//! here yet.
 #![forbid(unsafe_code)]
 
+mod admin;
 mod listener;
 mod status;
 
+pub use admin::{bind_admin, run_mqsc, serve_admin};
 pub use listener::{read_frame, serve, Limits, QueueManager};
 pub use status::{ChannelStatus, StatusTable};

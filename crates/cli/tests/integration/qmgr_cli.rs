@@ -125,3 +125,76 @@ fn a_failing_script_does_not_start_the_queue_manager() {
     assert_eq!(out.status.code(), Some(20), "{err}");
     assert!(err.contains("NOT_A_CIPHER") && err.contains("the queue manager was not started"), "{err}");
 }
+
+/// A ChannelStart frame for `channel` as a CLNTCONN.
+fn start_frame(channel: &str) -> Vec<u8> {
+    let mut start = text(channel);
+    start.push(6);
+    start.extend(text(""));
+    start.extend(text("app1"));
+    start.extend(65_536u32.to_be_bytes());
+    start.extend(1u16.to_be_bytes());
+    start.extend(30u32.to_be_bytes());
+    frame(1, &start)
+}
+
+/// Opens a plain channel and returns the connection once StartAck arrived.
+fn plain_channel(port: u16, channel: &str) -> std::net::TcpStream {
+    use std::io::Read;
+    let mut sock = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    sock.set_read_timeout(Some(std::time::Duration::from_secs(10))).unwrap();
+    sock.write_all(&start_frame(channel)).unwrap();
+    let mut ack = [0u8; 22];
+    sock.read_exact(&mut ack).unwrap();
+    assert_eq!(&ack[..5], b"MQT\x01\x02", "StartAck for {channel}");
+    sock
+}
+
+#[test]
+fn the_admin_socket_runs_mqsc_against_the_running_queue_manager() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = scratch("cli-qmgr-admin");
+    std::fs::write(dir.join("qm1.mqsc"), "DEFINE CHANNEL(PLAIN.SVRCONN) CHLTYPE(SVRCONN) MCAUSER('app')\n")
+        .unwrap();
+    let port = free_port();
+    let child = Command::new(env!("CARGO_BIN_EXE_mqtls"))
+        .args(["qmgr", "start", "QM1", "--mqsc", "qm1.mqsc", "--keystore", ".", "--admin-socket", "qm1.sock"])
+        .args(["--listen", &format!("127.0.0.1:{port}")])
+        .current_dir(&dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut qm = Running(child);
+    let mut out = BufReader::new(qm.0.stdout.take().unwrap());
+    let (mut banner, mut admin) = (String::new(), String::new());
+    out.read_line(&mut banner).unwrap();
+    out.read_line(&mut admin).unwrap();
+    assert!(admin.contains("Admin socket: qm1.sock"), "{banner}{admin}");
+    let mode = std::fs::metadata(dir.join("qm1.sock")).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600, "the admin socket is owner-only");
+
+    let mqsc = |script: &str| {
+        let sock = dir.join("qm1.sock");
+        crate::mqtls(&["mqsc", "QM1", "--socket", sock.to_str().unwrap()], script)
+    };
+    let (code, out, err) = mqsc("DISPLAY CHSTATUS(*)\n");
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("AMQ8420I: Channel Status not found."), "{out}");
+
+    let _running = plain_channel(port, "PLAIN.SVRCONN");
+    let (_, out, _) = mqsc("DIS CHS(PLAIN.*)\nDIS CHS(*) ALL\n");
+    assert!(out.contains("CHANNEL(PLAIN.SVRCONN)") && out.contains("STATUS(RUNNING)"), "{out}");
+    let summary = &out[..out.find("DIS CHS(*) ALL").unwrap()];
+    assert!(!summary.contains("MCAUSER"), "without ALL only the summary: {summary}");
+    assert!(out.contains("MCAUSER(app)") && out.contains("SECPROT(NONE)"), "{out}");
+
+    // A definition takes effect at once; a failing command changes nothing.
+    let (code, out, _) = mqsc(
+        "DEFINE CHANNEL(NEW.SVRCONN) CHLTYPE(SVRCONN)\nDEFINE CHANNEL(BAD) CHLTYPE(SVRCONN) SSLCIPH(NOPE)\n",
+    );
+    assert_eq!(code, 20, "{out}");
+    let _new = plain_channel(port, "NEW.SVRCONN");
+    let (_, out, _) = mqsc("DISPLAY CHANNEL(BAD)\n");
+    assert!(out.contains("not found"), "{out}");
+}

@@ -1,0 +1,95 @@
+//! The admin socket: `mqtls mqsc QM --socket PATH` sends a script over a Unix domain
+//! socket (owner-only); it runs against the live definitions — the next connection sees
+//! a change — and DISPLAY CHSTATUS reads the status table. The answer is the exit code on
+//! the first line, then the runmqsc report.
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use mqtls_model::Stamp;
+use mqtls_mqsc::command::{Command, Display, DisplayTarget};
+use mqtls_mqsc::{execute, layout, script};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::UnixListener;
+
+use crate::listener::QueueManager;
+
+/// Largest script accepted over the socket.
+const MAX_SCRIPT: u64 = 1024 * 1024;
+
+/// Attributes DISPLAY CHSTATUS shows without ALL or a selection.
+const SUMMARY: &[&str] = &["CHANNEL", "CHLTYPE", "CONNAME", "CURRENT", "STATUS"];
+
+/// Runs `src` against the queue manager: the exit code (0, 10, 20) and the report.
+/// Each command changes everything it names or nothing.
+pub fn run_mqsc(qm: &QueueManager, src: &str) -> (i32, String) {
+    let secs = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let stamp = Stamp::from_unix(secs);
+    let mut entries = script::verify(src);
+    let mut store = qm.store.write().expect("store lock");
+    for entry in &mut entries {
+        match &entry.command {
+            Some(Command::Display(d)) if d.target == DisplayTarget::Chstatus => {
+                entry.output = chstatus(qm, d)
+            }
+            Some(cmd) => match execute(&mut store, cmd, stamp.clone()) {
+                Ok(lines) => entry.output = lines,
+                Err(e) => entry.failure = Some(e),
+            },
+            None => {}
+        }
+    }
+    (script::exit_code(&entries), script::report(src, &entries, true))
+}
+
+fn chstatus(qm: &QueueManager, d: &Display) -> Vec<String> {
+    let rows = qm.status.matching(&d.name);
+    if rows.is_empty() {
+        return vec!["AMQ8420I: Channel Status not found.".to_owned()];
+    }
+    let wanted = |k: &str| d.all || SUMMARY.contains(&k) || d.select.iter().any(|s| s == k);
+    let mut out = Vec::new();
+    for row in rows {
+        let items: Vec<_> = row.items().into_iter().filter(|(k, _)| wanted(k)).collect();
+        out.extend(layout("AMQ8417I: Display Channel Status details.", &items));
+    }
+    out
+}
+
+/// Binds the admin socket at `path` (refused if something is there), owner-only.
+pub fn bind_admin(path: &Path) -> std::io::Result<UnixListener> {
+    if path.exists() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::AlreadyExists,
+            format!("{} exists: is the queue manager already running? If not, remove it", path.display()),
+        ));
+    }
+    let listener = UnixListener::bind(path)?;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+    Ok(listener)
+}
+
+/// Serves admin connections: one script each, answered, then closed.
+pub async fn serve_admin(listener: UnixListener, qm: Arc<QueueManager>) -> std::io::Result<()> {
+    loop {
+        let (mut sock, _) = listener.accept().await?;
+        let qm = qm.clone();
+        tokio::spawn(async move {
+            let mut bytes = Vec::new();
+            let read = (&mut sock).take(MAX_SCRIPT + 1).read_to_end(&mut bytes).await;
+            let answer = match read {
+                Err(e) => format!("20\nmqtls: reading the script: {e}\n"),
+                Ok(_) if bytes.len() as u64 > MAX_SCRIPT => {
+                    "20\nmqtls: the script is over 1 MiB\n".to_owned()
+                }
+                Ok(_) => {
+                    let (code, report) = run_mqsc(&qm, &String::from_utf8_lossy(&bytes));
+                    format!("{code}\n{report}")
+                }
+            };
+            let _ = sock.write_all(answer.as_bytes()).await;
+        });
+    }
+}
