@@ -92,6 +92,10 @@ pub mod reason {
     pub const UNKNOWN_CHANNEL_NAME: u32 = 2540;
     /// MQRC_CONNECTION_BROKEN.
     pub const CONNECTION_BROKEN: u32 = 2009;
+    /// MQRC_CONNECTION_QUIESCING: STOP CHANNEL MODE(QUIESCE) ended the channel.
+    pub const CONNECTION_QUIESCING: u32 = 2202;
+    /// MQRC_CHANNEL_NOT_AVAILABLE: the channel is STOPPED.
+    pub const CHANNEL_NOT_AVAILABLE: u32 = 2537;
 }
 
 impl ChannelError {

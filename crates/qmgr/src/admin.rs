@@ -8,9 +8,11 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use mqtls_channel::reason;
 use mqtls_model::Stamp;
-use mqtls_mqsc::command::{Command, Display, DisplayTarget};
-use mqtls_mqsc::{execute, layout, script};
+use mqtls_model::{ModelError, ObjectType};
+use mqtls_mqsc::command::{Command, Control, ControlTarget, Display, DisplayTarget};
+use mqtls_mqsc::{execute, layout, script, MqscError};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::UnixListener;
 
@@ -34,6 +36,18 @@ pub fn run_mqsc(qm: &QueueManager, src: &str) -> (i32, String) {
             Some(Command::Display(d)) if d.target == DisplayTarget::Chstatus => {
                 entry.output = chstatus(qm, d)
             }
+            Some(Command::Stop(c) | Command::Start(c))
+                if c.target == ControlTarget::Channel
+                    && store.get(ObjectType::Channel, &c.name).is_none() =>
+            {
+                let missing = ModelError::NotFound { object: ObjectType::Channel, name: c.name.clone() };
+                entry.failure = Some(MqscError::Model(missing));
+            }
+            Some(Command::Stop(c)) if c.target == ControlTarget::Channel => entry.output = stop(qm, c),
+            Some(Command::Start(c)) if c.target == ControlTarget::Channel => {
+                qm.status.start(&c.name);
+                entry.output = vec!["AMQ8018I: Start WebSphere MQ channel accepted.".to_owned()];
+            }
             Some(cmd) => match execute(&mut store, cmd, stamp.clone()) {
                 Ok(lines) => entry.output = lines,
                 Err(e) => entry.failure = Some(e),
@@ -42,6 +56,19 @@ pub fn run_mqsc(qm: &QueueManager, src: &str) -> (i32, String) {
         }
     }
     (script::exit_code(&entries), script::report(src, &entries, true))
+}
+
+/// STOP CHANNEL: MODE(QUIESCE) (the default) tells partners 2202, FORCE and TERMINATE
+/// 2009; STATUS(STOPPED) (the default) refuses new starts until START CHANNEL.
+fn stop(qm: &QueueManager, c: &Control) -> Vec<String> {
+    let why = if matches!(c.mode, Some("FORCE" | "TERMINATE")) {
+        reason::CONNECTION_BROKEN
+    } else {
+        reason::CONNECTION_QUIESCING
+    };
+    let stopped = c.status != Some("INACTIVE");
+    qm.status.stop(&c.name, why, stopped);
+    vec!["AMQ8019I: Stop WebSphere MQ channel accepted.".to_owned()]
 }
 
 fn chstatus(qm: &QueueManager, d: &Display) -> Vec<String> {

@@ -222,8 +222,15 @@ async fn channel_start<S: AsyncRead + AsyncWrite + Unpin>(
     let (max_msg_len, sharecnv, heartbeat) =
         (start.max_msg_len.min(qm.limits.max_frame), start.sharecnv.clamp(1, 999), start.heartbeat);
     let since_epoch = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    if qm.status.is_stopped(&admitted.channel) {
+        let text = format!(
+            "channel {} is STOPPED: START CHANNEL({}) allows it again",
+            admitted.channel, admitted.channel
+        );
+        return refuse(&mut stream, reason::CHANNEL_NOT_AVAILABLE, text).await;
+    }
     let id = qm.next_id.fetch_add(1, Ordering::Relaxed);
-    qm.status.insert(ChannelStatus {
+    let stop = qm.status.insert(ChannelStatus {
         channel: admitted.channel.clone(),
         chltype: admitted.chltype,
         conname: addr.ip().to_string(),
@@ -247,9 +254,16 @@ async fn channel_start<S: AsyncRead + AsyncWrite + Unpin>(
     let result = async {
         stream.write_all(&encode(&ack)).await.map_err(|e| e.to_string())?;
         loop {
-            let frame = timeout(idle, read_frame(&mut stream, &mut buf, qm.limits.max_frame)).await.map_err(
-                |_| format!("nothing from the partner for {}s (twice HBINT): channel ended", idle.as_secs()),
-            )?;
+            let frame = tokio::select! {
+                frame = timeout(idle, read_frame(&mut stream, &mut buf, qm.limits.max_frame)) => frame.map_err(
+                    |_| format!("nothing from the partner for {}s (twice HBINT): channel ended", idle.as_secs()),
+                )?,
+                () = stop.notified() => {
+                    let _ = stream.write_all(&encode(&Frame::Close { reason: qm.status.stop_reason(id) })).await;
+                    let _ = stream.shutdown().await;
+                    return Err("ended by STOP CHANNEL".to_owned());
+                }
+            };
             match frame? {
                 Frame::Heartbeat => {
                     stream.write_all(&encode(&Frame::Heartbeat)).await.map_err(|e| e.to_string())?

@@ -1,7 +1,10 @@
 //! The channel status table: one row per running channel instance, as DISPLAY CHSTATUS
 //! shows it.
 
-use std::sync::Mutex;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+
+use tokio::sync::Notify;
 
 use mqtls_model::{ChannelType, Stamp};
 
@@ -65,21 +68,67 @@ impl ChannelStatus {
     }
 }
 
-/// The table, shared by every connection.
+/// The table, shared by every connection, with the stop requests and the STOPPED channels.
 #[derive(Debug, Default)]
 pub struct StatusTable {
     rows: Mutex<Vec<ChannelStatus>>,
+    stops: Mutex<HashMap<u64, (Arc<Notify>, u32)>>,
+    stopped: Mutex<HashSet<String>>,
 }
 
 impl StatusTable {
-    /// Adds a running instance.
-    pub fn insert(&self, row: ChannelStatus) {
+    /// Adds a running instance; the returned signal fires when STOP CHANNEL ends it.
+    pub fn insert(&self, row: ChannelStatus) -> Arc<Notify> {
+        let stop = Arc::new(Notify::new());
+        self.stops.lock().expect("status lock").insert(row.id, (stop.clone(), 0));
         self.rows.lock().expect("status lock").push(row);
+        stop
     }
 
     /// Removes an instance when its connection ends.
     pub fn remove(&self, id: u64) {
         self.rows.lock().expect("status lock").retain(|r| r.id != id);
+        self.stops.lock().expect("status lock").remove(&id);
+    }
+
+    /// STOP CHANNEL: ends the running instances of `channel`, telling each partner
+    /// `reason`; with `stopped`, new starts are refused until START CHANNEL. Returns how
+    /// many instances were running.
+    pub fn stop(&self, channel: &str, reason: u32, stopped: bool) -> usize {
+        if stopped {
+            self.stopped.lock().expect("status lock").insert(channel.to_owned());
+        }
+        let ids: Vec<u64> = self
+            .rows
+            .lock()
+            .expect("status lock")
+            .iter()
+            .filter(|r| r.channel == channel)
+            .map(|r| r.id)
+            .collect();
+        let mut stops = self.stops.lock().expect("status lock");
+        for id in &ids {
+            if let Some((signal, why)) = stops.get_mut(id) {
+                *why = reason;
+                signal.notify_one();
+            }
+        }
+        ids.len()
+    }
+
+    /// The reason STOP CHANNEL gave for ending instance `id`.
+    pub fn stop_reason(&self, id: u64) -> u32 {
+        self.stops.lock().expect("status lock").get(&id).map_or(0, |(_, why)| *why)
+    }
+
+    /// START CHANNEL: allows starts again. Returns whether the channel was STOPPED.
+    pub fn start(&self, channel: &str) -> bool {
+        self.stopped.lock().expect("status lock").remove(channel)
+    }
+
+    /// Whether STOP CHANNEL left `channel` STOPPED.
+    pub fn is_stopped(&self, channel: &str) -> bool {
+        self.stopped.lock().expect("status lock").contains(channel)
     }
 
     /// The instances of channels matching a generic name (`*`, `APP.*`, exact).

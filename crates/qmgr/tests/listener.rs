@@ -268,3 +268,45 @@ async fn alter_channel_applies_to_the_next_connection() {
     };
     assert!(second.await.is_err(), "the cached TLS 1.3 configuration must not outlive ALTER CHANNEL");
 }
+
+#[tokio::test]
+async fn stop_channel_ends_running_instances_and_refuses_new_ones_until_start() {
+    let dir = pki("qm-stop");
+    let (port, qm) = listen(&dir, "", Limits::default()).await;
+    let plain = || async {
+        let mut sock = TcpStream::connect(("127.0.0.1", port)).await.unwrap();
+        sock.write_all(&start_frame("PLAIN.SVRCONN")).await.unwrap();
+        let answer = read_frame(&mut sock).await;
+        (sock, answer)
+    };
+    let (mut running, answer) = plain().await;
+    assert!(matches!(answer, Frame::StartAck { .. }));
+
+    let (code, report) = mqtls_qmgr::run_mqsc(&qm, "STOP CHANNEL(PLAIN.SVRCONN)\nSTOP CHANNEL(NOPE)\n");
+    assert_eq!(code, 20, "{report}");
+    assert!(report.contains("AMQ8019I") && report.contains("CHANNEL(NOPE) not found"), "{report}");
+    assert_eq!(
+        read_frame(&mut running).await,
+        Frame::Close { reason: 2202 },
+        "MODE(QUIESCE) tells the partner 2202"
+    );
+
+    let (_, answer) = plain().await;
+    match answer {
+        Frame::Refuse { reason, text } => {
+            assert_eq!(reason, 2537, "{text}");
+            assert!(text.contains("START CHANNEL(PLAIN.SVRCONN)"), "{text}");
+        }
+        other => panic!("a STOPPED channel must refuse, got {other:?}"),
+    }
+    let (code, report) = mqtls_qmgr::run_mqsc(&qm, "START CHANNEL(PLAIN.SVRCONN)\n");
+    assert_eq!(code, 0, "{report}");
+    let (_, answer) = plain().await;
+    assert!(matches!(answer, Frame::StartAck { .. }), "{answer:?}");
+
+    let (mut forced, _) = plain().await;
+    mqtls_qmgr::run_mqsc(&qm, "STOP CHANNEL(PLAIN.SVRCONN) MODE(FORCE) STATUS(INACTIVE)\n");
+    assert_eq!(read_frame(&mut forced).await, Frame::Close { reason: 2009 });
+    let (_, answer) = plain().await;
+    assert!(matches!(answer, Frame::StartAck { .. }), "STATUS(INACTIVE) leaves it startable: {answer:?}");
+}
