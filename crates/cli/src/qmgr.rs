@@ -9,7 +9,7 @@ use anyhow::{bail, Context};
 use mqtls_model::Store;
 use mqtls_mqsc::script;
 use mqtls_pki::Keystore;
-use mqtls_qmgr::{bind_admin, serve, serve_admin, Limits, QueueManager};
+use mqtls_qmgr::{bind_admin, serve, serve_admin, KeystoreLoader, Limits, QueueManager};
 
 use crate::keystore::Secret;
 use crate::mqsc::now;
@@ -57,11 +57,12 @@ pub(crate) fn run(cmd: Cmd) -> anyhow::Result<u8> {
         eprint!("{}", script::report(&src, &entries, false));
         bail!("{}: commands failed; the queue manager was not started", mqsc.display());
     }
-    let ks = if keystore.is_dir() {
-        Keystore::open(&keystore, None)?
-    } else {
-        Keystore::open(&keystore, Some(&secret.password()?))?
-    };
+    let password = if keystore.is_dir() { None } else { Some(secret.password()?) };
+    let ks = Keystore::open(&keystore, password.as_ref())?;
+    // REFRESH SECURITY TYPE(SSL) reads the same file with the same password again.
+    let loader = KeystoreLoader(Box::new(move || {
+        Keystore::open(&keystore, password.as_ref()).map_err(|e| e.to_string())
+    }));
     let limits = Limits {
         handshake_timeout: std::time::Duration::from_secs(handshake_timeout),
         max_connections,
@@ -69,7 +70,7 @@ pub(crate) fn run(cmd: Cmd) -> anyhow::Result<u8> {
     };
     let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
     tracing_subscriber::fmt().with_writer(std::io::stderr).with_ansi(ansi).with_target(false).init();
-    let qm = Arc::new(QueueManager::new(store, ks, limits));
+    let qm = Arc::new(QueueManager::new(store, ks, limits).with_loader(loader));
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     let served = runtime.block_on(async {
         let listener =

@@ -131,6 +131,14 @@ pub enum MqscError {
         /// The command.
         command: String,
     },
+    /// A command the running queue manager could not carry out; nothing changed.
+    #[error("{command} failed, nothing changed: {why}")]
+    Failed {
+        /// The command.
+        command: String,
+        /// Why.
+        why: String,
+    },
 }
 
 fn hint(suggestion: &Option<&'static str>) -> String {

@@ -11,7 +11,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use mqtls_channel::reason;
 use mqtls_model::Stamp;
 use mqtls_model::{ModelError, ObjectType};
-use mqtls_mqsc::command::{Command, Control, ControlTarget, Display, DisplayTarget};
+use mqtls_mqsc::command::{Command, Control, ControlTarget, Display, DisplayTarget, RefreshType};
 use mqtls_mqsc::{execute, layout, script, MqscError};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::UnixListener;
@@ -36,6 +36,13 @@ pub fn run_mqsc(qm: &QueueManager, src: &str) -> (i32, String) {
             Some(Command::Display(d)) if d.target == DisplayTarget::Chstatus => {
                 entry.output = chstatus(qm, d)
             }
+            Some(Command::RefreshSecurity(RefreshType::Ssl | RefreshType::All)) => match qm.refresh_ssl() {
+                Ok(()) => entry.output = vec!["AMQ8560I: IBM MQ security cache refreshed.".to_owned()],
+                Err(why) => {
+                    let command = "REFRESH SECURITY TYPE(SSL)".to_owned();
+                    entry.failure = Some(MqscError::Failed { command, why: format!("the keystore: {why}") });
+                }
+            },
             Some(Command::Stop(c) | Command::Start(c))
                 if c.target == ControlTarget::Channel
                     && store.get(ObjectType::Channel, &c.name).is_none() =>

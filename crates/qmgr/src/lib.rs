@@ -9,5 +9,5 @@ mod listener;
 mod status;
 
 pub use admin::{bind_admin, run_mqsc, serve_admin};
-pub use listener::{read_frame, serve, Limits, QueueManager};
+pub use listener::{read_frame, serve, KeystoreLoader, Limits, QueueManager};
 pub use status::{ChannelStatus, StatusTable};

@@ -49,8 +49,10 @@ impl Default for Limits {
 pub struct QueueManager {
     /// The definitions.
     pub store: RwLock<Store>,
-    /// The keystore.
-    pub keystore: Keystore,
+    /// The keystore, replaced by REFRESH SECURITY TYPE(SSL).
+    keystore: RwLock<Keystore>,
+    /// Where REFRESH SECURITY TYPE(SSL) reads the keystore again.
+    loader: Option<KeystoreLoader>,
     /// The label used when neither the channel nor the queue manager sets CERTLABL.
     pub default_label: String,
     /// Running channel instances.
@@ -59,6 +61,15 @@ pub struct QueueManager {
     pub limits: Limits,
     next_id: AtomicU64,
     configs: Mutex<HashMap<String, Cached>>,
+}
+
+/// Reads the keystore again (its file and password stay with the caller).
+pub struct KeystoreLoader(pub Box<dyn Fn() -> Result<Keystore, String> + Send + Sync>);
+
+impl std::fmt::Debug for KeystoreLoader {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("KeystoreLoader")
+    }
 }
 
 /// A channel's built TLS configuration, with the definition and label it was built from.
@@ -75,13 +86,32 @@ impl QueueManager {
         let default_label = format!("ibmwebspheremq{}", store.qmgr().name().to_ascii_lowercase());
         Self {
             store: RwLock::new(store),
-            keystore,
+            keystore: RwLock::new(keystore),
+            loader: None,
             default_label,
             status: StatusTable::default(),
             limits,
             next_id: AtomicU64::new(1),
             configs: Mutex::default(),
         }
+    }
+
+    /// Lets REFRESH SECURITY TYPE(SSL) read the keystore again with `loader`.
+    pub fn with_loader(mut self, loader: KeystoreLoader) -> Self {
+        self.loader = Some(loader);
+        self
+    }
+
+    /// REFRESH SECURITY TYPE(SSL): reads the keystore again (when a loader was given) and
+    /// drops every cached TLS configuration, so the next connection uses the new
+    /// certificates. A keystore that fails to load changes nothing.
+    pub fn refresh_ssl(&self) -> Result<(), String> {
+        if let Some(loader) = &self.loader {
+            let fresh = (loader.0)()?;
+            *self.keystore.write().expect("keystore lock") = fresh;
+        }
+        self.configs.lock().expect("config cache lock").clear();
+        Ok(())
     }
 
     /// The TLS configuration of a channel, chosen by the SNI. Built once per definition:
@@ -102,7 +132,8 @@ impl QueueManager {
             return Ok(hit.config.clone());
         }
         let config =
-            mqtls_channel::config::server_config(&chl, &label, &self.keystore).map_err(|e| e.to_string())?;
+            mqtls_channel::config::server_config(&chl, &label, &self.keystore.read().expect("keystore lock"))
+                .map_err(|e| e.to_string())?;
         configs
             .insert(channel.to_owned(), Cached { definition: object.clone(), label, config: config.clone() });
         Ok(config)
