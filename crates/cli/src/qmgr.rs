@@ -17,7 +17,7 @@ use crate::mqsc::now;
 /// Queue-manager commands.
 #[derive(clap::Subcommand)]
 pub(crate) enum Cmd {
-    /// Load an MQSC script and serve its channels (TLS and plain) until Ctrl-C.
+    /// Load an MQSC script and serve its channels (TLS and plain) until Ctrl-C or SIGTERM.
     Start {
         /// The queue manager's name.
         qmgr: String,
@@ -90,7 +90,7 @@ pub(crate) fn run(cmd: Cmd) -> anyhow::Result<u8> {
         }
         tokio::select! {
             served = serve(listener, qm) => served.context("the listener failed")?,
-            _ = tokio::signal::ctrl_c() => println!("Queue manager {qmgr} ending."),
+            () = ended() => println!("Queue manager {qmgr} ending."),
         }
         Ok::<_, anyhow::Error>(())
     });
@@ -99,4 +99,19 @@ pub(crate) fn run(cmd: Cmd) -> anyhow::Result<u8> {
     }
     served?;
     Ok(0)
+}
+
+/// Ctrl-C or SIGTERM (what `kill` and service managers send).
+async fn ended() {
+    use tokio::signal::unix::{signal, SignalKind};
+    let term = async {
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => drop(term.recv().await),
+            Err(_) => std::future::pending().await,
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        () = term => {}
+    }
 }

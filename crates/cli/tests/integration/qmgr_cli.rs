@@ -197,4 +197,10 @@ fn the_admin_socket_runs_mqsc_against_the_running_queue_manager() {
     let _new = plain_channel(port, "NEW.SVRCONN");
     let (_, out, _) = mqsc("DISPLAY CHANNEL(BAD)\n");
     assert!(out.contains("not found"), "{out}");
+
+    // SIGTERM ends it cleanly: the admin socket is removed.
+    let term = Command::new("kill").args(["-TERM", &qm.0.id().to_string()]).status().unwrap();
+    assert!(term.success());
+    assert!(qm.0.wait().unwrap().success(), "a clean exit on SIGTERM");
+    assert!(!dir.join("qm1.sock").exists(), "the admin socket is removed on exit");
 }
