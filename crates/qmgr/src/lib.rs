@@ -6,8 +6,10 @@
 
 mod admin;
 mod listener;
+mod revocation;
 mod status;
 
 pub use admin::{bind_admin, run_mqsc, serve_admin};
 pub use listener::{read_frame, serve, KeystoreLoader, Limits, QueueManager};
+pub use revocation::{check as check_revocation, configured as revocation, Revocation};
 pub use status::{ChannelStatus, StatusTable};

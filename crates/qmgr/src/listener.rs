@@ -61,6 +61,7 @@ pub struct QueueManager {
     pub limits: Limits,
     next_id: AtomicU64,
     configs: Mutex<HashMap<String, Cached>>,
+    ocsp: Arc<mqtls_pki::OcspClient>,
 }
 
 /// Reads the keystore again (its file and password stay with the caller).
@@ -93,6 +94,7 @@ impl QueueManager {
             limits,
             next_id: AtomicU64::new(1),
             configs: Mutex::default(),
+            ocsp: Arc::default(),
         }
     }
 
@@ -253,6 +255,12 @@ async fn channel_start<S: AsyncRead + AsyncWrite + Unpin>(
     let (max_msg_len, sharecnv, heartbeat) =
         (start.max_msg_len.min(qm.limits.max_frame), start.sharecnv.clamp(1, 999), start.heartbeat);
     let since_epoch = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    if let Some(chain) = tls.peer_chain {
+        if let Err((code, why)) = revoked(qm, chain.to_vec()).await {
+            tracing::warn!(channel = %start.channel, %addr, reason = code, %why, "channel refused");
+            return refuse(&mut stream, code, why).await;
+        }
+    }
     if qm.status.is_stopped(&admitted.channel) {
         let text = format!(
             "channel {} is STOPPED: START CHANNEL({}) allows it again",
@@ -314,6 +322,22 @@ async fn channel_start<S: AsyncRead + AsyncWrite + Unpin>(
     .await;
     qm.status.remove(id);
     result
+}
+
+/// The SSLCRLNL revocation checks for a partner's chain, off the async threads.
+async fn revoked(qm: &QueueManager, chain: Vec<Vec<u8>>) -> Result<(), (u32, String)> {
+    let config = crate::revocation::configured(&qm.store.read().expect("store lock"));
+    if config.ocsp.is_empty() && config.unsupported.is_empty() {
+        return Ok(());
+    }
+    let anchors: Vec<Vec<u8>> =
+        qm.keystore.read().expect("keystore lock").trusted().into_iter().map(<[u8]>::to_vec).collect();
+    let client = qm.ocsp.clone();
+    let now =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
+    tokio::task::spawn_blocking(move || crate::revocation::check(&config, &client, &chain, &anchors, now))
+        .await
+        .map_err(|e| (reason::SSL_INITIALIZATION_ERROR, format!("the revocation check failed: {e}")))?
 }
 
 async fn refuse<S: AsyncWrite + Unpin>(stream: &mut S, reason: u32, text: String) -> Result<(), String> {
