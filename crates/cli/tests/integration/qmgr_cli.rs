@@ -31,9 +31,10 @@ fn text(s: &str) -> Vec<u8> {
     out
 }
 
-#[test]
-fn a_started_queue_manager_serves_a_tls_channel_to_openssl() {
-    let dir = scratch("cli-qmgr");
+/// QM1 started by the binary with a TLS 1.3 SVRCONN (SSLCAUTH REQUIRED, SSLPEER app1)
+/// and an admin socket: the directory (test PKI inside), the port, the process.
+fn tls_qmgr(name: &str) -> (std::path::PathBuf, u16, Running) {
+    let dir = scratch(name);
     ca_and_leaf(&dir, "qm1", "ec");
     ca_and_leaf(&dir, "app1", "ec");
     let ks = dir.join("ks");
@@ -50,7 +51,17 @@ fn a_started_queue_manager_serves_a_tls_channel_to_openssl() {
     .unwrap();
     let port = free_port();
     let child = Command::new(env!("CARGO_BIN_EXE_mqtls"))
-        .args(["qmgr", "start", "QM1", "--mqsc", "qm1.mqsc", "--keystore", "ks"])
+        .args([
+            "qmgr",
+            "start",
+            "QM1",
+            "--mqsc",
+            "qm1.mqsc",
+            "--keystore",
+            "ks",
+            "--admin-socket",
+            "qm1.sock",
+        ])
         .args(["--listen", &format!("127.0.0.1:{port}")])
         .current_dir(&dir)
         .stdout(Stdio::piped())
@@ -64,34 +75,30 @@ fn a_started_queue_manager_serves_a_tls_channel_to_openssl() {
         banner.contains(&format!("Queue manager QM1 started from qm1.mqsc; listening on 127.0.0.1:{port}")),
         "{banner}"
     );
+    (dir, port, qm)
+}
 
-    // ChannelStart (kind 1) for APP.SVRCONN as a CLNTCONN (6), then Close (kind 6).
-    let mut start = text("APP.SVRCONN");
-    start.push(6);
-    start.extend(text(""));
-    start.extend(text("app1"));
-    start.extend(65_536u32.to_be_bytes());
-    start.extend(1u16.to_be_bytes());
-    start.extend(30u32.to_be_bytes());
-    let input = [frame(1, &start), frame(6, &0u32.to_be_bytes())].concat();
+/// `openssl s_client` as app1, naming APP.SVRCONN in the SNI, with `extra` arguments.
+fn s_client(dir: &std::path::Path, port: u16, extra: &[&str]) -> Child {
     let sni = "4150502e535652434f4e4e.chl.mqtls";
-    let mut s_client = Command::new("openssl")
-        .args([
-            "s_client",
-            "-connect",
-            &format!("127.0.0.1:{port}"),
-            "-servername",
-            sni,
-            "-quiet",
-            "-ign_eof",
-        ])
+    Command::new("openssl")
+        .args(["s_client", "-connect", &format!("127.0.0.1:{port}"), "-servername", sni, "-ign_eof"])
         .args(["-cert", "app1.pem", "-key", "app1.key", "-CAfile", "ca.pem", "-verify_return_error"])
-        .current_dir(&dir)
+        .args(extra)
+        .current_dir(dir)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .unwrap();
+        .unwrap()
+}
+
+#[test]
+fn a_started_queue_manager_serves_a_tls_channel_to_openssl() {
+    let (dir, port, mut qm) = tls_qmgr("cli-qmgr");
+    // ChannelStart (kind 1) for APP.SVRCONN as a CLNTCONN (6), then Close (kind 6).
+    let input = [start_frame("APP.SVRCONN"), frame(6, &0u32.to_be_bytes())].concat();
+    let mut s_client = s_client(&dir, port, &["-quiet"]);
     s_client.stdin.take().unwrap().write_all(&input).unwrap();
     let out = s_client.wait_with_output().unwrap();
     // StartAck: kind 2, payload MAXMSGL 65536, SHARECNV 1, HBINT 30.
@@ -203,4 +210,37 @@ fn the_admin_socket_runs_mqsc_against_the_running_queue_manager() {
     assert!(term.success());
     assert!(qm.0.wait().unwrap().success(), "a clean exit on SIGTERM");
     assert!(!dir.join("qm1.sock").exists(), "the admin socket is removed on exit");
+}
+
+#[test]
+fn openssl_and_display_chstatus_agree_on_protocol_and_cipher() {
+    use std::io::Read;
+    let (dir, port, _qm) = tls_qmgr("cli-qmgr-agree");
+    let mut client = s_client(&dir, port, &["-brief"]);
+    let mut stdin = client.stdin.take().unwrap();
+    stdin.write_all(&start_frame("APP.SVRCONN")).unwrap();
+    let mut ack = [0u8; 22];
+    client.stdout.take().unwrap().read_exact(&mut ack).unwrap();
+    assert_eq!(&ack[..5], b"MQT\x01\x02", "StartAck");
+
+    let sock = dir.join("qm1.sock");
+    let (code, status, _) =
+        crate::mqtls(&["mqsc", "QM1", "--socket", sock.to_str().unwrap()], "DISPLAY CHSTATUS(APP.*) ALL\n");
+    assert_eq!(code, 0, "{status}");
+    stdin.write_all(&frame(6, &0u32.to_be_bytes())).unwrap();
+    drop(stdin);
+    let mut brief = String::new();
+    client.stderr.take().unwrap().read_to_string(&mut brief).unwrap();
+    let _ = client.wait();
+    let field = |text: &str, key: &str| {
+        text.lines().find_map(|l| l.trim().strip_prefix(key).map(|v| v.trim().to_owned())).unwrap_or_default()
+    };
+    let (protocol, cipher) = (field(&brief, "Protocol version:"), field(&brief, "Ciphersuite:"));
+    assert_eq!(protocol, "TLSv1.3", "{brief}");
+    assert!(status.contains("SECPROT(TLSV13)"), "{status}");
+    assert!(
+        !cipher.is_empty() && status.contains(&format!("SSLCIPH({cipher})")),
+        "openssl: {cipher}; {status}"
+    );
+    assert!(status.contains("SSLPEER(") && status.contains("CN=app1,O=mqtls test)"), "{status}");
 }
