@@ -12,8 +12,8 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use mqtls_channel::config::{client_config, server_config};
 use mqtls_channel::sni;
 use mqtls_model::{AttrSet, Channel, Object, ObjectType, Stamp, Value};
-use mqtls_pki::{Entry, Keystore};
-use mqtls_test_support::{ca_and_leaf, scratch};
+use mqtls_pki::Entry;
+use mqtls_test_support::{ca_and_leaf, keystore, scratch};
 use rustls::crypto::ring::default_provider;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, ServerName};
 use rustls::server::WebPkiClientVerifier;
@@ -69,27 +69,18 @@ fn bench(c: &mut Criterion) {
     let dir = scratch("handshake-bench");
     ca_and_leaf(&dir, "qm1", "ec");
     ca_and_leaf(&dir, "app1", "ec");
-    let read = |f: &str| std::fs::read(dir.join(f)).unwrap();
-    let entry = |label: &str| {
-        Keystore::pem_entry(&[read(&format!("{label}.key")), read(&format!("{label}.pem"))].concat(), &dir)
-            .unwrap()
-    };
-    let Entry::Trusted { cert: ca } = Keystore::pem_entry(&read("ca.pem"), &dir).unwrap() else { panic!() };
-    let keystore = |label: &str| {
-        let mut ks = Keystore::new();
-        ks.add(label, entry(label)).unwrap();
-        ks.add("ca", Entry::Trusted { cert: ca.clone() }).unwrap();
-        ks
-    };
+    let keystore = |label: &str| keystore(&dir, Some(label));
     let identity = |label: &str| {
-        let Entry::Personal { key, chain } = entry(label) else { panic!() };
+        let Ok(Entry::Personal { key, chain }) = keystore(label).get(label).cloned() else { panic!() };
         (
             chain.into_iter().map(CertificateDer::from).collect::<Vec<_>>(),
             PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key)),
         )
     };
     let mut roots = RootCertStore::empty();
-    roots.add(CertificateDer::from(ca.clone())).unwrap();
+    for ca in keystore("qm1").trusted() {
+        roots.add(CertificateDer::from(ca.to_vec())).unwrap();
+    }
     let roots = Arc::new(roots);
 
     let mut group = c.benchmark_group("handshake");

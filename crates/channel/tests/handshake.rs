@@ -3,7 +3,6 @@
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -11,8 +10,7 @@ use mqtls_channel::config::{client_config, server_config};
 use mqtls_channel::{sni, ChannelError};
 use mqtls_cipherspec::{CipherSpecName, SuiteId};
 use mqtls_model::{AttrSet, Channel, Object, ObjectType, Stamp, Value};
-use mqtls_pki::{Entry, Keystore};
-use mqtls_test_support::{ca_and_leaf, scratch};
+use mqtls_test_support::{ca_and_leaf, keystore, scratch};
 use rustls::pki_types::ServerName;
 
 fn channel(name: &str, chltype: &str, ciph: &str, cauth: &str) -> Object {
@@ -27,21 +25,6 @@ fn channel(name: &str, chltype: &str, ciph: &str, cauth: &str) -> Object {
         Stamp::default(),
     )
     .unwrap()
-}
-
-/// A keystore with `label` (key and certificate from the test PKI) and the CA.
-fn keystore(dir: &Path, label: &str) -> Keystore {
-    let mut ks = Keystore::new();
-    let pem = [
-        std::fs::read(dir.join(format!("{label}.key"))).unwrap(),
-        std::fs::read(dir.join(format!("{label}.pem"))).unwrap(),
-    ]
-    .concat();
-    ks.add(label, Keystore::pem_entry(&pem, &dir.join(label)).unwrap()).unwrap();
-    let ca = std::fs::read(dir.join("ca.pem")).unwrap();
-    let Entry::Trusted { cert } = Keystore::pem_entry(&ca, &dir.join("ca.pem")).unwrap() else { panic!() };
-    ks.add("ca", Entry::Trusted { cert }).unwrap();
-    ks
 }
 
 /// What the server saw of a handshake: the negotiated suite, the channel named in the SNI,
@@ -91,8 +74,9 @@ fn mutual_tls13_names_the_channel_and_satisfies_sslciph() {
         channel("APP.SVRCONN", "SVRCONN", "ANY_TLS13", "REQUIRED"),
         channel("APP.SVRCONN", "CLNTCONN", "ANY_TLS12_OR_HIGHER", ""),
     );
-    let server = server_config(&Channel::new(&svr).unwrap(), "qm1", &keystore(&dir, "qm1")).unwrap();
-    let client = client_config(&Channel::new(&cln).unwrap(), Some("app1"), &keystore(&dir, "app1")).unwrap();
+    let server = server_config(&Channel::new(&svr).unwrap(), "qm1", &keystore(&dir, Some("qm1"))).unwrap();
+    let client =
+        client_config(&Channel::new(&cln).unwrap(), Some("app1"), &keystore(&dir, Some("app1"))).unwrap();
     let seen = handshake(server, client, "APP.SVRCONN").unwrap();
     assert_eq!(seen.sni_channel, "APP.SVRCONN");
     assert!(seen.client_cert);
@@ -106,8 +90,8 @@ fn a_single_tls12_cipherspec_is_all_that_is_offered() {
     ca_and_leaf(&dir, "qm1", "ec");
     let svr = channel("TO.QM1", "RCVR", "ECDHE_ECDSA_AES_128_GCM_SHA256", "OPTIONAL");
     let cln = channel("TO.QM1", "SDR", "ANY_TLS12_OR_HIGHER", "");
-    let server = server_config(&Channel::new(&svr).unwrap(), "qm1", &keystore(&dir, "qm1")).unwrap();
-    let client = client_config(&Channel::new(&cln).unwrap(), None, &keystore(&dir, "qm1")).unwrap();
+    let server = server_config(&Channel::new(&svr).unwrap(), "qm1", &keystore(&dir, Some("qm1"))).unwrap();
+    let client = client_config(&Channel::new(&cln).unwrap(), None, &keystore(&dir, Some("qm1"))).unwrap();
     let seen = handshake(server, client, "TO.QM1").unwrap();
     assert_eq!(seen.suite, 0xC02B, "ECDHE_ECDSA_AES_128_GCM_SHA256");
     assert!(!seen.client_cert, "SSLCAUTH(OPTIONAL) without a client certificate");
@@ -119,8 +103,8 @@ fn no_common_protocol_fails_the_handshake() {
     ca_and_leaf(&dir, "qm1", "ec");
     let svr = channel("APP", "SVRCONN", "ECDHE_ECDSA_AES_256_GCM_SHA384", "OPTIONAL");
     let cln = channel("APP", "CLNTCONN", "ANY_TLS13", "");
-    let server = server_config(&Channel::new(&svr).unwrap(), "qm1", &keystore(&dir, "qm1")).unwrap();
-    let client = client_config(&Channel::new(&cln).unwrap(), None, &keystore(&dir, "qm1")).unwrap();
+    let server = server_config(&Channel::new(&svr).unwrap(), "qm1", &keystore(&dir, Some("qm1"))).unwrap();
+    let client = client_config(&Channel::new(&cln).unwrap(), None, &keystore(&dir, Some("qm1"))).unwrap();
     assert!(handshake(server, client, "APP").is_err());
 }
 
@@ -130,8 +114,8 @@ fn sslcauth_required_refuses_a_client_without_a_certificate() {
     ca_and_leaf(&dir, "qm1", "ec");
     let svr = channel("APP", "SVRCONN", "ANY_TLS12_OR_HIGHER", "REQUIRED");
     let cln = channel("APP", "CLNTCONN", "ANY_TLS12_OR_HIGHER", "");
-    let server = server_config(&Channel::new(&svr).unwrap(), "qm1", &keystore(&dir, "qm1")).unwrap();
-    let client = client_config(&Channel::new(&cln).unwrap(), None, &keystore(&dir, "qm1")).unwrap();
+    let server = server_config(&Channel::new(&svr).unwrap(), "qm1", &keystore(&dir, Some("qm1"))).unwrap();
+    let client = client_config(&Channel::new(&cln).unwrap(), None, &keystore(&dir, Some("qm1"))).unwrap();
     let err = handshake(server, client, "APP").unwrap_err();
     assert!(err.to_lowercase().contains("certificate"), "{err}");
 }
@@ -140,7 +124,7 @@ fn sslcauth_required_refuses_a_client_without_a_certificate() {
 fn key_type_and_cipherspec_problems_are_caught_before_any_handshake() {
     let dir = scratch("chl-keytype");
     ca_and_leaf(&dir, "rsa1", "rsa");
-    let ks = keystore(&dir, "rsa1");
+    let ks = keystore(&dir, Some("rsa1"));
     let ecdsa = channel("APP", "SVRCONN", "ECDHE_ECDSA_AES_128_GCM_SHA256", "OPTIONAL");
     let err = server_config(&Channel::new(&ecdsa).unwrap(), "rsa1", &ks).unwrap_err();
     assert_eq!(err.to_string(), "channel APP: certificate 'rsa1' has an RSA 2048 key, but ECDHE_ECDSA_AES_128_GCM_SHA256 needs an EC certificate");
@@ -184,7 +168,7 @@ fn openssl_s_client_gets_only_what_sslciph_allows() {
     let dir = scratch("chl-s-client");
     ca_and_leaf(&dir, "qm1", "ec");
     let svr = channel("APP.SVRCONN", "SVRCONN", "ANY_TLS12", "OPTIONAL");
-    let server = server_config(&Channel::new(&svr).unwrap(), "qm1", &keystore(&dir, "qm1")).unwrap();
+    let server = server_config(&Channel::new(&svr).unwrap(), "qm1", &keystore(&dir, Some("qm1"))).unwrap();
 
     let (port, handle) = serve_once(server.clone());
     let out = s_client(port, "APP.SVRCONN", &["-tls1_2", "-cipher", "ECDHE-ECDSA-AES128-GCM-SHA256"]);

@@ -7,7 +7,6 @@
 //! cargo bench -p mqtls-qmgr --bench channel_start
 #![allow(missing_docs)] // criterion_group! generates an undocumented function
 
-use std::path::Path;
 use std::sync::Arc;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
@@ -15,27 +14,13 @@ use mqtls_channel::config::{client_config, server_config};
 use mqtls_channel::frame::{encode, ChannelStart, Frame};
 use mqtls_channel::sni;
 use mqtls_model::{AttrSet, Channel, Object, ObjectType, Stamp, Store, Value};
-use mqtls_pki::{Entry, Keystore};
 use mqtls_qmgr::{read_frame, serve, Limits, QueueManager};
-use mqtls_test_support::{ca_and_leaf, scratch};
+use mqtls_test_support::{ca_and_leaf, keystore, scratch};
 use rustls::pki_types::ServerName;
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::runtime::Runtime;
 use tokio_rustls::{TlsAcceptor, TlsConnector};
-
-fn keystore(dir: &Path, label: &str) -> Keystore {
-    let mut ks = Keystore::new();
-    let read = |f: String| std::fs::read(dir.join(f)).unwrap();
-    let pem = [read(format!("{label}.key")), read(format!("{label}.pem"))].concat();
-    ks.add(label, Keystore::pem_entry(&pem, &dir.join(label)).unwrap()).unwrap();
-    let Entry::Trusted { cert } = Keystore::pem_entry(&read("ca.pem".into()), &dir.join("ca.pem")).unwrap()
-    else {
-        panic!("a CA certificate")
-    };
-    ks.add("ca", Entry::Trusted { cert }).unwrap();
-    ks
-}
 
 fn object(name: &str, values: Vec<(&'static str, Value)>) -> Object {
     let attrs = AttrSet::from_values(ObjectType::Channel, values).unwrap();
@@ -117,14 +102,15 @@ fn bench(c: &mut Criterion) {
     };
     define(&mut store, "APP.SVRCONN", tls_svrconn());
     define(&mut store, "PLAIN.SVRCONN", vec![("CHLTYPE", Value::Word("SVRCONN".into()))]);
-    let qm = Arc::new(QueueManager::new(store, keystore(&dir, "qm1"), Limits::default()));
+    let qm = Arc::new(QueueManager::new(store, keystore(&dir, Some("qm1")), Limits::default()));
     let (port, raw_port) = rt.block_on(async {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let raw = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let ports = (listener.local_addr().unwrap().port(), raw.local_addr().unwrap().port());
         tokio::spawn(serve(listener, qm));
         let svr = object("APP.SVRCONN", tls_svrconn());
-        let config = server_config(&Channel::new(&svr).unwrap(), "qm1", &keystore(&dir, "qm1")).unwrap();
+        let config =
+            server_config(&Channel::new(&svr).unwrap(), "qm1", &keystore(&dir, Some("qm1"))).unwrap();
         tokio::spawn(raw_server(raw, config));
         ports
     });
@@ -133,7 +119,8 @@ fn bench(c: &mut Criterion) {
         "APP.SVRCONN",
         vec![("CHLTYPE", Value::Word("CLNTCONN".into())), ("SSLCIPH", Value::Str("ANY_TLS13".into()))],
     );
-    let client = client_config(&Channel::new(&cln).unwrap(), Some("app1"), &keystore(&dir, "app1")).unwrap();
+    let client =
+        client_config(&Channel::new(&cln).unwrap(), Some("app1"), &keystore(&dir, Some("app1"))).unwrap();
     let tls = |port: u16, rounds: usize| {
         let connector = TlsConnector::from(client.clone());
         async move {

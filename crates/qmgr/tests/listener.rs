@@ -10,30 +10,12 @@ use mqtls_channel::config::client_config;
 use mqtls_channel::frame::{encode, ChannelStart, Frame};
 use mqtls_channel::sni;
 use mqtls_model::{AttrSet, Channel, Object, ObjectType, Stamp, Store, Value};
-use mqtls_pki::{Entry, Keystore};
 use mqtls_qmgr::{serve, Limits, QueueManager};
-use mqtls_test_support::{ca_and_leaf, scratch};
+use mqtls_test_support::{ca_and_leaf, keystore, scratch};
 use rustls::pki_types::ServerName;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio_rustls::TlsConnector;
-
-/// A keystore holding `label`'s key and certificate (if given) and the test CA.
-fn keystore(dir: &Path, label: Option<&str>) -> Keystore {
-    let mut ks = Keystore::new();
-    if let Some(label) = label {
-        let pem = [
-            std::fs::read(dir.join(format!("{label}.key"))).unwrap(),
-            std::fs::read(dir.join(format!("{label}.pem"))).unwrap(),
-        ]
-        .concat();
-        ks.add(label, Keystore::pem_entry(&pem, &dir.join(label)).unwrap()).unwrap();
-    }
-    let ca = std::fs::read(dir.join("ca.pem")).unwrap();
-    let Entry::Trusted { cert } = Keystore::pem_entry(&ca, &dir.join("ca.pem")).unwrap() else { panic!() };
-    ks.add("ca", Entry::Trusted { cert }).unwrap();
-    ks
-}
 
 fn define(store: &mut Store, name: &str, values: Vec<(&'static str, Value)>) {
     let attrs = AttrSet::from_values(ObjectType::Channel, values).unwrap();

@@ -9,26 +9,12 @@ use mqtls_channel::config::client_config;
 use mqtls_channel::frame::{encode, ChannelStart, Frame};
 use mqtls_channel::sni;
 use mqtls_model::{AttrSet, Channel, Object, ObjectType, Stamp, Store, Value};
-use mqtls_pki::{Entry, Keystore};
 use mqtls_qmgr::{read_frame, serve, Limits, QueueManager};
-use mqtls_test_support::{ca_and_leaf, ca_database, free_port, openssl, scratch, OcspResponder};
+use mqtls_test_support::{ca_and_leaf, ca_database, free_port, keystore, openssl, scratch, OcspResponder};
 use rustls::pki_types::ServerName;
 use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
 use tokio_rustls::TlsConnector;
-
-fn keystore(dir: &Path, label: &str) -> Keystore {
-    let read = |f: String| std::fs::read(dir.join(f)).unwrap();
-    let mut ks = Keystore::new();
-    let pem = [read(format!("{label}.key")), read(format!("{label}.pem"))].concat();
-    ks.add(label, Keystore::pem_entry(&pem, &dir.join(label)).unwrap()).unwrap();
-    let Entry::Trusted { cert } = Keystore::pem_entry(&read("ca.pem".into()), &dir.join("ca.pem")).unwrap()
-    else {
-        panic!("a CA certificate")
-    };
-    ks.add("ca", Entry::Trusted { cert }).unwrap();
-    ks
-}
 
 async fn listen(dir: &Path, authinfo: &str) -> u16 {
     let mqsc = format!(
@@ -43,7 +29,7 @@ async fn listen(dir: &Path, authinfo: &str) -> u16 {
         "{}",
         mqtls_mqsc::script::report(&mqsc, &entries, true)
     );
-    let qm = Arc::new(QueueManager::new(store, keystore(dir, "qm1"), Limits::default()));
+    let qm = Arc::new(QueueManager::new(store, keystore(dir, Some("qm1")), Limits::default()));
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
     tokio::spawn(serve(listener, qm));
@@ -55,7 +41,8 @@ async fn start_as(dir: &Path, port: u16, label: &str) -> Frame {
         vec![("CHLTYPE", Value::Word("CLNTCONN".into())), ("SSLCIPH", Value::Str("ANY_TLS13".into()))];
     let attrs = AttrSet::from_values(ObjectType::Channel, values).unwrap();
     let object = Object::new(ObjectType::Channel, "APP.SVRCONN", attrs, Stamp::default()).unwrap();
-    let config = client_config(&Channel::new(&object).unwrap(), Some(label), &keystore(dir, label)).unwrap();
+    let config =
+        client_config(&Channel::new(&object).unwrap(), Some(label), &keystore(dir, Some(label))).unwrap();
     let sock = TcpStream::connect(("127.0.0.1", port)).await.unwrap();
     let name = ServerName::try_from(sni::encode("APP.SVRCONN")).unwrap();
     let mut tls = TlsConnector::from(config).connect(name, sock).await.unwrap();

@@ -1,6 +1,7 @@
 //! Test helpers shared by the crates' tests and benchmarks: a scratch directory, a PKI
 //! made with the `openssl` command line (CA, leaves RSA or EC, a CA database for
-//! revocation and CRLs), and an `openssl ocsp` responder on a loopback port.
+//! revocation and CRLs), keystores holding it, and an `openssl ocsp` responder on a
+//! loopback port.
 //! Tests only: everything here panics on failure, with the tool's own message.
 #![forbid(unsafe_code)]
 
@@ -8,6 +9,8 @@ use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+
+use mqtls_pki::{Entry, Keystore};
 
 /// A fresh, empty directory for one test: `name`, the process id and a per-process counter,
 /// so tests running in parallel never share one.
@@ -123,6 +126,24 @@ pub fn sign(dir: &Path, name: &str, subject: &str, ext: &str) {
             &extfile,
         ],
     );
+}
+
+/// A keystore trusting the directory's CA (`ca.pem`, as label `ca`) and, if `label` is
+/// given, holding `<label>.key` with `<label>.pem` under that label.
+pub fn keystore(dir: &Path, label: Option<&str>) -> Keystore {
+    let read = |f: &str| std::fs::read(dir.join(f)).expect("read a PKI file");
+    let mut ks = Keystore::new();
+    if let Some(label) = label {
+        let pem = [read(&format!("{label}.key")), read(&format!("{label}.pem"))].concat();
+        ks.add(label, Keystore::pem_entry(&pem, &dir.join(label)).expect("a key and certificate"))
+            .expect("add");
+    }
+    let Entry::Trusted { cert } = Keystore::pem_entry(&read("ca.pem"), &dir.join("ca.pem")).expect("the CA")
+    else {
+        panic!("ca.pem holds a key")
+    };
+    ks.add("ca", Entry::Trusted { cert }).expect("add the CA");
+    ks
 }
 
 /// An `openssl ca` database beside the CA (`ca.cnf`, `index.txt`, `crlnumber`).
