@@ -2,20 +2,20 @@
 //! s_client`) and plain ones: the channel start, the status table, refusals, and the
 //! bounds on partners that send nothing.
 
+mod common;
+
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use mqtls_channel::config::client_config;
-use mqtls_channel::frame::{encode, ChannelStart, Frame};
+use common::{clntconn, connect, next_frame, start_frame};
+use mqtls_channel::frame::{encode, Frame};
 use mqtls_channel::sni;
-use mqtls_model::{AttrSet, Channel, Object, ObjectType, Stamp, Store, Value};
+use mqtls_model::{AttrSet, ObjectType, Stamp, Store, Value};
 use mqtls_qmgr::{serve, Limits, QueueManager};
 use mqtls_test_support::{ca_and_leaf, keystore, scratch};
-use rustls::pki_types::ServerName;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
-use tokio_rustls::TlsConnector;
 
 fn define(store: &mut Store, name: &str, values: Vec<(&'static str, Value)>) {
     let attrs = AttrSet::from_values(ObjectType::Channel, values).unwrap();
@@ -56,30 +56,8 @@ fn pki(name: &str) -> std::path::PathBuf {
     dir
 }
 
-fn clntconn(name: &str) -> Object {
-    let values =
-        vec![("CHLTYPE", Value::Word("CLNTCONN".into())), ("SSLCIPH", Value::Str("ANY_TLS13".into()))];
-    let attrs = AttrSet::from_values(ObjectType::Channel, values).unwrap();
-    Object::new(ObjectType::Channel, name, attrs, Stamp::default()).unwrap()
-}
-
-fn start_frame(channel: &str) -> Vec<u8> {
-    encode(&Frame::ChannelStart(ChannelStart {
-        channel: channel.into(),
-        chltype: 6,
-        qmgr: String::new(),
-        user: "alice".into(),
-        max_msg_len: 1 << 20,
-        sharecnv: 10,
-        heartbeat: 300,
-    }))
-}
-
 async fn read_frame<S: AsyncRead + Unpin>(stream: &mut S) -> Frame {
-    let mut buf = Vec::new();
-    let read =
-        tokio::time::timeout(Duration::from_secs(10), mqtls_qmgr::read_frame(stream, &mut buf, 1 << 16));
-    read.await.expect("a frame within 10s").expect("a well-formed frame")
+    next_frame(stream).await.expect("a well-formed frame")
 }
 
 /// Connects over TLS as `label` (or without a certificate) and sends the channel start.
@@ -88,11 +66,8 @@ async fn tls_client(
     port: u16,
     label: Option<&str>,
 ) -> std::io::Result<impl AsyncRead + AsyncWrite + Unpin> {
-    let chl = clntconn("APP.SVRCONN");
-    let config = client_config(&Channel::new(&chl).unwrap(), label, &keystore(dir, label)).unwrap();
-    let sock = TcpStream::connect(("127.0.0.1", port)).await?;
-    let name = ServerName::try_from(sni::encode("APP.SVRCONN")).unwrap();
-    let mut tls = TlsConnector::from(config).connect(name, sock).await?;
+    let chl = clntconn("APP.SVRCONN", "ANY_TLS13");
+    let mut tls = connect(port, "APP.SVRCONN", &chl, label, &keystore(dir, label)).await?;
     tls.write_all(&start_frame("APP.SVRCONN")).await?;
     Ok(tls)
 }

@@ -1,19 +1,18 @@
 //! REFRESH SECURITY TYPE(SSL): a replaced queue-manager certificate is served to the next
 //! connection without a restart; a keystore that no longer loads changes nothing.
 
+mod common;
+
 use std::path::Path;
 use std::sync::Arc;
 
-use mqtls_channel::config::client_config;
-use mqtls_channel::sni;
+use common::{clntconn, connect};
 use mqtls_dn::CertNames;
-use mqtls_model::{AttrSet, Channel, Object, ObjectType, Stamp, Store, Value};
+use mqtls_model::{Stamp, Store};
 use mqtls_pki::Keystore;
 use mqtls_qmgr::{run_mqsc, serve, KeystoreLoader, Limits, QueueManager};
 use mqtls_test_support::{ca_and_leaf, scratch};
-use rustls::pki_types::ServerName;
-use tokio::net::{TcpListener, TcpStream};
-use tokio_rustls::TlsConnector;
+use tokio::net::TcpListener;
 
 /// Writes `name`'s key and certificate as the keystore directory's `qm1.pem`.
 fn install(dir: &Path, name: &str) {
@@ -24,14 +23,8 @@ fn install(dir: &Path, name: &str) {
 
 /// The subject of the certificate the listener presents for APP.SVRCONN.
 async fn served_subject(port: u16, ks: &Keystore) -> String {
-    let values =
-        vec![("CHLTYPE", Value::Word("CLNTCONN".into())), ("SSLCIPH", Value::Str("ANY_TLS13".into()))];
-    let attrs = AttrSet::from_values(ObjectType::Channel, values).unwrap();
-    let object = Object::new(ObjectType::Channel, "APP.SVRCONN", attrs, Stamp::default()).unwrap();
-    let config = client_config(&Channel::new(&object).unwrap(), None, ks).unwrap();
-    let sock = TcpStream::connect(("127.0.0.1", port)).await.unwrap();
-    let name = ServerName::try_from(sni::encode("APP.SVRCONN")).unwrap();
-    let tls = TlsConnector::from(config).connect(name, sock).await.unwrap();
+    let chl = clntconn("APP.SVRCONN", "ANY_TLS13");
+    let tls = connect(port, "APP.SVRCONN", &chl, None, ks).await.unwrap();
     let leaf = tls.get_ref().1.peer_certificates().unwrap()[0].to_vec();
     CertNames::from_der(&leaf).unwrap().subject.to_string()
 }

@@ -3,20 +3,19 @@
 //! plain channel, and a CHLAUTH BLOCKADDR rule. Definitions come from MQSC, certificates
 //! from `CertAuthority`.
 
-use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+mod common;
 
-use mqtls_channel::config::client_config;
-use mqtls_channel::frame::{encode, ChannelStart, Frame};
-use mqtls_channel::sni;
-use mqtls_model::{AttrSet, Channel, Object, ObjectType, Stamp, Store, Value};
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use common::{clntconn, connect, next_frame, start_frame};
+use mqtls_channel::frame::Frame;
+use mqtls_model::{Stamp, Store};
 use mqtls_mqsc::script;
 use mqtls_pki::{CertAuthority, Entry, KeySpec, Keystore};
-use mqtls_qmgr::{read_frame, serve, Limits, QueueManager};
-use rustls::pki_types::ServerName;
+use mqtls_qmgr::{serve, Limits, QueueManager};
 use tokio::io::AsyncWriteExt;
-use tokio::net::{TcpListener, TcpStream};
-use tokio_rustls::TlsConnector;
+use tokio::net::TcpListener;
 
 const DAY: i64 = 86_400;
 
@@ -54,29 +53,11 @@ const CHANNELS: &str =
 /// Connects naming `sni_channel`, starts `start_channel`; the listener's answer, or the
 /// TLS or I/O error.
 async fn attempt(port: u16, ks: &Keystore, sni_channel: &str, start_channel: &str) -> Result<Frame, String> {
-    let values = vec![
-        ("CHLTYPE", Value::Word("CLNTCONN".into())),
-        ("SSLCIPH", Value::Str("ANY_TLS12_OR_HIGHER".into())),
-    ];
-    let attrs = AttrSet::from_values(ObjectType::Channel, values).unwrap();
-    let object = Object::new(ObjectType::Channel, sni_channel, attrs, Stamp::default()).unwrap();
-    let config = client_config(&Channel::new(&object).unwrap(), Some("app1"), ks).unwrap();
-    let sock = TcpStream::connect(("127.0.0.1", port)).await.unwrap();
-    let name = ServerName::try_from(sni::encode(sni_channel)).unwrap();
+    let chl = clntconn(sni_channel, "ANY_TLS12_OR_HIGHER");
     let io = |e: std::io::Error| e.to_string();
-    let mut tls = TlsConnector::from(config).connect(name, sock).await.map_err(io)?;
-    let start = ChannelStart {
-        channel: start_channel.into(),
-        chltype: 6,
-        qmgr: String::new(),
-        user: "app".into(),
-        max_msg_len: 65_536,
-        sharecnv: 1,
-        heartbeat: 30,
-    };
-    tls.write_all(&encode(&Frame::ChannelStart(start))).await.map_err(io)?;
-    let mut buf = Vec::new();
-    tokio::time::timeout(Duration::from_secs(10), read_frame(&mut tls, &mut buf, 65_536)).await.unwrap()
+    let mut tls = connect(port, sni_channel, &chl, Some("app1"), ks).await.map_err(io)?;
+    tls.write_all(&start_frame(start_channel)).await.map_err(io)?;
+    next_frame(&mut tls).await
 }
 
 fn refused(answer: Result<Frame, String>) -> (u32, String) {

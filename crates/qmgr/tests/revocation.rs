@@ -2,19 +2,18 @@
 //! `openssl ocsp` responder on loopback: good admitted, revoked refused with 2401, a
 //! responder that is down refuses (OCSPAuthentication REQUIRED), CRLLDAP is named.
 
+mod common;
+
 use std::path::Path;
 use std::sync::Arc;
 
-use mqtls_channel::config::client_config;
-use mqtls_channel::frame::{encode, ChannelStart, Frame};
-use mqtls_channel::sni;
-use mqtls_model::{AttrSet, Channel, Object, ObjectType, Stamp, Store, Value};
-use mqtls_qmgr::{read_frame, serve, Limits, QueueManager};
+use common::{clntconn, connect, next_frame, start_frame};
+use mqtls_channel::frame::Frame;
+use mqtls_model::{Stamp, Store};
+use mqtls_qmgr::{serve, Limits, QueueManager};
 use mqtls_test_support::{ca_and_leaf, ca_database, free_port, keystore, openssl, scratch, OcspResponder};
-use rustls::pki_types::ServerName;
 use tokio::io::AsyncWriteExt;
-use tokio::net::{TcpListener, TcpStream};
-use tokio_rustls::TlsConnector;
+use tokio::net::TcpListener;
 
 async fn listen(dir: &Path, authinfo: &str) -> u16 {
     let mqsc = format!(
@@ -37,29 +36,10 @@ async fn listen(dir: &Path, authinfo: &str) -> u16 {
 }
 
 async fn start_as(dir: &Path, port: u16, label: &str) -> Frame {
-    let values =
-        vec![("CHLTYPE", Value::Word("CLNTCONN".into())), ("SSLCIPH", Value::Str("ANY_TLS13".into()))];
-    let attrs = AttrSet::from_values(ObjectType::Channel, values).unwrap();
-    let object = Object::new(ObjectType::Channel, "APP.SVRCONN", attrs, Stamp::default()).unwrap();
-    let config =
-        client_config(&Channel::new(&object).unwrap(), Some(label), &keystore(dir, Some(label))).unwrap();
-    let sock = TcpStream::connect(("127.0.0.1", port)).await.unwrap();
-    let name = ServerName::try_from(sni::encode("APP.SVRCONN")).unwrap();
-    let mut tls = TlsConnector::from(config).connect(name, sock).await.unwrap();
-    let start = ChannelStart {
-        channel: "APP.SVRCONN".into(),
-        chltype: 6,
-        qmgr: String::new(),
-        user: "app".into(),
-        max_msg_len: 65_536,
-        sharecnv: 1,
-        heartbeat: 30,
-    };
-    tls.write_all(&encode(&Frame::ChannelStart(start))).await.unwrap();
-    let mut buf = Vec::new();
-    let read =
-        tokio::time::timeout(std::time::Duration::from_secs(20), read_frame(&mut tls, &mut buf, 65_536));
-    read.await.unwrap().unwrap()
+    let chl = clntconn("APP.SVRCONN", "ANY_TLS13");
+    let mut tls = connect(port, "APP.SVRCONN", &chl, Some(label), &keystore(dir, Some(label))).await.unwrap();
+    tls.write_all(&start_frame("APP.SVRCONN")).await.unwrap();
+    next_frame(&mut tls).await.unwrap()
 }
 
 fn pki(name: &str) -> std::path::PathBuf {

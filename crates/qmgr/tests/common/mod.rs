@@ -1,0 +1,60 @@
+//! What the qmgr integration tests share: the client side of a channel — a CLNTCONN
+//! definition, a TLS connection naming a channel in the SNI, the start frame — and a
+//! bounded frame read.
+// Each test file uses a different part of this module.
+#![allow(dead_code)]
+
+use std::time::Duration;
+
+use mqtls_channel::config::client_config;
+use mqtls_channel::frame::{encode, ChannelStart, Frame};
+use mqtls_channel::sni;
+use mqtls_model::{AttrSet, Channel, Object, ObjectType, Stamp, Value};
+use mqtls_pki::Keystore;
+use rustls::pki_types::ServerName;
+use tokio::io::AsyncRead;
+use tokio::net::TcpStream;
+use tokio_rustls::client::TlsStream;
+use tokio_rustls::TlsConnector;
+
+/// A CLNTCONN definition of `name` with SSLCIPH(`ciph`).
+pub(crate) fn clntconn(name: &str, ciph: &str) -> Object {
+    let values = vec![("CHLTYPE", Value::Word("CLNTCONN".into())), ("SSLCIPH", Value::Str(ciph.into()))];
+    let attrs = AttrSet::from_values(ObjectType::Channel, values).unwrap();
+    Object::new(ObjectType::Channel, name, attrs, Stamp::default()).unwrap()
+}
+
+/// A TLS connection to the listener on `port`, naming `sni_channel` in the SNI, with the
+/// client configuration of `chl` (certificate `label`, if any, and CAs from `ks`).
+pub(crate) async fn connect(
+    port: u16,
+    sni_channel: &str,
+    chl: &Object,
+    label: Option<&str>,
+    ks: &Keystore,
+) -> std::io::Result<TlsStream<TcpStream>> {
+    let config = client_config(&Channel::new(chl).unwrap(), label, ks).unwrap();
+    let sock = TcpStream::connect(("127.0.0.1", port)).await?;
+    let name = ServerName::try_from(sni::encode(sni_channel)).unwrap();
+    TlsConnector::from(config).connect(name, sock).await
+}
+
+/// A CLNTCONN's channel start for `channel`: MAXMSGL 1 MiB, SHARECNV 10, HBINT 300.
+pub(crate) fn start_frame(channel: &str) -> Vec<u8> {
+    encode(&Frame::ChannelStart(ChannelStart {
+        channel: channel.into(),
+        chltype: 6,
+        qmgr: String::new(),
+        user: "alice".into(),
+        max_msg_len: 1 << 20,
+        sharecnv: 10,
+        heartbeat: 300,
+    }))
+}
+
+/// The next frame, within ten seconds (a stuck listener fails the test, not hangs it).
+pub(crate) async fn next_frame<S: AsyncRead + Unpin>(stream: &mut S) -> Result<Frame, String> {
+    let mut buf = Vec::new();
+    let read = mqtls_qmgr::read_frame(stream, &mut buf, 1 << 16);
+    tokio::time::timeout(Duration::from_secs(10), read).await.expect("a frame within 10s")
+}
