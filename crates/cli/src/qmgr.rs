@@ -79,18 +79,22 @@ pub(crate) fn run(cmd: Cmd) -> anyhow::Result<u8> {
             Some(path) => Some(bind_admin(path).with_context(|| format!("admin socket {}", path.display()))?),
             None => None,
         };
-        println!(
+        say(format_args!(
             "Queue manager {qmgr} started from {}; listening on {}.",
             mqsc.display(),
             listener.local_addr()?
-        );
+        ));
         if let (Some(admin), Some(path)) = (admin, &admin_socket) {
-            println!("Admin socket: {} (mqtls mqsc {qmgr} --socket {}).", path.display(), path.display());
+            say(format_args!(
+                "Admin socket: {} (mqtls mqsc {qmgr} --socket {}).",
+                path.display(),
+                path.display()
+            ));
             tokio::spawn(serve_admin(admin, qm.clone()));
         }
         tokio::select! {
             served = serve(listener, qm) => served.context("the listener failed")?,
-            () = ended() => println!("Queue manager {qmgr} ending."),
+            () = ended() => say(format_args!("Queue manager {qmgr} ending.")),
         }
         Ok::<_, anyhow::Error>(())
     });
@@ -114,4 +118,12 @@ async fn ended() {
         _ = tokio::signal::ctrl_c() => {}
         () = term => {}
     }
+}
+
+/// A status line on stdout. A closed stdout (a supervisor that stopped reading) must not
+/// bring the queue manager down, so write errors are ignored.
+fn say(line: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{line}").and_then(|()| out.flush());
 }

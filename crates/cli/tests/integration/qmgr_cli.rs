@@ -70,7 +70,8 @@ fn tls_qmgr(name: &str) -> (std::path::PathBuf, u16, Running) {
         .unwrap();
     let mut qm = Running(child);
     let mut banner = String::new();
-    BufReader::new(qm.0.stdout.take().unwrap()).read_line(&mut banner).unwrap();
+    // Read through a borrow: the pipe stays open for the queue manager's later lines.
+    BufReader::new(qm.0.stdout.as_mut().unwrap()).read_line(&mut banner).unwrap();
     assert!(
         banner.contains(&format!("Queue manager QM1 started from qm1.mqsc; listening on 127.0.0.1:{port}")),
         "{banner}"
