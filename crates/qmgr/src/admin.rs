@@ -6,7 +6,6 @@
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::sync::Arc;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use mqtls_channel::reason;
 use mqtls_model::Stamp;
@@ -27,8 +26,7 @@ const SUMMARY: &[&str] = &["CHANNEL", "CHLTYPE", "CONNAME", "CURRENT", "STATUS"]
 /// Runs `src` against the queue manager: the exit code (0, 10, 20) and the report.
 /// Each command changes everything it names or nothing.
 pub fn run_mqsc(qm: &QueueManager, src: &str) -> (i32, String) {
-    let secs = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    let stamp = Stamp::from_unix(secs);
+    let stamp = Stamp::from_unix(crate::unix_now());
     let mut entries = script::verify(src);
     let mut store = qm.store.write().expect("store lock");
     for entry in &mut entries {

@@ -13,3 +13,8 @@ pub use admin::{bind_admin, run_mqsc, serve_admin};
 pub use listener::{read_frame, serve, KeystoreLoader, Limits, QueueManager};
 pub use revocation::{check as check_revocation, configured as revocation, Revocation};
 pub use status::{ChannelStatus, StatusTable};
+
+/// Seconds since the Unix epoch (0 if the clock is before it).
+fn unix_now() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs())
+}

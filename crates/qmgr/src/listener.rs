@@ -254,7 +254,6 @@ async fn channel_start<S: AsyncRead + AsyncWrite + Unpin>(
     };
     let (max_msg_len, sharecnv, heartbeat) =
         (start.max_msg_len.min(qm.limits.max_frame), start.sharecnv.clamp(1, 999), start.heartbeat);
-    let since_epoch = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
     if let Some(chain) = tls.peer_chain {
         if let Err((code, why)) = revoked(qm, chain.to_vec()).await {
             tracing::warn!(channel = %start.channel, %addr, reason = code, %why, "channel refused");
@@ -279,7 +278,7 @@ async fn channel_start<S: AsyncRead + AsyncWrite + Unpin>(
         sslciph: admitted.sslciph,
         sslpeer: admitted.sslpeer.clone(),
         sslcerti: admitted.sslcerti.clone(),
-        started: Stamp::from_unix(since_epoch.as_secs()),
+        started: Stamp::from_unix(crate::unix_now()),
         maxmsgl: max_msg_len,
         maxshcnv: sharecnv,
         hbint: heartbeat,
@@ -333,8 +332,7 @@ async fn revoked(qm: &QueueManager, chain: Vec<Vec<u8>>) -> Result<(), (u32, Str
     let anchors: Vec<Vec<u8>> =
         qm.keystore.read().expect("keystore lock").trusted().into_iter().map(<[u8]>::to_vec).collect();
     let client = qm.ocsp.clone();
-    let now =
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
+    let now = crate::unix_now() as i64;
     tokio::task::spawn_blocking(move || crate::revocation::check(&config, &client, &chain, &anchors, now))
         .await
         .map_err(|e| (reason::SSL_INITIALIZATION_ERROR, format!("the revocation check failed: {e}")))?
