@@ -209,6 +209,14 @@ pub enum ModelError {
         /// What went wrong.
         why: &'static str,
     },
+    /// A stored or received message whose encoding is broken.
+    #[error("message encoding: {what} is {why}")]
+    BadMessage {
+        /// The field.
+        what: &'static str,
+        /// What is wrong with it.
+        why: &'static str,
+    },
 }
 
 impl ModelError {

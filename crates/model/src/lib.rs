@@ -31,6 +31,7 @@ mod attrs;
 mod channel;
 mod chlauth;
 mod error;
+mod message;
 mod object;
 pub mod schema;
 mod store;
@@ -43,6 +44,7 @@ pub use chlauth::{
     authority, authrec_objtype, AuthRec, ChlauthAction, ChlauthRecord, ChlauthType, Entity, AUTHREC_OBJTYPES,
 };
 pub use error::{ModelError, Severity};
+pub use message::Message;
 pub use object::{check_name, Object, Stamp};
 pub use store::{generic_match, Store};
 pub use types::{ChannelType, ObjectType};

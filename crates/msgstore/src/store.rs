@@ -1,0 +1,260 @@
+//! [`MessageStore`]: put, get, browse and units of work over all queues of a queue
+//! manager. Persistent messages are written through to the database before an operation
+//! returns; non-persistent ones live in memory only, as in MQ.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use mqtls_model::Message;
+
+use crate::disk::Disk;
+use crate::error::StoreError;
+use crate::queue::{Cursor, Queue, Select};
+
+/// A unit of work: puts and gets that take effect together at commit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Uow(u64);
+
+#[derive(Debug, Default)]
+struct Work {
+    puts: Vec<(String, Cursor, Arc<Message>)>,
+    gets: Vec<(String, Cursor, Arc<Message>)>,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    queues: HashMap<String, Queue>,
+    next_seq: u64,
+    next_uow: u64,
+    work: HashMap<u64, Work>,
+}
+
+/// All queues' messages.
+pub struct MessageStore {
+    disk: Disk,
+    state: Mutex<State>,
+    /// Makes generated MsgIds unique across restarts (the store's open time).
+    instance: [u8; 8],
+}
+
+impl std::fmt::Debug for MessageStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MessageStore").finish_non_exhaustive()
+    }
+}
+
+impl MessageStore {
+    /// Opens (or creates, owner-only) the store file and loads every persistent message.
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        let (disk, loaded) = Disk::open(path)?;
+        let mut state = State::default();
+        for row in loaded {
+            state.next_seq = state.next_seq.max(row.seq + 1);
+            let cursor = Cursor::new(row.message.priority, row.seq);
+            state.queues.entry(row.queue).or_default().ready.insert(cursor, Arc::new(row.message));
+        }
+        Ok(Self::with(disk, state))
+    }
+
+    /// A store whose persistent messages do not survive the process (tests, the demo).
+    pub fn in_memory() -> Result<Self, StoreError> {
+        Ok(Self::with(Disk::in_memory()?, State::default()))
+    }
+
+    fn with(disk: Disk, state: State) -> Self {
+        let nanos =
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+        Self { disk, state: Mutex::new(state), instance: (nanos as u64).to_be_bytes() }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // A panic while holding the lock cannot leave the maps half-changed: every
+        // operation checks before it changes, and changes nothing after a failed write.
+        self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Starts a unit of work.
+    pub fn begin(&self) -> Uow {
+        let mut state = self.lock();
+        state.next_uow += 1;
+        let id = state.next_uow;
+        state.work.insert(id, Work::default());
+        Uow(id)
+    }
+
+    /// Puts `message` on `queue`, inside `uow` or at once. A MsgId of zeros is replaced by
+    /// a unique one, which is returned. Refused when the queue holds `max_depth` messages.
+    pub fn put(
+        &self,
+        queue: &str,
+        mut message: Message,
+        uow: Option<Uow>,
+        max_depth: usize,
+    ) -> Result<[u8; 24], StoreError> {
+        let mut guard = self.lock();
+        let state = &mut *guard;
+        if let Some(Uow(id)) = uow {
+            if !state.work.contains_key(&id) {
+                return Err(StoreError::NoUnitOfWork(id));
+            }
+        }
+        let q = state.queues.entry(queue.to_owned()).or_default();
+        if q.depth() >= max_depth {
+            return Err(StoreError::QueueFull { queue: queue.to_owned(), max_depth });
+        }
+        let seq = state.next_seq;
+        if message.msg_id == [0; 24] {
+            message.msg_id[..4].copy_from_slice(b"AMQ ");
+            message.msg_id[4..12].copy_from_slice(&self.instance);
+            message.msg_id[12..20].copy_from_slice(&seq.to_be_bytes());
+        }
+        let msg_id = message.msg_id;
+        let cursor = Cursor::new(message.priority, seq);
+        match uow {
+            Some(Uow(id)) => {
+                q.staged_puts += 1;
+                let work = state.work.get_mut(&id).expect("checked above");
+                work.puts.push((queue.to_owned(), cursor, Arc::new(message)));
+            }
+            None => {
+                if message.persistent {
+                    self.disk.write(&[(queue, seq, &message)], &[])?;
+                }
+                q.ready.insert(cursor, Arc::new(message));
+            }
+        }
+        state.next_seq += 1;
+        Ok(msg_id)
+    }
+
+    /// Gets (removes) the first message `select` admits, inside `uow` or at once.
+    pub fn get(
+        &self,
+        queue: &str,
+        uow: Option<Uow>,
+        select: &Select,
+    ) -> Result<Option<Arc<Message>>, StoreError> {
+        let mut guard = self.lock();
+        let state = &mut *guard;
+        if let Some(Uow(id)) = uow {
+            if !state.work.contains_key(&id) {
+                return Err(StoreError::NoUnitOfWork(id));
+            }
+        }
+        let Some(q) = state.queues.get_mut(queue) else { return Ok(None) };
+        let Some((cursor, message)) = q.first(None, select).map(|(c, m)| (c, m.clone())) else {
+            return Ok(None);
+        };
+        match uow {
+            Some(Uow(id)) => {
+                q.staged_gets += 1;
+                let work = state.work.get_mut(&id).expect("checked above");
+                work.gets.push((queue.to_owned(), cursor, message.clone()));
+            }
+            None if message.persistent => self.disk.write(&[], &[(queue, cursor.seq())])?,
+            None => {}
+        }
+        q.ready.remove(&cursor);
+        Ok(Some(message))
+    }
+
+    /// The first message after `after` (or from the start) that `select` admits, left
+    /// on the queue, with the cursor to continue from.
+    pub fn browse(
+        &self,
+        queue: &str,
+        after: Option<Cursor>,
+        select: &Select,
+    ) -> Option<(Cursor, Arc<Message>)> {
+        let state = self.lock();
+        let (cursor, message) = state.queues.get(queue)?.first(after, select)?;
+        Some((cursor, message.clone()))
+    }
+
+    /// Commits `uow`: its persistent puts and gets reach the disk in one transaction, then
+    /// its puts become visible. Returns the queues that gained messages. When the write
+    /// fails, nothing changed and the unit of work is still active.
+    pub fn commit(&self, uow: Uow) -> Result<Vec<String>, StoreError> {
+        let mut guard = self.lock();
+        let state = &mut *guard;
+        let work = state.work.get(&uow.0).ok_or(StoreError::NoUnitOfWork(uow.0))?;
+        let inserts: Vec<_> = work
+            .puts
+            .iter()
+            .filter(|(_, _, m)| m.persistent)
+            .map(|(q, c, m)| (q.as_str(), c.seq(), m.as_ref()))
+            .collect();
+        let deletes: Vec<_> = work
+            .gets
+            .iter()
+            .filter(|(_, _, m)| m.persistent)
+            .map(|(q, c, _)| (q.as_str(), c.seq()))
+            .collect();
+        self.disk.write(&inserts, &deletes)?;
+        let work = state.work.remove(&uow.0).expect("present above");
+        let mut gained = Vec::new();
+        for (queue, _, _) in &work.gets {
+            state.queues.get_mut(queue).expect("a queue with staged gets exists").staged_gets -= 1;
+        }
+        for (queue, cursor, message) in work.puts {
+            let q = state.queues.get_mut(&queue).expect("a queue with staged puts exists");
+            q.staged_puts -= 1;
+            q.ready.insert(cursor, message);
+            if !gained.contains(&queue) {
+                gained.push(queue);
+            }
+        }
+        Ok(gained)
+    }
+
+    /// Backs out `uow`: its puts vanish, its gets return to their queues with the backout
+    /// count raised. Returns the queues that regained messages. Unknown units of work
+    /// (already ended) are ignored.
+    pub fn backout(&self, uow: Uow) -> Vec<String> {
+        let mut guard = self.lock();
+        let state = &mut *guard;
+        let Some(work) = state.work.remove(&uow.0) else { return Vec::new() };
+        for (queue, _, _) in &work.puts {
+            state.queues.get_mut(queue).expect("a queue with staged puts exists").staged_puts -= 1;
+        }
+        let mut regained = Vec::new();
+        for (queue, cursor, message) in work.gets {
+            let q = state.queues.get_mut(&queue).expect("a queue with staged gets exists");
+            q.staged_gets -= 1;
+            let mut message = Arc::unwrap_or_clone(message);
+            message.backout_count = message.backout_count.saturating_add(1);
+            q.ready.insert(cursor, Arc::new(message));
+            if !regained.contains(&queue) {
+                regained.push(queue);
+            }
+        }
+        regained
+    }
+
+    /// CURDEPTH of `queue`: committed messages and those units of work hold.
+    pub fn depth(&self, queue: &str) -> usize {
+        self.lock().queues.get(queue).map_or(0, Queue::depth)
+    }
+
+    /// UNCOM: messages units of work hold on `queue`.
+    pub fn uncommitted(&self, queue: &str) -> usize {
+        self.lock().queues.get(queue).map_or(0, |q| q.staged_puts + q.staged_gets)
+    }
+
+    /// CLEAR QLOCAL: removes every committed message. Refused (nothing removed) while a
+    /// unit of work holds messages of the queue, as MQ does. Returns how many went.
+    pub fn clear(&self, queue: &str) -> Result<usize, StoreError> {
+        let mut state = self.lock();
+        let Some(q) = state.queues.get_mut(queue) else { return Ok(0) };
+        if q.staged_puts + q.staged_gets > 0 {
+            return Err(StoreError::Uncommitted { queue: queue.to_owned() });
+        }
+        let deletes: Vec<_> =
+            q.ready.iter().filter(|(_, m)| m.persistent).map(|(c, _)| (queue, c.seq())).collect();
+        self.disk.write(&[], &deletes)?;
+        let n = q.ready.len();
+        q.ready.clear();
+        Ok(n)
+    }
+}
