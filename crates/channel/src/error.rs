@@ -98,6 +98,44 @@ pub mod reason {
     pub const CONNECTION_QUIESCING: u32 = 2202;
     /// MQRC_CHANNEL_NOT_AVAILABLE: the channel is STOPPED.
     pub const CHANNEL_NOT_AVAILABLE: u32 = 2537;
+    /// MQRC_ALREADY_CONNECTED: a second Connect on one conversation.
+    pub const ALREADY_CONNECTED: u32 = 2002;
+    /// MQRC_GET_INHIBITED: the queue has GET(DISABLED).
+    pub const GET_INHIBITED: u32 = 2016;
+    /// MQRC_HCONN_ERROR: an operation before Connect.
+    pub const HCONN_ERROR: u32 = 2018;
+    /// MQRC_HOBJ_ERROR: a handle that is not open.
+    pub const HOBJ_ERROR: u32 = 2019;
+    /// MQRC_MSG_TOO_BIG_FOR_Q: longer than the queue's MAXMSGL.
+    pub const MSG_TOO_BIG_FOR_Q: u32 = 2030;
+    /// MQRC_MSG_TOO_BIG_FOR_CHANNEL: longer than the channel's negotiated MAXMSGL.
+    pub const MSG_TOO_BIG_FOR_CHANNEL: u32 = 2218;
+    /// MQRC_NO_MSG_AVAILABLE: nothing to get before the wait ended.
+    pub const NO_MSG_AVAILABLE: u32 = 2033;
+    /// MQRC_NOT_OPEN_FOR_BROWSE.
+    pub const NOT_OPEN_FOR_BROWSE: u32 = 2036;
+    /// MQRC_NOT_OPEN_FOR_INPUT.
+    pub const NOT_OPEN_FOR_INPUT: u32 = 2037;
+    /// MQRC_NOT_OPEN_FOR_OUTPUT.
+    pub const NOT_OPEN_FOR_OUTPUT: u32 = 2039;
+    /// MQRC_OPTIONS_ERROR: open options that ask for nothing, or unknown bits.
+    pub const OPTIONS_ERROR: u32 = 2046;
+    /// MQRC_PUT_INHIBITED: the queue has PUT(DISABLED).
+    pub const PUT_INHIBITED: u32 = 2051;
+    /// MQRC_Q_FULL: the queue holds MAXDEPTH messages.
+    pub const Q_FULL: u32 = 2053;
+    /// MQRC_Q_MGR_NAME_ERROR: Connect named another queue manager.
+    pub const Q_MGR_NAME_ERROR: u32 = 2058;
+    /// MQRC_UNKNOWN_OBJECT_NAME: no such queue.
+    pub const UNKNOWN_OBJECT_NAME: u32 = 2085;
+    /// MQRC_BACKED_OUT: a commit that failed and was backed out.
+    pub const BACKED_OUT: u32 = 2003;
+    /// MQRC_HANDLE_NOT_AVAILABLE: too many open handles on one connection.
+    pub const HANDLE_NOT_AVAILABLE: u32 = 2017;
+    /// MQRC_RESOURCE_PROBLEM: the message store failed.
+    pub const RESOURCE_PROBLEM: u32 = 2102;
+    /// MQRC_FUNCTION_NOT_SUPPORTED: a request kind this engine does not know.
+    pub const FUNCTION_NOT_SUPPORTED: u32 = 2298;
 }
 
 impl ChannelError {

@@ -101,12 +101,23 @@ pub enum FrameError {
     /// A text field that is not UTF-8 or is too long.
     #[error("{0} is not valid text")]
     BadText(&'static str),
+    /// A message inside a request or reply that does not decode.
+    #[error("{0}")]
+    Message(mqtls_model::ModelError),
+    /// A request or reply kind this engine does not know.
+    #[error("unknown {what} kind {kind}")]
+    UnknownOp {
+        /// Request or reply.
+        what: &'static str,
+        /// The kind byte.
+        kind: u8,
+    },
 }
 
-struct Reader<'a>(&'a [u8]);
+pub(crate) struct Reader<'a>(pub(crate) &'a [u8]);
 
 impl Reader<'_> {
-    fn take(&mut self, n: usize, what: &'static str) -> Result<&[u8], FrameError> {
+    pub(crate) fn take(&mut self, n: usize, what: &'static str) -> Result<&[u8], FrameError> {
         if self.0.len() < n {
             return Err(FrameError::Truncated(what));
         }
@@ -114,25 +125,25 @@ impl Reader<'_> {
         self.0 = rest;
         Ok(head)
     }
-    fn u8(&mut self, what: &'static str) -> Result<u8, FrameError> {
+    pub(crate) fn u8(&mut self, what: &'static str) -> Result<u8, FrameError> {
         Ok(self.take(1, what)?[0])
     }
-    fn u16(&mut self, what: &'static str) -> Result<u16, FrameError> {
+    pub(crate) fn u16(&mut self, what: &'static str) -> Result<u16, FrameError> {
         let b = self.take(2, what)?;
         Ok(u16::from_be_bytes([b[0], b[1]]))
     }
-    fn u32(&mut self, what: &'static str) -> Result<u32, FrameError> {
+    pub(crate) fn u32(&mut self, what: &'static str) -> Result<u32, FrameError> {
         let b = self.take(4, what)?;
         Ok(u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
     }
-    fn text(&mut self, what: &'static str) -> Result<String, FrameError> {
+    pub(crate) fn text(&mut self, what: &'static str) -> Result<String, FrameError> {
         let len = usize::from(self.u16(what)?);
         if len > MAX_TEXT {
             return Err(FrameError::BadText(what));
         }
         String::from_utf8(self.take(len, what)?.to_vec()).map_err(|_| FrameError::BadText(what))
     }
-    fn done(&self, kind: &'static str) -> Result<(), FrameError> {
+    pub(crate) fn done(&self, kind: &'static str) -> Result<(), FrameError> {
         if self.0.is_empty() {
             Ok(())
         } else {
@@ -210,7 +221,7 @@ pub fn decode(buf: &[u8], max: u32) -> Result<Option<(Frame, usize)>, FrameError
     Ok(Some((frame, total)))
 }
 
-fn text(out: &mut Vec<u8>, s: &str) {
+pub(crate) fn text(out: &mut Vec<u8>, s: &str) {
     let bytes = &s.as_bytes()[..s.len().min(MAX_TEXT)];
     out.extend_from_slice(&(bytes.len() as u16).to_be_bytes());
     out.extend_from_slice(bytes);

@@ -3,6 +3,7 @@
 //!
 //! - [`sni`]: channel names in the TLS SNI (reversible, case-preserving, valid DNS);
 //! - [`frame`]: the wire frames after the handshake (bounded, versioned, panic-free);
+//! - [`ops`]: the message operations (connect, open, put, get, commit...) inside Data frames;
 //! - [`config`]: rustls configurations built from a channel definition and a keystore;
 //! - [`ChannelError::outcome`]: the one mapping from errors to MQ reason codes and fixes.
 #![forbid(unsafe_code)]
@@ -10,6 +11,7 @@
 pub mod config;
 mod error;
 pub mod frame;
+pub mod ops;
 pub mod sni;
 pub mod start;
 
