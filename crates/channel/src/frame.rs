@@ -68,6 +68,24 @@ pub enum Frame {
     },
 }
 
+impl Frame {
+    /// The length of the frame on the wire, header included (what [`encode`] makes).
+    pub fn encoded_len(&self) -> usize {
+        let text_len = |s: &str| 2 + s.len().min(MAX_TEXT);
+        HEADER
+            + match self {
+                Self::ChannelStart(s) => {
+                    text_len(&s.channel) + 1 + text_len(&s.qmgr) + text_len(&s.user) + 10
+                }
+                Self::StartAck { .. } => 10,
+                Self::Refuse { text, .. } => 4 + text_len(text),
+                Self::Heartbeat => 0,
+                Self::Data { payload, .. } => 2 + payload.len(),
+                Self::Close { .. } => 4,
+            }
+    }
+}
+
 /// A frame that cannot be accepted.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]

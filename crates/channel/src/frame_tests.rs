@@ -24,6 +24,7 @@ fn every_kind_round_trips() {
     ];
     for f in frames {
         let bytes = encode(&f);
+        assert_eq!(f.encoded_len(), bytes.len(), "{f:?}");
         assert_eq!(decode(&bytes, 1 << 20).unwrap(), Some((f.clone(), bytes.len())), "{f:?}");
     }
 }

@@ -6,8 +6,9 @@ use std::time::Duration;
 
 use crate::error::PkiError;
 
-/// GETs `url` (a CRL).
-pub(crate) fn get(url: &str, timeout: Duration, max: u64) -> Result<Vec<u8>, PkiError> {
+/// GETs `url` (a CRL, a CCDT at an http: MQCCDTURL), within `timeout`, refusing an
+/// answer over `max` bytes.
+pub fn get(url: &str, timeout: Duration, max: u64) -> Result<Vec<u8>, PkiError> {
     let request = ureq::AgentBuilder::new().timeout(timeout).build().get(url);
     read_bounded(url, request.call(), max)
 }

@@ -8,6 +8,7 @@ mod der;
 mod error;
 mod facts;
 mod http;
+pub use http::get as http_get;
 mod keystore;
 mod ocsp;
 mod password;

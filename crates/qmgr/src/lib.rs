@@ -1,20 +1,31 @@
 //! The queue-manager runtime (tokio): listeners that serve TLS and plain channels on one
 //! port and run the channel start, the channel status table, and the admin socket that
-//! runs MQSC against the live definitions. Message operations and persistence are not
-//! here yet.
+//! runs MQSC against the live definitions, and the client conversations that put and get
+//! messages on local queues (the message store is `mqtls-msgstore`).
 #![forbid(unsafe_code)]
 
 mod admin;
+mod conversation;
 mod listener;
+mod queues;
 mod revocation;
+mod running;
 mod status;
 
 pub use admin::{bind_admin, run_mqsc, serve_admin};
-pub use listener::{read_frame, serve, KeystoreLoader, Limits, QueueManager};
+pub use listener::{serve, KeystoreLoader, Limits, QueueManager};
+/// The frame reader the listener uses (the client's).
+pub use mqtls_client::read_frame;
+pub use queues::Queues;
 pub use revocation::{check as check_revocation, configured as revocation, Revocation};
-pub use status::{ChannelStatus, StatusTable};
+pub use status::{ChannelStatus, StatusTable, Traffic};
 
 /// Seconds since the Unix epoch (0 if the clock is before it).
 fn unix_now() -> u64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs())
+}
+
+/// Milliseconds since the Unix epoch (0 if the clock is before it).
+fn unix_now_ms() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
 }

@@ -9,18 +9,22 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
-use mqtls_channel::frame::{decode, encode, Frame, HEADER};
+use mqtls_channel::frame::{encode, ChannelStart, Frame};
 use mqtls_channel::start::{check, Negotiated};
 use mqtls_channel::{reason, sni};
+use mqtls_client::read_frame;
 use mqtls_model::{Channel, Object, ObjectType, Stamp, Store};
+use mqtls_msgstore::MessageStore;
 use mqtls_pki::Keystore;
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Semaphore;
 use tokio::time::timeout;
 use tokio_rustls::LazyConfigAcceptor;
 
-use crate::status::{ChannelStatus, StatusTable};
+use crate::queues::Queues;
+use crate::running::Started;
+use crate::status::{ChannelStatus, StatusTable, Traffic};
 
 /// Bounds on what partners may cost.
 #[derive(Clone, Copy, Debug)]
@@ -59,6 +63,8 @@ pub struct QueueManager {
     pub status: StatusTable,
     /// Bounds.
     pub limits: Limits,
+    /// The local queues' messages.
+    pub queues: Queues,
     next_id: AtomicU64,
     configs: Mutex<HashMap<String, Cached>>,
     ocsp: Arc<mqtls_pki::OcspClient>,
@@ -82,7 +88,8 @@ struct Cached {
 }
 
 impl QueueManager {
-    /// A queue manager over `store` and `keystore`.
+    /// A queue manager over `store` and `keystore`, with its messages in memory until
+    /// [`with_messages`](Self::with_messages) gives it a message store file.
     pub fn new(store: Store, keystore: Keystore, limits: Limits) -> Self {
         let default_label = format!("ibmwebspheremq{}", store.qmgr().name().to_ascii_lowercase());
         Self {
@@ -92,10 +99,17 @@ impl QueueManager {
             default_label,
             status: StatusTable::default(),
             limits,
+            queues: Queues::new(MessageStore::in_memory().expect("an in-memory database opens")),
             next_id: AtomicU64::new(1),
             configs: Mutex::default(),
             ocsp: Arc::default(),
         }
+    }
+
+    /// Keeps messages in `messages` (persistent ones survive a restart).
+    pub fn with_messages(mut self, messages: MessageStore) -> Self {
+        self.queues = Queues::new(messages);
+        self
     }
 
     /// Lets REFRESH SECURITY TYPE(SSL) read the keystore again with `loader`.
@@ -154,14 +168,15 @@ pub async fn serve(listener: TcpListener, qm: Arc<QueueManager>) -> std::io::Res
         let qm = qm.clone();
         tokio::spawn(async move {
             let _permit = permit;
-            if let Err(why) = connection(sock, addr, &qm).await {
+            if let Err(why) = connection(sock, addr, qm).await {
                 tracing::info!(%addr, %why, "connection ended");
             }
         });
     }
 }
 
-async fn connection(sock: TcpStream, addr: SocketAddr, qm: &QueueManager) -> Result<(), String> {
+async fn connection(sock: TcpStream, addr: SocketAddr, qm: Arc<QueueManager>) -> Result<(), String> {
+    let qm = &qm;
     let limit = qm.limits.handshake_timeout;
     let mut first = [0u8; 1];
     let n = timeout(limit, sock.peek(&mut first))
@@ -198,35 +213,11 @@ async fn connection(sock: TcpStream, addr: SocketAddr, qm: &QueueManager) -> Res
     channel_start(tls, negotiated, addr, qm).await
 }
 
-/// Reads the next frame from `stream`, keeping what follows it in `buf`; frames over
-/// `max` are refused.
-pub async fn read_frame<S: AsyncRead + Unpin>(
-    stream: &mut S,
-    buf: &mut Vec<u8>,
-    max: u32,
-) -> Result<Frame, String> {
-    loop {
-        if let Some((frame, used)) = decode(buf, max).map_err(|e| e.to_string())? {
-            buf.drain(..used);
-            return Ok(frame);
-        }
-        let mut chunk = [0u8; 8192];
-        let n = stream.read(&mut chunk).await.map_err(|e| e.to_string())?;
-        if n == 0 {
-            return Err("the partner closed the connection".into());
-        }
-        buf.extend_from_slice(&chunk[..n]);
-        if buf.len() > HEADER + max as usize {
-            return Err("frame larger than the limit".into());
-        }
-    }
-}
-
 async fn channel_start<S: AsyncRead + AsyncWrite + Unpin>(
     mut stream: S,
     tls: Negotiated<'_>,
     addr: SocketAddr,
-    qm: &QueueManager,
+    qm: &Arc<QueueManager>,
 ) -> Result<(), String> {
     let mut buf = Vec::new();
     let first = timeout(qm.limits.handshake_timeout, read_frame(&mut stream, &mut buf, qm.limits.max_frame))
@@ -252,8 +243,7 @@ async fn channel_start<S: AsyncRead + AsyncWrite + Unpin>(
             return refuse(&mut stream, refusal.reason, refusal.text).await;
         }
     };
-    let (max_msg_len, sharecnv, heartbeat) =
-        (start.max_msg_len.min(qm.limits.max_frame), start.sharecnv.clamp(1, 999), start.heartbeat);
+    let (max_msg_len, sharecnv, heartbeat) = negotiate(qm, &admitted.channel, &start);
     if let Some(chain) = tls.peer_chain {
         if let Err((code, why)) = revoked(qm, chain.to_vec()).await {
             tracing::warn!(channel = %start.channel, %addr, reason = code, %why, "channel refused");
@@ -268,6 +258,7 @@ async fn channel_start<S: AsyncRead + AsyncWrite + Unpin>(
         return refuse(&mut stream, reason::CHANNEL_NOT_AVAILABLE, text).await;
     }
     let id = qm.next_id.fetch_add(1, Ordering::Relaxed);
+    let traffic = Arc::new(Traffic::default());
     let stop = qm.status.insert(ChannelStatus {
         channel: admitted.channel.clone(),
         chltype: admitted.chltype,
@@ -283,44 +274,31 @@ async fn channel_start<S: AsyncRead + AsyncWrite + Unpin>(
         maxshcnv: sharecnv,
         hbint: heartbeat,
         id,
+        traffic: traffic.clone(),
     });
     tracing::info!(channel = %admitted.channel, %addr, secprot = admitted.secprot, sslciph = admitted.sslciph, mcauser = %admitted.mcauser, "channel started");
     let ack = Frame::StartAck { max_msg_len, sharecnv, heartbeat };
-    // MQ ends a channel whose partner misses its heartbeats; HBINT(0) (no heartbeats)
-    // still gets a two-hour bound.
-    let idle = Duration::from_secs(if heartbeat == 0 { 7200 } else { 2 * u64::from(heartbeat) });
-    let result = async {
-        stream.write_all(&encode(&ack)).await.map_err(|e| e.to_string())?;
-        loop {
-            let frame = tokio::select! {
-                frame = timeout(idle, read_frame(&mut stream, &mut buf, qm.limits.max_frame)) => frame.map_err(
-                    |_| format!("nothing from the partner for {}s (twice HBINT): channel ended", idle.as_secs()),
-                )?,
-                () = stop.notified() => {
-                    let _ = stream.write_all(&encode(&Frame::Close { reason: qm.status.stop_reason(id) })).await;
-                    let _ = stream.shutdown().await;
-                    return Err("ended by STOP CHANNEL".to_owned());
-                }
-            };
-            match frame? {
-                Frame::Heartbeat => {
-                    stream.write_all(&encode(&Frame::Heartbeat)).await.map_err(|e| e.to_string())?
-                }
-                Frame::Close { .. } => return Ok(()),
-                _ => {
-                    return refuse(
-                        &mut stream,
-                        reason::CONNECTION_BROKEN,
-                        "message operations are not served yet".into(),
-                    )
-                    .await
-                }
-            }
-        }
-    }
-    .await;
+    let started = Started { id, mcauser: admitted.mcauser, max_msg_len, sharecnv, heartbeat, stop, traffic };
+    let result = match stream.write_all(&encode(&ack)).await {
+        Ok(()) => crate::running::run(&mut stream, &mut buf, qm, started).await,
+        Err(e) => Err(e.to_string()),
+    };
     qm.status.remove(id);
     result
+}
+
+/// MQ's negotiation: MAXMSGL the smallest of both ends (and the listener's frame bound),
+/// SHARECNV the smaller (at least one conversation), HBINT the larger.
+fn negotiate(qm: &QueueManager, channel: &str, start: &ChannelStart) -> (u32, u16, u32) {
+    let store = qm.store.read().expect("store lock");
+    let def = store.get(ObjectType::Channel, channel);
+    let int = |kw: &str, default: i64| {
+        def.and_then(|d| d.int(kw)).unwrap_or(default).clamp(0, i64::from(u32::MAX)) as u32
+    };
+    let max_msg_len = start.max_msg_len.min(int("MAXMSGL", 4_194_304)).min(qm.limits.max_frame);
+    let sharecnv = start.sharecnv.min(int("SHARECNV", 10).min(999) as u16).max(1);
+    let heartbeat = start.heartbeat.max(int("HBINT", 300));
+    (max_msg_len, sharecnv, heartbeat)
 }
 
 /// The SSLCRLNL revocation checks for a partner's chain, off the async threads.
@@ -338,7 +316,11 @@ async fn revoked(qm: &QueueManager, chain: Vec<Vec<u8>>) -> Result<(), (u32, Str
         .map_err(|e| (reason::SSL_INITIALIZATION_ERROR, format!("the revocation check failed: {e}")))?
 }
 
-async fn refuse<S: AsyncWrite + Unpin>(stream: &mut S, reason: u32, text: String) -> Result<(), String> {
+pub(crate) async fn refuse<S: AsyncWrite + Unpin>(
+    stream: &mut S,
+    reason: u32,
+    text: String,
+) -> Result<(), String> {
     let _ = stream.write_all(&encode(&Frame::Refuse { reason, text: text.clone() })).await;
     let _ = stream.shutdown().await;
     Err(text)

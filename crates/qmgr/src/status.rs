@@ -2,14 +2,45 @@
 //! shows it.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use tokio::sync::Notify;
 
 use mqtls_model::{ChannelType, Stamp};
 
+/// What a running instance has carried, updated as it runs (MSGS, BYTSSENT, BYTSRCVD,
+/// LSTMSGDA/LSTMSGTI).
+#[derive(Debug, Default)]
+pub struct Traffic {
+    msgs: AtomicU64,
+    sent: AtomicU64,
+    received: AtomicU64,
+    last_msg: AtomicU64,
+}
+
+impl Traffic {
+    /// Counts bytes sent and received on the connection.
+    pub fn bytes(&self, sent: usize, received: usize) {
+        self.sent.fetch_add(sent as u64, Ordering::Relaxed);
+        self.received.fetch_add(received as u64, Ordering::Relaxed);
+    }
+
+    /// Counts one message put or got, at `now` (seconds since the epoch).
+    pub fn message(&self, now: u64) {
+        self.msgs.fetch_add(1, Ordering::Relaxed);
+        self.last_msg.store(now, Ordering::Relaxed);
+    }
+
+    /// MSGS, BYTSSENT, BYTSRCVD and the time of the last message (0 for none).
+    pub fn snapshot(&self) -> (u64, u64, u64, u64) {
+        let get = |a: &AtomicU64| a.load(Ordering::Relaxed);
+        (get(&self.msgs), get(&self.sent), get(&self.received), get(&self.last_msg))
+    }
+}
+
 /// One running channel instance.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct ChannelStatus {
     /// CHANNEL.
     pub channel: String,
@@ -39,12 +70,17 @@ pub struct ChannelStatus {
     pub hbint: u32,
     /// An id unique within the queue manager's run, to remove the row when it ends.
     pub id: u64,
+    /// Messages and bytes carried so far.
+    pub traffic: Arc<Traffic>,
 }
 
 impl ChannelStatus {
     /// The `KEYWORD`, value pairs DISPLAY CHSTATUS shows, in its order.
     pub fn items(&self) -> Vec<(String, String)> {
         let blank = |s: &str| if s.is_empty() { " ".to_owned() } else { s.to_owned() };
+        let (msgs, sent, received, last) = self.traffic.snapshot();
+        let last =
+            if last == 0 { Stamp { date: " ".into(), time: " ".into() } } else { Stamp::from_unix(last) };
         [
             ("CHANNEL", self.channel.clone()),
             ("CHLTYPE", self.chltype.to_string()),
@@ -53,10 +89,15 @@ impl ChannelStatus {
             ("STATUS", self.status.to_owned()),
             ("CHSTADA", self.started.date.clone()),
             ("CHSTATI", self.started.time.clone()),
+            ("BYTSRCVD", received.to_string()),
+            ("BYTSSENT", sent.to_string()),
             ("HBINT", self.hbint.to_string()),
+            ("LSTMSGDA", last.date),
+            ("LSTMSGTI", last.time),
             ("MAXMSGL", self.maxmsgl.to_string()),
             ("MAXSHCNV", self.maxshcnv.to_string()),
             ("MCAUSER", blank(&self.mcauser)),
+            ("MSGS", msgs.to_string()),
             ("SECPROT", if self.secprot.is_empty() { "NONE".to_owned() } else { self.secprot.to_owned() }),
             ("SSLCIPH", blank(self.sslciph)),
             ("SSLPEER", blank(&self.sslpeer)),

@@ -1,0 +1,48 @@
+//! The mqtls client library: find the channel for a queue manager as an MQ client does
+//! ([`plan`], [`connect`]), connect over TLS with the channel name in the SNI
+//! ([`Connection`]), and put, get, browse and commit over a conversation ([`Hconn`]).
+//! Several conversations may share one connection, up to the negotiated SHARECNV.
+#![forbid(unsafe_code)]
+
+mod connection;
+mod error;
+mod hconn;
+mod locate;
+
+pub use connection::{ConnectOptions, Connection, Negotiated};
+pub use error::ClientError;
+pub use hconn::{Hconn, Hobj};
+pub use locate::{
+    connect, connect_candidates, find_ini, load_ccdt, open_key_repository, plan, Environment, Plan, VARIABLES,
+};
+pub use mqtls_channel::ops::{
+    GetMode, GetOptions, OPEN_BROWSE, OPEN_INPUT, OPEN_INQUIRE, OPEN_OUTPUT, WAIT_UNLIMITED,
+};
+pub use mqtls_model::Message;
+
+use mqtls_channel::frame::{decode, Frame, HEADER};
+use tokio::io::{AsyncRead, AsyncReadExt};
+
+/// Reads the next frame from `stream`, keeping what follows it in `buf`; frames over
+/// `max` bytes of payload are refused.
+pub async fn read_frame<S: AsyncRead + Unpin>(
+    stream: &mut S,
+    buf: &mut Vec<u8>,
+    max: u32,
+) -> Result<Frame, String> {
+    loop {
+        if let Some((frame, used)) = decode(buf, max).map_err(|e| e.to_string())? {
+            buf.drain(..used);
+            return Ok(frame);
+        }
+        let mut chunk = [0u8; 8192];
+        let n = stream.read(&mut chunk).await.map_err(|e| e.to_string())?;
+        if n == 0 {
+            return Err("the partner closed the connection".into());
+        }
+        buf.extend_from_slice(&chunk[..n]);
+        if buf.len() > HEADER + max as usize {
+            return Err("frame larger than the limit".into());
+        }
+    }
+}

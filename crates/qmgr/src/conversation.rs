@@ -1,0 +1,285 @@
+//! One client conversation (an MQ hconn): its connection state, open handles, unit of
+//! work and browse cursors, and the execution of each request against the queues. A
+//! conversation that ends without MQDISC (connection lost, STOP CHANNEL) backs out its
+//! unit of work, as MQ does.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use mqtls_channel::ops::{
+    GetMode, GetOptions, Reply, Request, OPEN_BROWSE, OPEN_INPUT, OPEN_KNOWN, OPEN_OUTPUT, WAIT_UNLIMITED,
+};
+use mqtls_channel::reason;
+use mqtls_model::Message;
+use mqtls_msgstore::{Cursor, Select, StoreError, Uow};
+
+use crate::listener::QueueManager;
+use crate::queues::{resolve, rules, Resolved};
+use crate::status::Traffic;
+
+/// Open handles one conversation may hold.
+const MAX_HANDLES: usize = 256;
+
+type Refusal = (u32, String);
+
+struct Handle {
+    queue: Resolved,
+    options: u32,
+    browse: Option<Cursor>,
+}
+
+/// A conversation's state.
+pub(crate) struct Session {
+    qm: Arc<QueueManager>,
+    traffic: Arc<Traffic>,
+    user: String,
+    max_msg_len: u32,
+    connected: bool,
+    handles: HashMap<u32, Handle>,
+    next_handle: u32,
+    uow: Option<Uow>,
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        if let Some(uow) = self.uow.take() {
+            let regained = self.qm.queues.store.backout(uow);
+            self.qm.queues.wake(&regained);
+        }
+    }
+}
+
+impl Session {
+    /// A conversation on a channel running as `user`, with the negotiated MAXMSGL.
+    pub(crate) fn new(qm: Arc<QueueManager>, traffic: Arc<Traffic>, user: String, max_msg_len: u32) -> Self {
+        Self {
+            qm,
+            traffic,
+            user,
+            max_msg_len,
+            connected: false,
+            handles: HashMap::new(),
+            next_handle: 1,
+            uow: None,
+        }
+    }
+
+    /// Runs one request.
+    pub(crate) async fn serve(&mut self, request: Request) -> Reply {
+        let result = match request {
+            Request::Connect { qmgr } => self.connect(&qmgr),
+            _ if !self.connected => Err((reason::HCONN_ERROR, "connect before any other request".into())),
+            Request::Open { queue, options } => self.open(&queue, options),
+            Request::Put { handle, syncpoint, message } => self.put(handle, syncpoint, message).await,
+            Request::Get { handle, options } => self.get(handle, options).await,
+            Request::Depth { handle } => self.handle(handle, 0).map(|h| {
+                Reply::Depth(self.qm.queues.store.depth(&h.queue.local).try_into().unwrap_or(u32::MAX))
+            }),
+            Request::Commit => self.commit().await,
+            Request::Backout => {
+                self.backout();
+                Ok(Reply::Ok)
+            }
+            Request::Close { handle } => {
+                self.handles.remove(&handle).map(|_| Reply::Ok).ok_or_else(|| not_open(handle))
+            }
+            Request::Disconnect => {
+                let done = self.commit().await;
+                self.handles.clear();
+                self.connected = false;
+                done
+            }
+        };
+        result.unwrap_or_else(|(reason, text)| Reply::Failed { reason, text })
+    }
+
+    fn connect(&mut self, qmgr: &str) -> Result<Reply, Refusal> {
+        if self.connected {
+            return Err((reason::ALREADY_CONNECTED, "this conversation is already connected".into()));
+        }
+        let name = self.qm.store.read().expect("store lock").qmgr().name().to_owned();
+        // `*QM` (a queue-manager group) and blank accept whichever queue manager this is.
+        let wanted = qmgr.trim();
+        if !wanted.is_empty() && !wanted.starts_with('*') && wanted != name {
+            return Err((
+                reason::Q_MGR_NAME_ERROR,
+                format!("this channel reaches queue manager {name}, not {wanted}"),
+            ));
+        }
+        self.connected = true;
+        Ok(Reply::Connected { qmgr: name })
+    }
+
+    fn open(&mut self, queue: &str, options: u32) -> Result<Reply, Refusal> {
+        if options & !OPEN_KNOWN != 0 || options == 0 {
+            return Err((
+                reason::OPTIONS_ERROR,
+                format!("open options {options:#x} ask for nothing mqtls knows"),
+            ));
+        }
+        if self.handles.len() >= MAX_HANDLES {
+            return Err((
+                reason::HANDLE_NOT_AVAILABLE,
+                format!("a conversation may hold {MAX_HANDLES} open queues"),
+            ));
+        }
+        let resolved = resolve(&self.qm.store.read().expect("store lock"), queue)?;
+        let handle = self.next_handle;
+        self.next_handle = self.next_handle.wrapping_add(1).max(1);
+        self.handles.insert(handle, Handle { queue: resolved, options, browse: None });
+        Ok(Reply::Opened { handle })
+    }
+
+    fn handle(&self, handle: u32, needs: u32) -> Result<&Handle, Refusal> {
+        let h = self.handles.get(&handle).ok_or_else(|| not_open(handle))?;
+        if h.options & needs != needs {
+            let (code, what) = match needs {
+                OPEN_OUTPUT => (reason::NOT_OPEN_FOR_OUTPUT, "output"),
+                OPEN_BROWSE => (reason::NOT_OPEN_FOR_BROWSE, "browse"),
+                _ => (reason::NOT_OPEN_FOR_INPUT, "input"),
+            };
+            return Err((code, format!("queue {} is not open for {what}", h.queue.name)));
+        }
+        Ok(h)
+    }
+
+    fn uow(&mut self, syncpoint: bool) -> Option<Uow> {
+        syncpoint.then(|| *self.uow.get_or_insert_with(|| self.qm.queues.store.begin()))
+    }
+
+    async fn put(&mut self, handle: u32, syncpoint: bool, mut message: Message) -> Result<Reply, Refusal> {
+        let queue = self.handle(handle, OPEN_OUTPUT)?.queue.clone();
+        let rules = rules(&self.qm.store.read().expect("store lock"), &queue)?;
+        if !rules.put_enabled {
+            return Err((reason::PUT_INHIBITED, format!("queue {} has PUT(DISABLED)", queue.name)));
+        }
+        if message.payload.len() > rules.max_msg_len {
+            let text = format!(
+                "{} bytes exceed MAXMSGL({}) of queue {}",
+                message.payload.len(),
+                rules.max_msg_len,
+                queue.local
+            );
+            return Err((reason::MSG_TOO_BIG_FOR_Q, text));
+        }
+        if message.payload.len() > self.max_msg_len as usize {
+            let text =
+                format!("{} bytes exceed the channel's MAXMSGL({})", message.payload.len(), self.max_msg_len);
+            return Err((reason::MSG_TOO_BIG_FOR_CHANNEL, text));
+        }
+        message.user_id.clone_from(&self.user);
+        message.put_time = crate::unix_now_ms();
+        message.backout_count = 0;
+        let uow = self.uow(syncpoint);
+        let persistent = message.persistent;
+        let qm = self.qm.clone();
+        let local = queue.local.clone();
+        let put = move || qm.queues.store.put(&local, message, uow, rules.max_depth);
+        let msg_id =
+            if persistent && uow.is_none() { blocking(put).await? } else { put() }.map_err(refusal)?;
+        if uow.is_none() {
+            self.qm.queues.wake(&[queue.local]);
+        }
+        self.traffic.message(crate::unix_now());
+        Ok(Reply::Put { msg_id })
+    }
+
+    async fn get(&mut self, handle: u32, options: GetOptions) -> Result<Reply, Refusal> {
+        let browsing = options.mode != GetMode::Remove;
+        let h = self.handle(handle, if browsing { OPEN_BROWSE } else { OPEN_INPUT })?;
+        let queue = h.queue.clone();
+        let after = if options.mode == GetMode::BrowseNext { h.browse } else { None };
+        if !rules(&self.qm.store.read().expect("store lock"), &queue)?.get_enabled {
+            return Err((reason::GET_INHIBITED, format!("queue {} has GET(DISABLED)", queue.name)));
+        }
+        let select = Select { msg_id: options.msg_id, correl_id: options.correl_id };
+        let uow = if browsing { None } else { self.uow(options.syncpoint) };
+        let deadline = match options.wait_ms {
+            WAIT_UNLIMITED => None,
+            ms => Some(tokio::time::Instant::now() + Duration::from_millis(u64::from(ms))),
+        };
+        let waiter = self.qm.queues.waiter(&queue.local);
+        loop {
+            let notified = waiter.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            let found = if browsing {
+                self.qm.queues.store.browse(&queue.local, after, &select).map(|(c, m)| (Some(c), m))
+            } else {
+                let (qm, local) = (self.qm.clone(), queue.local.clone());
+                blocking(move || qm.queues.store.get(&local, uow, &select))
+                    .await?
+                    .map_err(refusal)?
+                    .map(|m| (None, m))
+            };
+            if let Some((cursor, message)) = found {
+                if let Some(h) = self.handles.get_mut(&handle) {
+                    h.browse = cursor.or(h.browse);
+                }
+                if !browsing {
+                    self.traffic.message(crate::unix_now());
+                }
+                return Ok(Reply::Message(Arc::unwrap_or_clone(message)));
+            }
+            let wait = async {
+                match deadline {
+                    Some(at) => tokio::time::timeout_at(at, notified).await.is_ok(),
+                    None => {
+                        notified.await;
+                        true
+                    }
+                }
+            };
+            if options.wait_ms == 0 || !wait.await {
+                return Err((
+                    reason::NO_MSG_AVAILABLE,
+                    format!("no message on {} before the wait ended", queue.name),
+                ));
+            }
+        }
+    }
+
+    async fn commit(&mut self) -> Result<Reply, Refusal> {
+        let Some(uow) = self.uow.take() else { return Ok(Reply::Ok) };
+        let qm = self.qm.clone();
+        match blocking(move || qm.queues.store.commit(uow)).await? {
+            Ok(gained) => {
+                self.qm.queues.wake(&gained);
+                Ok(Reply::Ok)
+            }
+            Err(e) => {
+                let regained = self.qm.queues.store.backout(uow);
+                self.qm.queues.wake(&regained);
+                Err((reason::BACKED_OUT, format!("the commit failed and was backed out: {e}")))
+            }
+        }
+    }
+
+    fn backout(&mut self) {
+        if let Some(uow) = self.uow.take() {
+            let regained = self.qm.queues.store.backout(uow);
+            self.qm.queues.wake(&regained);
+        }
+    }
+}
+
+/// Runs a store call that may write to disk off the async threads.
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, Refusal> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| (reason::RESOURCE_PROBLEM, format!("the message store task failed: {e}")))
+}
+
+fn not_open(handle: u32) -> Refusal {
+    (reason::HOBJ_ERROR, format!("handle {handle} is not an open queue"))
+}
+
+fn refusal(e: StoreError) -> Refusal {
+    let code = match e {
+        StoreError::QueueFull { .. } => reason::Q_FULL,
+        _ => reason::RESOURCE_PROBLEM,
+    };
+    tracing::warn!(error = %e, "message operation failed");
+    (code, e.to_string())
+}

@@ -1,0 +1,117 @@
+//! Local queues as the channel runtime uses them: the message store, the definitions that
+//! govern it (GET/PUT inhibited, MAXDEPTH, MAXMSGL, aliases), and the wake-ups for gets
+//! that wait.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use mqtls_channel::reason;
+use mqtls_model::{Object, ObjectType, Store};
+use mqtls_msgstore::MessageStore;
+use tokio::sync::Notify;
+
+/// A queue an application opened, as resolved against the definitions.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Resolved {
+    /// The name the application used.
+    pub(crate) name: String,
+    /// The local queue messages go to and come from.
+    pub(crate) local: String,
+}
+
+/// The limits and switches a put or get obeys, read from the definitions at that moment
+/// (so ALTER QLOCAL takes effect at once, as in MQ).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Rules {
+    pub(crate) put_enabled: bool,
+    pub(crate) get_enabled: bool,
+    pub(crate) max_depth: usize,
+    pub(crate) max_msg_len: usize,
+}
+
+/// The message store and the waiters, shared by every conversation.
+#[derive(Debug)]
+pub struct Queues {
+    pub(crate) store: MessageStore,
+    waiters: Mutex<HashMap<String, Arc<Notify>>>,
+}
+
+impl Queues {
+    /// Queues over `store`.
+    pub fn new(store: MessageStore) -> Self {
+        Self { store, waiters: Mutex::default() }
+    }
+
+    /// The message store.
+    pub fn store(&self) -> &MessageStore {
+        &self.store
+    }
+
+    /// The signal a waiting get on `queue` listens to.
+    pub(crate) fn waiter(&self, queue: &str) -> Arc<Notify> {
+        self.waiters.lock().expect("waiters lock").entry(queue.to_owned()).or_default().clone()
+    }
+
+    /// Wakes the gets waiting on `queues`.
+    pub(crate) fn wake(&self, queues: &[String]) {
+        let waiters = self.waiters.lock().expect("waiters lock");
+        for q in queues {
+            if let Some(n) = waiters.get(q) {
+                n.notify_waiters();
+            }
+        }
+    }
+}
+
+/// Resolves an MQOPEN name: a QLOCAL is itself, a QALIAS names its TARGET (which must be
+/// a QLOCAL). Anything else is refused with the reason code and why.
+pub(crate) fn resolve(store: &Store, name: &str) -> Result<Resolved, (u32, String)> {
+    let object = find(store, name)?;
+    match object.object_type() {
+        ObjectType::Qlocal => Ok(Resolved { name: name.to_owned(), local: name.to_owned() }),
+        ObjectType::Qalias => {
+            let target = object.str("TARGET");
+            let target = if target.is_empty() { object.str("TARGQ") } else { target };
+            match find(store, &target)?.object_type() {
+                ObjectType::Qlocal => Ok(Resolved { name: name.to_owned(), local: target }),
+                other => Err((
+                    reason::UNKNOWN_OBJECT_NAME,
+                    format!("QALIAS({name}) targets {other}({target}); mqtls resolves aliases to local queues only"),
+                )),
+            }
+        }
+        ObjectType::Qremote => Err((
+            reason::FUNCTION_NOT_SUPPORTED,
+            format!("QREMOTE({name}): putting to remote queues needs sender channels, which mqtls does not run yet"),
+        )),
+        other => Err((
+            reason::UNKNOWN_OBJECT_NAME,
+            format!("{other}({name}) cannot be opened; define a QLOCAL or QALIAS"),
+        )),
+    }
+}
+
+fn find<'a>(store: &'a Store, name: &str) -> Result<&'a Object, (u32, String)> {
+    [ObjectType::Qlocal, ObjectType::Qalias, ObjectType::Qremote, ObjectType::Qmodel]
+        .into_iter()
+        .find_map(|t| store.get(t, name))
+        .ok_or_else(|| {
+            (reason::UNKNOWN_OBJECT_NAME, format!("queue {name} is not defined: DEFINE QLOCAL({name})"))
+        })
+}
+
+/// The rules for `queue` now: an alias's GET/PUT switches and the local queue's limits.
+pub(crate) fn rules(store: &Store, queue: &Resolved) -> Result<Rules, (u32, String)> {
+    let local = store.get(ObjectType::Qlocal, &queue.local).ok_or_else(|| {
+        (reason::UNKNOWN_OBJECT_NAME, format!("queue {} was deleted while open", queue.local))
+    })?;
+    let alias = (queue.name != queue.local).then(|| store.get(ObjectType::Qalias, &queue.name)).flatten();
+    let enabled = |kw: &str| local.str(kw) != "DISABLED" && alias.is_none_or(|a| a.str(kw) != "DISABLED");
+    let int = |kw: &str| local.int(kw).unwrap_or(0).max(0) as usize;
+    Ok(Rules {
+        put_enabled: enabled("PUT"),
+        get_enabled: enabled("GET"),
+        max_depth: int("MAXDEPTH"),
+        max_msg_len: int("MAXMSGL"),
+    })
+}

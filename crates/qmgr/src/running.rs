@@ -1,0 +1,149 @@
+//! A started channel: heartbeats echoed, client conversations multiplexed over the one
+//! connection (up to the negotiated SHARECNV, each its own task so a waiting get holds up
+//! no other conversation), STOP CHANNEL, and the idle bound of twice HBINT.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use mqtls_channel::frame::{encode, Frame};
+use mqtls_channel::ops::{request_id, Reply, Request};
+use mqtls_channel::reason;
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+use tokio::time::timeout;
+
+use crate::conversation::Session;
+use crate::listener::QueueManager;
+use crate::status::Traffic;
+use mqtls_client::read_frame;
+
+/// Requests one conversation may have waiting; a partner that sends more without reading
+/// replies is ended (it bounds what the queue manager buffers for it).
+const IN_FLIGHT: usize = 16;
+
+/// What the started channel runs with.
+pub(crate) struct Started {
+    pub(crate) id: u64,
+    pub(crate) mcauser: String,
+    pub(crate) max_msg_len: u32,
+    pub(crate) sharecnv: u16,
+    pub(crate) heartbeat: u32,
+    pub(crate) stop: Arc<tokio::sync::Notify>,
+    pub(crate) traffic: Arc<Traffic>,
+}
+
+struct Conversation {
+    requests: mpsc::Sender<Vec<u8>>,
+    task: JoinHandle<()>,
+}
+
+/// Serves the channel until the partner closes, goes silent, breaks a rule, or STOP
+/// CHANNEL ends it. Conversations still running are ended and their units of work
+/// backed out.
+pub(crate) async fn run<S: AsyncRead + AsyncWrite + Unpin>(
+    stream: &mut S,
+    buf: &mut Vec<u8>,
+    qm: &Arc<QueueManager>,
+    started: Started,
+) -> Result<(), String> {
+    let (replies, mut outgoing) = mpsc::unbounded_channel::<Vec<u8>>();
+    let mut conversations: HashMap<u16, Conversation> = HashMap::new();
+    let result = serve(stream, buf, qm, &started, &replies, &mut outgoing, &mut conversations).await;
+    for (_, c) in conversations {
+        c.task.abort();
+    }
+    result
+}
+
+async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
+    stream: &mut S,
+    buf: &mut Vec<u8>,
+    qm: &Arc<QueueManager>,
+    started: &Started,
+    replies: &mpsc::UnboundedSender<Vec<u8>>,
+    outgoing: &mut mpsc::UnboundedReceiver<Vec<u8>>,
+    conversations: &mut HashMap<u16, Conversation>,
+) -> Result<(), String> {
+    // MQ ends a channel whose partner misses its heartbeats; HBINT(0) (no heartbeats)
+    // still gets a two-hour bound.
+    let hb = started.heartbeat;
+    let idle = Duration::from_secs(if hb == 0 { 7200 } else { 2 * u64::from(hb) });
+    let traffic = &started.traffic;
+    loop {
+        let frame = tokio::select! {
+            frame = timeout(idle, read_frame(stream, buf, qm.limits.max_frame)) => frame.map_err(
+                |_| format!("nothing from the partner for {}s (twice HBINT): channel ended", idle.as_secs()),
+            )??,
+            Some(bytes) = outgoing.recv() => {
+                traffic.bytes(bytes.len(), 0);
+                stream.write_all(&bytes).await.map_err(|e| e.to_string())?;
+                continue;
+            }
+            () = started.stop.notified() => {
+                let _ = stream.write_all(&encode(&Frame::Close { reason: qm.status.stop_reason(started.id) })).await;
+                let _ = stream.shutdown().await;
+                return Err("ended by STOP CHANNEL".to_owned());
+            }
+        };
+        traffic.bytes(0, frame.encoded_len());
+        match frame {
+            Frame::Heartbeat => {
+                traffic.bytes(mqtls_channel::frame::HEADER, 0);
+                stream.write_all(&encode(&Frame::Heartbeat)).await.map_err(|e| e.to_string())?;
+            }
+            Frame::Close { .. } => return Ok(()),
+            Frame::Data { conversation, payload } if conversation < started.sharecnv => {
+                let c = conversations
+                    .entry(conversation)
+                    .or_insert_with(|| spawn(qm.clone(), started, conversation, replies.clone()));
+                if c.requests.try_send(payload).is_err() {
+                    let text =
+                        format!("more than {IN_FLIGHT} requests waiting on conversation {conversation}");
+                    return crate::listener::refuse(stream, reason::CONNECTION_BROKEN, text).await;
+                }
+            }
+            Frame::Data { conversation, .. } => {
+                let text = format!(
+                    "conversation {conversation} is beyond the negotiated SHARECNV({})",
+                    started.sharecnv
+                );
+                return crate::listener::refuse(stream, reason::CONNECTION_BROKEN, text).await;
+            }
+            _ => {
+                let text = "only heartbeats, data and close may follow the channel start".to_owned();
+                return crate::listener::refuse(stream, reason::CONNECTION_BROKEN, text).await;
+            }
+        }
+    }
+}
+
+fn spawn(
+    qm: Arc<QueueManager>,
+    started: &Started,
+    id: u16,
+    replies: mpsc::UnboundedSender<Vec<u8>>,
+) -> Conversation {
+    let (requests, mut inbox) = mpsc::channel::<Vec<u8>>(IN_FLIGHT);
+    let mut session = Session::new(qm, started.traffic.clone(), started.mcauser.clone(), started.max_msg_len);
+    let task = tokio::spawn(async move {
+        while let Some(payload) = inbox.recv().await {
+            let (request_id, reply) = match Request::decode(&payload) {
+                Ok((rid, request)) => (rid, session.serve(request).await),
+                Err(e) => {
+                    let code = match e {
+                        mqtls_channel::frame::FrameError::UnknownOp { .. } => reason::FUNCTION_NOT_SUPPORTED,
+                        _ => reason::CONNECTION_BROKEN,
+                    };
+                    (request_id(&payload).unwrap_or(0), Reply::Failed { reason: code, text: e.to_string() })
+                }
+            };
+            let frame = Frame::Data { conversation: id, payload: reply.encode(request_id) };
+            if replies.send(encode(&frame)).is_err() {
+                break;
+            }
+        }
+    });
+    Conversation { requests, task }
+}
