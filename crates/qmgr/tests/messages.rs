@@ -1,0 +1,273 @@
+//! Messages over real channels: a queue manager on loopback, the client library over TLS
+//! (and plain), put/get/browse, waits, units of work, shared conversations, refusals with
+//! their MQ reason codes, and persistent messages across a restart.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use mqtls_client::{
+    Address, ClientChannel, ClientError, ConnectOptions, Connection, GetMode, GetOptions, Hconn, Message,
+    OPEN_BROWSE, OPEN_INPUT, OPEN_OUTPUT,
+};
+use mqtls_model::{Stamp, Store};
+use mqtls_msgstore::MessageStore;
+use mqtls_qmgr::{serve, Limits, QueueManager};
+use mqtls_test_support::{ca_and_leaf, keystore, scratch};
+use tokio::net::TcpListener;
+
+const MQSC: &str = "
+DEFINE CHANNEL(APP.SVRCONN) CHLTYPE(SVRCONN) SSLCIPH(ANY_TLS13) SSLCAUTH(REQUIRED) CERTLABL('qm1') SHARECNV(3)
+DEFINE CHANNEL(PLAIN.SVRCONN) CHLTYPE(SVRCONN) MCAUSER('appuser')
+DEFINE QLOCAL(APP.Q)
+DEFINE QLOCAL(SMALL.Q) MAXDEPTH(2) MAXMSGL(10)
+DEFINE QLOCAL(OFF.Q) PUT(DISABLED) GET(DISABLED)
+DEFINE QALIAS(ALIAS.Q) TARGET(APP.Q)
+";
+
+fn pki(name: &str) -> std::path::PathBuf {
+    let dir = scratch(name);
+    ca_and_leaf(&dir, "qm1", "ec");
+    ca_and_leaf(&dir, "app1", "ec");
+    dir
+}
+
+fn definitions() -> Store {
+    let mut store = Store::new("QM1", Stamp::default()).unwrap();
+    let entries = mqtls_mqsc::script::run(MQSC, &mut store, &Stamp::default());
+    assert_eq!(
+        mqtls_mqsc::script::exit_code(&entries),
+        0,
+        "{}",
+        mqtls_mqsc::script::report(MQSC, &entries, true)
+    );
+    store
+}
+
+async fn start(qm: QueueManager) -> (u16, Arc<QueueManager>) {
+    let qm = Arc::new(qm);
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(serve(listener, qm.clone()));
+    (port, qm)
+}
+
+async fn listen(dir: &Path) -> (u16, Arc<QueueManager>) {
+    start(QueueManager::new(definitions(), keystore(dir, Some("qm1")), Limits::default())).await
+}
+
+fn channel(name: &str, port: u16) -> ClientChannel {
+    let mut c = ClientChannel::new(name);
+    c.connections = vec![Address { host: "127.0.0.1".into(), port: Some(port) }];
+    if name == "APP.SVRCONN" {
+        c.cipher_spec = "ANY_TLS13".into();
+        c.cert_label = "app1".into();
+        c.peer_name = "CN=qm1".into();
+    }
+    c
+}
+
+async fn connection(dir: &Path, port: u16, name: &str) -> Arc<Connection> {
+    let opts = ConnectOptions {
+        user: "alice".into(),
+        keystore: Some(keystore(dir, Some("app1"))),
+        ..ConnectOptions::default()
+    };
+    let chl = channel(name, port);
+    Connection::open(&chl, &chl.connections[0], &opts).await.unwrap()
+}
+
+fn text(m: &Message) -> &str {
+    std::str::from_utf8(&m.payload).unwrap()
+}
+
+const NOW: GetOptions =
+    GetOptions { mode: GetMode::Remove, syncpoint: false, wait_ms: 0, msg_id: None, correl_id: None };
+
+fn reason<T: std::fmt::Debug>(r: Result<T, ClientError>) -> u32 {
+    r.unwrap_err().reason()
+}
+
+#[tokio::test]
+async fn a_message_put_over_tls_is_got_back_with_its_descriptor_and_counted_in_chstatus() {
+    let dir = pki("msgs-tls");
+    let (port, qm) = listen(&dir).await;
+    let conn = connection(&dir, port, "APP.SVRCONN").await;
+    assert_eq!(conn.negotiated().protocol.as_deref(), Some("TLSv1_3"));
+    assert_eq!(conn.negotiated().sharecnv, 3, "the smaller of SHARECNV(10) asked and SHARECNV(3) defined");
+    let mut hconn = Hconn::connect(conn, "QM1").await.unwrap();
+    assert_eq!(hconn.qmgr(), "QM1");
+    let q = hconn.open("APP.Q", OPEN_INPUT | OPEN_OUTPUT).await.unwrap();
+    let sent = Message { correl_id: [4; 24], priority: 6, ..Message::text("hello over TLS") };
+    let msg_id = hconn.put(&q, sent, false).await.unwrap();
+    assert_eq!(hconn.depth(&q).await.unwrap(), 1);
+    let got = hconn.get(&q, NOW).await.unwrap().expect("the message");
+    assert_eq!((text(&got), got.msg_id, got.correl_id, got.priority), ("hello over TLS", msg_id, [4; 24], 6));
+    assert_eq!(got.user_id, "alice", "a blank MCAUSER runs as the asserted user");
+    assert!(got.put_time > 1_700_000_000_000, "the queue manager stamps the put time");
+    assert!(hconn.get(&q, NOW).await.unwrap().is_none(), "2033 is Ok(None)");
+    let row = qm.status.matching("APP.SVRCONN").pop().unwrap();
+    let items: std::collections::HashMap<String, String> = row.items().into_iter().collect();
+    assert_eq!(items["MSGS"], "2");
+    assert!(
+        items["BYTSSENT"].parse::<u64>().unwrap() > 100 && items["BYTSRCVD"].parse::<u64>().unwrap() > 100
+    );
+    assert_ne!(items["LSTMSGDA"].trim(), "");
+    hconn.disconnect().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_waiting_get_on_one_conversation_is_answered_by_a_put_on_another() {
+    let dir = pki("msgs-wait");
+    let (port, _qm) = listen(&dir).await;
+    let conn = connection(&dir, port, "APP.SVRCONN").await;
+    let mut getter = Hconn::connect(conn.clone(), "*QM1").await.unwrap();
+    let mut putter = Hconn::connect(conn.clone(), "").await.unwrap();
+    let waiting = tokio::spawn(async move {
+        let q = getter.open("ALIAS.Q", OPEN_INPUT).await.unwrap();
+        let got = getter.get(&q, GetOptions { wait_ms: 10_000, ..NOW }).await;
+        (getter, got)
+    });
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let q = putter.open("APP.Q", OPEN_OUTPUT).await.unwrap();
+    putter.put(&q, Message::text("wake up"), false).await.unwrap();
+    let (_getter, got) =
+        tokio::time::timeout(Duration::from_secs(5), waiting).await.expect("answered").unwrap();
+    assert_eq!(text(&got.unwrap().unwrap()), "wake up", "through the alias");
+    let _third = Hconn::connect(conn.clone(), "QM1").await.unwrap();
+    let err = Hconn::connect(conn, "QM1").await.unwrap_err();
+    assert_eq!(err.reason(), 2025, "{err}");
+    let mut short = putter;
+    let q2 = short.open("APP.Q", OPEN_INPUT).await.unwrap();
+    let started = std::time::Instant::now();
+    assert!(short.get(&q2, GetOptions { wait_ms: 300, ..NOW }).await.unwrap().is_none());
+    assert!(started.elapsed() >= Duration::from_millis(300), "the wait lasted its interval");
+}
+
+#[tokio::test]
+async fn units_of_work_commit_together_and_a_lost_connection_backs_out() {
+    let dir = pki("msgs-uow");
+    let (port, qm) = listen(&dir).await;
+    let conn = connection(&dir, port, "PLAIN.SVRCONN").await;
+    assert_eq!(conn.negotiated().protocol, None);
+    let mut a = Hconn::connect(conn.clone(), "QM1").await.unwrap();
+    let mut b = Hconn::connect(conn.clone(), "QM1").await.unwrap();
+    let qa = a.open("APP.Q", OPEN_INPUT | OPEN_OUTPUT).await.unwrap();
+    let qb = b.open("APP.Q", OPEN_INPUT).await.unwrap();
+    a.put_many(&qa, (0..3).map(|i| Message::text(&format!("m{i}"))), true).await.unwrap();
+    assert!(b.get(&qb, NOW).await.unwrap().is_none(), "uncommitted puts are invisible");
+    a.commit().await.unwrap();
+    let got = b.get(&qb, GetOptions { syncpoint: true, ..NOW }).await.unwrap().unwrap();
+    assert_eq!(
+        (text(&got), got.user_id.as_str()),
+        ("m0", "appuser"),
+        "MCAUSER('appuser') stamps the message"
+    );
+    b.backout().await.unwrap();
+    let again = b.get(&qb, GetOptions { syncpoint: true, ..NOW }).await.unwrap().unwrap();
+    assert_eq!((text(&again), again.backout_count), ("m0", 1));
+    drop((a, b, qa, qb, conn)); // the connection ends with b's get uncommitted
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(qm.queues.store().depth("APP.Q"), 3, "the lost connection backed out its get");
+    assert_eq!(qm.queues.store().uncommitted("APP.Q"), 0);
+}
+
+#[tokio::test]
+async fn browsing_walks_the_queue_in_get_order_and_removes_nothing() {
+    let dir = pki("msgs-browse");
+    let (port, _qm) = listen(&dir).await;
+    let mut h = Hconn::connect(connection(&dir, port, "PLAIN.SVRCONN").await, "QM1").await.unwrap();
+    let q = h.open("APP.Q", OPEN_BROWSE | OPEN_OUTPUT).await.unwrap();
+    for (body, priority) in [("low", 1), ("high", 8), ("mid", 4)] {
+        h.put(&q, Message { priority, ..Message::text(body) }, false).await.unwrap();
+    }
+    let mut seen =
+        vec![text(&h.get(&q, GetOptions { mode: GetMode::BrowseFirst, ..NOW }).await.unwrap().unwrap())
+            .to_owned()];
+    while let Some(m) = h.get(&q, GetOptions { mode: GetMode::BrowseNext, ..NOW }).await.unwrap() {
+        seen.push(text(&m).to_owned());
+    }
+    assert_eq!(seen, ["high", "mid", "low"]);
+    assert_eq!(h.depth(&q).await.unwrap(), 3);
+    assert_eq!(reason(h.get(&q, NOW).await), 2037, "not open for input");
+}
+
+#[tokio::test]
+async fn each_refusal_carries_its_mq_reason_code_and_changes_nothing() {
+    let dir = pki("msgs-refuse");
+    let (port, qm) = listen(&dir).await;
+    let conn = connection(&dir, port, "PLAIN.SVRCONN").await;
+    assert_eq!(reason(Hconn::connect(conn.clone(), "QM2").await), 2058);
+    let mut h = Hconn::connect(conn, "QM1").await.unwrap();
+    assert_eq!(reason(h.open("NO.SUCH.Q", OPEN_OUTPUT).await), 2085);
+    assert_eq!(reason(h.open("APP.Q", 0).await), 2046);
+    let off = h.open("OFF.Q", OPEN_INPUT | OPEN_OUTPUT).await.unwrap();
+    assert_eq!(reason(h.put(&off, Message::text("x"), false).await), 2051);
+    assert_eq!(reason(h.get(&off, NOW).await), 2016);
+    let small = h.open("SMALL.Q", OPEN_OUTPUT).await.unwrap();
+    assert_eq!(reason(h.put(&small, Message::text("eleven char"), false).await), 2030);
+    h.put(&small, Message::text("1"), false).await.unwrap();
+    h.put(&small, Message::text("2"), true).await.unwrap();
+    assert_eq!(
+        reason(h.put(&small, Message::text("3"), false).await),
+        2053,
+        "MAXDEPTH counts the uncommitted put"
+    );
+    assert_eq!(reason(h.get(&small, NOW).await), 2037);
+    h.close(small).await.unwrap();
+    assert_eq!(qm.queues.store().depth("SMALL.Q"), 2);
+    assert_eq!(qm.queues.store().depth("OFF.Q"), 0);
+}
+
+/// Runs `f` against a queue manager over the store file `file` in a runtime of its own,
+/// which ends with it (as a process would: every task and the file lock go).
+fn in_own_runtime<T: Send + 'static>(
+    dir: &Path,
+    f: impl FnOnce(u16) -> std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send>> + Send + 'static,
+) -> T {
+    let dir = dir.to_owned();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        rt.block_on(async {
+            let store = MessageStore::open(&dir.join("messages.redb")).unwrap();
+            let qm = QueueManager::new(definitions(), keystore(&dir, Some("qm1")), Limits::default());
+            let (port, _qm) = start(qm.with_messages(store)).await;
+            f(port).await
+        })
+    })
+    .join()
+    .unwrap()
+}
+
+#[test]
+fn persistent_messages_outlive_the_queue_manager_and_nonpersistent_ones_do_not() {
+    let dir = pki("msgs-restart");
+    let d = dir.clone();
+    in_own_runtime(&dir, move |port| {
+        Box::pin(async move {
+            let mut h = Hconn::connect(connection(&d, port, "APP.SVRCONN").await, "QM1").await.unwrap();
+            let q = h.open("APP.Q", OPEN_OUTPUT).await.unwrap();
+            h.put(&q, Message { persistent: true, ..Message::text("kept") }, false).await.unwrap();
+            h.put(&q, Message::text("not persistent"), false).await.unwrap();
+            h.put(&q, Message { persistent: true, ..Message::text("committed in a unit of work") }, true)
+                .await
+                .unwrap();
+            h.commit().await.unwrap();
+            h.put(&q, Message { persistent: true, ..Message::text("never committed") }, true).await.unwrap();
+            // The runtime ends here with the unit of work open: a crash for it.
+        })
+    });
+    let d = dir.clone();
+    let got = in_own_runtime(&dir, move |port| {
+        Box::pin(async move {
+            let mut h = Hconn::connect(connection(&d, port, "APP.SVRCONN").await, "QM1").await.unwrap();
+            let q = h.open("APP.Q", OPEN_INPUT).await.unwrap();
+            let mut got = Vec::new();
+            while let Some(m) = h.get(&q, NOW).await.unwrap() {
+                got.push(text(&m).to_owned());
+            }
+            got
+        })
+    });
+    assert_eq!(got, ["kept", "committed in a unit of work"]);
+}
