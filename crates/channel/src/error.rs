@@ -134,6 +134,8 @@ pub mod reason {
     pub const HANDLE_NOT_AVAILABLE: u32 = 2017;
     /// MQRC_RESOURCE_PROBLEM: the message store failed.
     pub const RESOURCE_PROBLEM: u32 = 2102;
+    /// MQRC_KEY_REPOSITORY_ERROR: the client's key repository is missing or unreadable.
+    pub const KEY_REPOSITORY_ERROR: u32 = 2381;
     /// MQRC_FUNCTION_NOT_SUPPORTED: a request kind this engine does not know.
     pub const FUNCTION_NOT_SUPPORTED: u32 = 2298;
 }

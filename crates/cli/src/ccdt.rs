@@ -1,15 +1,10 @@
 //! `mqtls ccdt`: show, convert and resolve client channel tables, the way an MQ client
-//! would find and use them. The environment is gathered here; `mqtls-ccdt` is pure.
+//! would find and use them, with the resolution `mqtls-client` connects by.
 
-use std::collections::BTreeMap;
-use std::fs;
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context};
-use mqtls_ccdt::{
-    host_seed, is_binary, read_binary, read_json, resolve, select, selection_traps, write_binary, write_json,
-    ClientChannel, ClientIni, Mode, Seeds, Source,
-};
+use mqtls_ccdt::{write_binary, write_json, ClientChannel};
+use mqtls_client::{load_ccdt, plan, Environment};
 
 /// `mqtls ccdt` subcommands.
 #[derive(clap::Subcommand)]
@@ -74,20 +69,13 @@ pub(crate) fn run(cmd: Cmd) -> anyhow::Result<u8> {
     }
 }
 
-/// Reads a CCDT, binary or JSON by its first bytes.
+/// Reads a CCDT, binary or JSON by its first bytes, printing lenient-mode findings.
 pub(crate) fn load(path: &Path, lenient: bool) -> anyhow::Result<Vec<ClientChannel>> {
-    let bytes = fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-    if is_binary(&bytes) {
-        return read_binary(&bytes).with_context(|| format!("{}", path.display()));
-    }
-    let text = String::from_utf8(bytes)
-        .with_context(|| format!("{}: neither a binary CCDT nor UTF-8 JSON", path.display()))?;
-    let mode = if lenient { Mode::Lenient } else { Mode::Strict };
-    let ccdt = read_json(&text, mode).with_context(|| format!("{}", path.display()))?;
-    for w in &ccdt.warnings {
+    let (channels, warnings) = load_ccdt(path, lenient)?;
+    for w in &warnings {
         eprintln!("mqtls: {}: {w}", path.display());
     }
-    Ok(ccdt.channels)
+    Ok(channels)
 }
 
 fn describe(c: &ClientChannel) -> String {
@@ -105,100 +93,40 @@ fn describe(c: &ClientChannel) -> String {
 }
 
 fn resolve_cmd(qmgr: &str, explain: bool, lenient: bool, data_dir: &str) -> anyhow::Result<u8> {
-    let env: BTreeMap<String, String> =
-        ["MQSERVER", "MQCCDTURL", "MQCHLLIB", "MQCHLTAB", "MQCLNTCF", "MQSSLKEYR", "MQCERTLABL"]
-            .into_iter()
-            .filter_map(|k| std::env::var(k).ok().map(|v| (k.to_owned(), v)))
-            .collect();
-    let (ini_path, ini) = find_ini(&env, data_dir);
+    let env = Environment { lenient, ..Environment::from_process(data_dir) };
+    let plan = plan(qmgr, &env)?;
+    for w in &plan.warnings {
+        eprintln!("mqtls: {w}");
+    }
     if explain {
-        match &ini_path {
+        match &plan.ini_path {
             Some(p) => println!("mqclient.ini: {}", p.display()),
             None => {
                 println!("mqclient.ini: none (looked at MQCLNTCF, ./mqclient.ini, {data_dir}/mqclient.ini)")
             }
         }
-    }
-    let resolution = resolve(&env, ini.as_ref(), data_dir)?;
-    if explain {
         println!("Sources, in MQ's order of precedence:");
-        for s in &resolution.steps {
+        for s in &plan.resolution.steps {
             let found = s.found.as_deref().unwrap_or("not set");
             println!("  {:<55} {found}{}", s.what, if s.used { "   <- used" } else { "" });
         }
-    }
-    let mut traps = resolution.traps.clone();
-    let channels = match &resolution.source {
-        Source::Mqserver(c) | Source::ServerConnectionParms(c) => vec![c.clone()],
-        Source::Url(url) => match url.strip_prefix("file://") {
-            Some(path) => load_checked(Path::new(path), lenient)?,
-            None => bail!("MQCCDTURL {url}: only file: URLs are supported by this build"),
-        },
-        Source::File(path) => load_checked(Path::new(path), lenient)?,
-    };
-    let host = fs::read_to_string("/etc/hostname").unwrap_or_default();
-    let seeds = Seeds { host: host_seed(host.trim()), connection: std::process::id().into() };
-    let selection = match &resolution.source {
-        Source::Mqserver(_) | Source::ServerConnectionParms(_) => select(&channels, "", seeds)?,
-        _ => select(&channels, qmgr, seeds)?,
-    };
-    let order: Vec<&ClientChannel> = selection.order.iter().map(|(c, _)| *c).collect();
-    traps.extend(selection_traps(&order, resolution.cert_label.as_ref()));
-    if explain {
         println!("Entries for queue manager '{}', in the order they are tried:", qmgr);
-        for (i, (c, why)) in selection.order.iter().enumerate() {
+        for (i, (c, why)) in plan.order.iter().enumerate() {
             println!("  {}. {}\n     {why}", i + 1, describe(c));
         }
-        let key = resolution
+        let key = plan
+            .resolution
             .key_repository
             .as_ref()
             .map_or_else(|| "not set".to_owned(), |s| format!("{} (from {})", s.value, s.from));
         println!("Key repository: {key}");
     }
-    let first = &selection.candidates[0];
-    let address = first.address.map_or_else(|| "(no address)".to_owned(), ToString::to_string);
-    let tls = if first.channel.uses_tls() {
-        format!("TLS {}", first.channel.cipher_spec)
-    } else {
-        "no TLS".to_owned()
-    };
-    println!("{qmgr}: channel {} to {address}, {tls}", first.channel.name);
-    for t in &traps {
+    let (channel, address) = &plan.candidates[0];
+    let address = address.as_ref().map_or_else(|| "(no address)".to_owned(), ToString::to_string);
+    let tls = if channel.uses_tls() { format!("TLS {}", channel.cipher_spec) } else { "no TLS".to_owned() };
+    println!("{qmgr}: channel {} to {address}, {tls}", channel.name);
+    for t in &plan.traps {
         println!("trap: {}", t.text);
     }
-    Ok(if traps.is_empty() { 0 } else { 10 })
-}
-
-/// Loads a CCDT; when the path exists only with different case, says so first.
-fn load_checked(path: &Path, lenient: bool) -> anyhow::Result<Vec<ClientChannel>> {
-    if !path.exists() {
-        if let (Some(dir), Some(name)) = (path.parent(), path.file_name().and_then(|n| n.to_str())) {
-            let near = fs::read_dir(dir)
-                .into_iter()
-                .flatten()
-                .flatten()
-                .map(|e| e.file_name().to_string_lossy().into_owned());
-            if let Some(found) = near.into_iter().find(|n| n.eq_ignore_ascii_case(name)) {
-                let text = format!(
-                    "{} does not exist but {found} does: file names are case-sensitive",
-                    path.display()
-                );
-                println!("trap: {text}");
-            }
-        }
-    }
-    load(path, lenient)
-}
-
-/// Finds mqclient.ini: MQCLNTCF (a path or file: URL), ./mqclient.ini, the data directory.
-fn find_ini(env: &BTreeMap<String, String>, data_dir: &str) -> (Option<PathBuf>, Option<ClientIni>) {
-    let from_env = env.get("MQCLNTCF").map(|v| PathBuf::from(v.strip_prefix("file://").unwrap_or(v)));
-    let candidates =
-        from_env.into_iter().chain([PathBuf::from("mqclient.ini"), Path::new(data_dir).join("mqclient.ini")]);
-    for p in candidates {
-        if let Ok(text) = fs::read_to_string(&p) {
-            return (Some(p), Some(ClientIni::parse(&text)));
-        }
-    }
-    (None, None)
+    Ok(if plan.traps.is_empty() { 0 } else { 10 })
 }

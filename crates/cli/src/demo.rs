@@ -1,23 +1,20 @@
 //! `mqtls demo`: the example configuration loaded into an in-memory queue manager, then
 //! served by a real TLS listener on loopback, with a client that finds its channel in the
-//! example CCDT, and an intruder SSLPEER turns away.
+//! example CCDT and puts and gets messages, and an intruder SSLPEER turns away.
 
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::{bail, Context};
-use mqtls_ccdt::{read_json, select, to_object, Mode, Seeds};
-use mqtls_channel::config::client_config;
-use mqtls_channel::frame::{encode, ChannelStart, Frame};
-use mqtls_channel::sni;
-use mqtls_dn::{CertNames, PeerFilter};
-use mqtls_model::{Channel, Store};
+use mqtls_ccdt::{read_json, select, Mode, Seeds};
+use mqtls_client::{
+    Address, ClientError, ConnectOptions, Connection, GetOptions, Hconn, Message, OPEN_INPUT, OPEN_OUTPUT,
+};
+use mqtls_model::Store;
 use mqtls_mqsc::{layout, script};
 use mqtls_pki::{CertAuthority, Entry, KeySpec, Keystore};
-use mqtls_qmgr::{read_frame, serve, Limits, QueueManager};
-use rustls::pki_types::ServerName;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use mqtls_qmgr::{serve, Limits, QueueManager};
+use tokio::net::TcpListener;
 
 use crate::mqsc::now;
 
@@ -39,7 +36,8 @@ pub(crate) fn run() -> anyhow::Result<u8> {
     Ok(code)
 }
 
-/// Serves QM1 on a loopback port and connects two clients to it.
+/// Serves QM1 on a loopback port; app1 puts and gets messages through the CCDT's channel,
+/// then an intruder is refused.
 async fn live(store: Store) -> anyhow::Result<()> {
     let secs = SystemTime::now().duration_since(UNIX_EPOCH)?.as_secs() as i64;
     println!(
@@ -65,87 +63,62 @@ async fn live(store: Store) -> anyhow::Result<()> {
     let chl = entry.channel;
     let address = entry.address.map_or_else(|| "?".to_owned(), ToString::to_string);
     println!("ccdt/demo-qm1.json resolves QM1 to CLNTCONN {} at {address}; QM1 listens on 127.0.0.1({port}) for the demo.", chl.name);
-    let object = to_object(chl)?;
-    let channel = Channel::new(&object).context("a CLNTCONN channel")?;
+    let here = Address { host: "127.0.0.1".into(), port: Some(port) };
+    let options = |cn: &str| -> anyhow::Result<ConnectOptions> {
+        Ok(ConnectOptions {
+            user: cn.into(),
+            keystore: Some(keystore(&chl.cert_label, cn)?),
+            ..ConnectOptions::default()
+        })
+    };
 
     println!("\n$ client app1 (certificate CN=app1,O=mqtls demo) connects:");
-    let ks = keystore(&chl.cert_label, "app1")?;
-    let config = client_config(&channel, Some(&chl.cert_label), &ks)?;
-    let (reply, server, mut tls) = connect(config, port, &chl.name).await?;
-    check_peer(&chl.peer_name, &server)?;
-    println!("  queue manager certificate {} matches SSLPEER('{}')", server.subject, chl.peer_name);
-    println!("  {}", describe(&reply));
+    let connection = Connection::open(chl, &here, &options("app1")?).await?;
+    let n = connection.negotiated().clone();
+    println!(
+        "  queue manager certificate {} matches SSLPEER('{}')",
+        n.peer.unwrap_or_default(),
+        chl.peer_name
+    );
+    println!(
+        "  channel started: {} {}, MAXMSGL({}) SHARECNV({}) HBINT({})",
+        n.protocol.unwrap_or_default(),
+        n.suite.unwrap_or_default(),
+        n.max_msg_len,
+        n.sharecnv,
+        n.heartbeat
+    );
+    let mut hconn = Hconn::connect(connection, "QM1").await?;
+    let q = hconn.open("APP.REQUEST", OPEN_INPUT | OPEN_OUTPUT).await?;
+    for body in ["order 1: 12 widgets", "order 2: 3 gadgets", "order 3: 1 sprocket"] {
+        hconn.put(&q, Message { persistent: true, ..Message::text(body) }, true).await?;
+    }
+    hconn.commit().await?;
+    println!(
+        "  put 3 persistent messages on APP.REQUEST in one unit of work, committed; CURDEPTH({})",
+        hconn.depth(&q).await?
+    );
+    while let Some(m) = hconn.get(&q, GetOptions::default()).await? {
+        println!("  got <{}> (UserIdentifier '{}')", String::from_utf8_lossy(&m.payload), m.user_id);
+    }
     for row in qm.status.matching("*") {
         println!("\nDISPLAY CHSTATUS(*) ALL");
         for line in layout("AMQ8417I: Display Channel Status details.", &row.items()) {
             println!("{line}");
         }
     }
-    tls.write_all(&encode(&Frame::Close { reason: 0 })).await?;
-    let mut rest = Vec::new();
-    let _ = tls.read_to_end(&mut rest).await;
+    hconn.disconnect().await?;
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     println!(
-        "\nThe client closed the channel; DISPLAY CHSTATUS(*) now finds {} instances.",
+        "\nThe client disconnected; DISPLAY CHSTATUS(*) now finds {} instances.",
         qm.status.matching("*").len()
     );
 
     println!("\n$ client intruder (certificate CN=intruder,O=mqtls demo, same CA) connects:");
-    let ks = keystore(&chl.cert_label, "intruder")?;
-    let config = client_config(&channel, Some(&chl.cert_label), &ks)?;
-    let (reply, _, _) = connect(config, port, &chl.name).await?;
-    println!("  {}", describe(&reply));
-    Ok(())
-}
-
-type Tls = tokio_rustls::client::TlsStream<TcpStream>;
-
-/// Connects with the channel name in the SNI, sends the channel start and returns the
-/// listener's answer and the queue manager's certificate names.
-async fn connect(
-    config: Arc<rustls::ClientConfig>,
-    port: u16,
-    channel: &str,
-) -> anyhow::Result<(Frame, CertNames, Tls)> {
-    let sock = TcpStream::connect(("127.0.0.1", port)).await?;
-    let name = ServerName::try_from(sni::encode(channel))?;
-    let mut tls = tokio_rustls::TlsConnector::from(config).connect(name, sock).await?;
-    let (_, conn) = tls.get_ref();
-    let leaf =
-        conn.peer_certificates().and_then(|c| c.first()).context("the queue manager sent no certificate")?;
-    let names = CertNames::from_der(leaf)?;
-    let start = ChannelStart {
-        channel: channel.to_owned(),
-        chltype: 6,
-        qmgr: String::new(),
-        user: "app1".into(),
-        max_msg_len: 4 * 1024 * 1024,
-        sharecnv: 10,
-        heartbeat: 30,
-    };
-    tls.write_all(&encode(&Frame::ChannelStart(start))).await?;
-    let mut buf = Vec::new();
-    let reply = read_frame(&mut tls, &mut buf, 65_536).await.map_err(anyhow::Error::msg)?;
-    Ok((reply, names, tls))
-}
-
-/// The client's own SSLPEER check of the queue manager (the CCDT's certificatePeerName).
-fn check_peer(filter: &str, server: &CertNames) -> anyhow::Result<()> {
-    if filter.is_empty() {
-        return Ok(());
-    }
-    let filter = PeerFilter::parse(filter)?;
-    if !filter.matches(&server.subject) {
-        bail!("the queue manager's certificate {} does not match SSLPEER", server.subject);
+    match Connection::open(chl, &here, &options("intruder")?).await {
+        Err(ClientError::Refused { reason, text, .. }) => println!("  refused, reason {reason}: {text}"),
+        Err(e) => return Err(e.into()),
+        Ok(_) => bail!("the intruder was admitted"),
     }
     Ok(())
-}
-
-fn describe(reply: &Frame) -> String {
-    match reply {
-        Frame::StartAck { max_msg_len, sharecnv, heartbeat } => {
-            format!("channel started: MAXMSGL({max_msg_len}) SHARECNV({sharecnv}) HBINT({heartbeat})")
-        }
-        Frame::Refuse { reason, text } => format!("refused, reason {reason}: {text}"),
-        other => format!("unexpected answer: {other:?}"),
-    }
 }

@@ -1,6 +1,7 @@
 //! `mqtls`: the command line. Subcommands live in their own modules.
 #![forbid(unsafe_code)]
 
+mod app;
 mod ccdt;
 mod demo;
 mod keystore;
@@ -34,6 +35,11 @@ enum Cmd {
     /// Queue managers: start one from an MQSC script and a keystore.
     #[command(subcommand)]
     Qmgr(qmgr::Cmd),
+    /// Put each line of standard input on a queue (amqsputc), through the channel an MQ
+    /// client would choose (MQSERVER, mqclient.ini, CCDT; MQSSLKEYR for TLS).
+    Put(app::PutArgs),
+    /// Get and print the messages of a queue (amqsgetc), until none arrives in --wait.
+    Get(app::GetArgs),
 }
 
 fn main() -> ExitCode {
@@ -44,6 +50,8 @@ fn main() -> ExitCode {
         Cmd::Ccdt(cmd) => ccdt::run(cmd),
         Cmd::Keystore(cmd) => keystore::run(cmd),
         Cmd::Qmgr(cmd) => qmgr::run(cmd),
+        Cmd::Put(args) => app::put(args),
+        Cmd::Get(args) => app::get(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -80,7 +80,7 @@ impl ClientError {
     pub fn reason(&self) -> u32 {
         match self {
             Self::Resolve(_) | Self::File { .. } => 2058, // MQRC_Q_MGR_NAME_ERROR
-            Self::Keystore(_) => reason::SSL_CERT_STORE_ERROR,
+            Self::Keystore(_) => reason::KEY_REPOSITORY_ERROR,
             Self::Config(e) => e.outcome().0,
             Self::Unreachable { .. } => reason::Q_MGR_NOT_AVAILABLE,
             Self::Handshake { .. } => reason::SSL_INITIALIZATION_ERROR,

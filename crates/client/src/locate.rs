@@ -71,10 +71,14 @@ pub fn plan(qmgr: &str, env: &Environment) -> Result<Plan, ClientError> {
     let (channels, warnings) = match &resolution.source {
         Source::Mqserver(c) | Source::ServerConnectionParms(c) => (vec![c.clone()], Vec::new()),
         Source::Url(url) => load_url(url, env.lenient)?,
-        Source::File(path) => {
-            traps.extend(case_trap(Path::new(path)));
-            load_ccdt(Path::new(path), env.lenient)?
-        }
+        Source::File(path) => match load_ccdt(Path::new(path), env.lenient) {
+            Ok(loaded) => loaded,
+            Err(ClientError::File { path: p, why }) => {
+                let trap = case_trap(Path::new(path)).map(|t| format!("; {}", t.text)).unwrap_or_default();
+                return Err(ClientError::File { path: p, why: format!("{why}{trap}") });
+            }
+            Err(e) => return Err(e),
+        },
     };
     let host = fs::read_to_string("/etc/hostname").unwrap_or_default();
     let seeds = Seeds { host: host_seed(host.trim()), connection: u64::from(std::process::id()) };

@@ -1,6 +1,7 @@
 //! End-to-end tests of the `mqtls` binary: real processes, real files.
 
 mod ccdt_cli;
+mod client_cli;
 mod corpus;
 mod keystore_cli;
 mod mqsc_cli;

@@ -74,7 +74,9 @@ fn demo_runs_clean_and_serves_a_tls_channel() {
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("SSLCIPH(ECDHE_ECDSA_AES_256_GCM_SHA384)"), "{out}");
     // The live part: a TLS channel started through the CCDT, its status, then an intruder.
-    assert!(out.contains("channel started: MAXMSGL(4194304) SHARECNV(10) HBINT(30)"), "{out}");
+    assert!(out.contains(", MAXMSGL(4194304) SHARECNV(10) HBINT(30)"), "{out}");
+    assert!(out.contains("got <order 3: 1 sprocket> (UserIdentifier 'app')"), "{out}");
+    assert!(out.contains("MSGS(6)"), "{out}");
     assert!(out.contains("SECPROT(TLSV13)") && out.contains("MCAUSER(app)"), "{out}");
     assert!(out.contains("HBINT(30)") && out.contains("MAXSHCNV(10)") && out.contains("CHSTADA(20"), "{out}");
     assert!(out.contains("SSLCERTI(CN=mqtls demo CA,O=mqtls demo)"), "{out}");

@@ -7,7 +7,7 @@ use std::process::{Child, Command, Stdio};
 use mqtls_test_support::{ca_and_leaf, free_port, scratch};
 
 /// Kills the queue manager when the test ends, pass or fail.
-struct Running(Child);
+pub(crate) struct Running(Child);
 
 impl Drop for Running {
     fn drop(&mut self) {
@@ -31,9 +31,10 @@ fn text(s: &str) -> Vec<u8> {
     out
 }
 
-/// QM1 started by the binary with a TLS 1.3 SVRCONN (SSLCAUTH REQUIRED, SSLPEER app1)
-/// and an admin socket: the directory (test PKI inside), the port, the process.
-fn tls_qmgr(name: &str) -> (std::path::PathBuf, u16, Running) {
+/// QM1 started by the binary with a TLS 1.3 SVRCONN (SSLCAUTH REQUIRED, SSLPEER app1),
+/// a local queue APP.Q and an admin socket: the directory (test PKI inside), the port,
+/// the process.
+pub(crate) fn tls_qmgr(name: &str) -> (std::path::PathBuf, u16, Running) {
     let dir = scratch(name);
     ca_and_leaf(&dir, "qm1", "ec");
     ca_and_leaf(&dir, "app1", "ec");
@@ -46,7 +47,8 @@ fn tls_qmgr(name: &str) -> (std::path::PathBuf, u16, Running) {
         dir.join("qm1.mqsc"),
         "ALTER QMGR CERTLABL('qm1')\n\
          DEFINE CHANNEL(APP.SVRCONN) CHLTYPE(SVRCONN) SSLCIPH(ANY_TLS13) SSLCAUTH(REQUIRED) +\n\
-         SSLPEER('CN=app1,O=mqtls test') MCAUSER('app')\n",
+         SSLPEER('CN=app1,O=mqtls test') MCAUSER('app')\n\
+         DEFINE QLOCAL(APP.Q)\n",
     )
     .unwrap();
     let port = free_port();
@@ -102,8 +104,9 @@ fn a_started_queue_manager_serves_a_tls_channel_to_openssl() {
     let mut s_client = s_client(&dir, port, &["-quiet"]);
     s_client.stdin.take().unwrap().write_all(&input).unwrap();
     let out = s_client.wait_with_output().unwrap();
-    // StartAck: kind 2, payload MAXMSGL 65536, SHARECNV 1, HBINT 30.
-    let ack = frame(2, &[0, 1, 0, 0, 0, 1, 0, 0, 0, 30]);
+    // StartAck: kind 2, payload MAXMSGL 65536, SHARECNV 1, HBINT 300 (MQ takes the larger
+    // of the client's 30 and the SVRCONN's default 300).
+    let ack = frame(2, &[0, 1, 0, 0, 0, 1, 0, 0, 1, 44]);
     assert!(
         out.stdout.windows(ack.len()).any(|w| w == ack),
         "no StartAck in {:?}; stderr {}",
