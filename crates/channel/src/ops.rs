@@ -17,6 +17,9 @@ pub const OPEN_OUTPUT: u32 = 0x10;
 pub const OPEN_INQUIRE: u32 = 0x20;
 /// Every open option this engine knows.
 pub const OPEN_KNOWN: u32 = OPEN_INPUT | OPEN_BROWSE | OPEN_OUTPUT | OPEN_INQUIRE;
+/// Requests a client may have unanswered on one conversation; a queue manager ends a
+/// channel whose partner sends more (it bounds what is buffered for it).
+pub const MAX_IN_FLIGHT: usize = 16;
 /// MQWI_UNLIMITED: a get that waits until a message arrives.
 pub const WAIT_UNLIMITED: u32 = u32::MAX;
 

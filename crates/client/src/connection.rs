@@ -203,6 +203,7 @@ async fn start<S: AsyncRead + AsyncWrite + Unpin + Send + 'static>(
     };
     let broken = |e: std::io::Error| ClientError::Broken(e.to_string());
     stream.write_all(&encode(&Frame::ChannelStart(request))).await.map_err(broken)?;
+    stream.flush().await.map_err(broken)?;
     let mut buf = Vec::new();
     let (max_msg_len, sharecnv, heartbeat) = match read_frame(&mut stream, &mut buf, 65_536).await {
         Ok(Frame::StartAck { max_msg_len, sharecnv, heartbeat }) => (max_msg_len, sharecnv, heartbeat),
@@ -265,7 +266,7 @@ async fn drive<S: AsyncRead + AsyncWrite + Unpin>(
             },
             request = requests.recv() => match request {
                 Some(bytes) => {
-                    if let Err(e) = stream.write_all(&bytes).await {
+                    if let Err(e) = write_ready(&mut stream, bytes, &mut requests).await {
                         break (reason::CONNECTION_BROKEN, e.to_string());
                     }
                     last_write = Instant::now();
@@ -277,7 +278,7 @@ async fn drive<S: AsyncRead + AsyncWrite + Unpin>(
                 }
             },
             () = next_beat => {
-                if let Err(e) = stream.write_all(&encode(&Frame::Heartbeat)).await {
+                if let Err(e) = write_ready(&mut stream, encode(&Frame::Heartbeat), &mut requests).await {
                     break (reason::CONNECTION_BROKEN, e.to_string());
                 }
                 last_write = Instant::now();
@@ -287,6 +288,19 @@ async fn drive<S: AsyncRead + AsyncWrite + Unpin>(
     tracing::debug!(reason = why.0, why = %why.1, "channel ended");
     *shared.broken.lock().expect("broken lock") = Some(why);
     shared.routes.lock().expect("routes lock").clear();
+}
+
+/// Writes `first` and every request already queued behind it, then flushes once.
+async fn write_ready<S: AsyncWrite + Unpin>(
+    stream: &mut S,
+    first: Vec<u8>,
+    requests: &mut mpsc::UnboundedReceiver<Vec<u8>>,
+) -> std::io::Result<()> {
+    stream.write_all(&first).await?;
+    while let Ok(more) = requests.try_recv() {
+        stream.write_all(&more).await?;
+    }
+    stream.flush().await
 }
 
 impl Connection {

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use mqtls_channel::frame::{encode, Frame};
-use mqtls_channel::ops::{GetOptions, Reply, Request};
+use mqtls_channel::ops::{GetOptions, Reply, Request, MAX_IN_FLIGHT};
 use mqtls_channel::reason;
 use mqtls_model::Message;
 use tokio::sync::mpsc;
@@ -102,22 +102,31 @@ impl Hconn {
         }
     }
 
-    /// Puts every message without waiting for each answer (the requests are pipelined
-    /// on the connection), then collects the answers in order. Every answer is read even
-    /// after a failure; the first failure is returned.
+    /// Puts every message without waiting for each answer: up to `MAX_IN_FLIGHT`
+    /// requests are pipelined on the conversation, and the answers are collected in
+    /// order. Every answer is read even after a failure; the first failure is returned.
     pub async fn put_many(
         &mut self,
         hobj: &Hobj,
         messages: impl IntoIterator<Item = Message>,
         syncpoint: bool,
     ) -> Result<Vec<[u8; 24]>, ClientError> {
-        let mut ids = Vec::new();
-        for message in messages {
-            ids.push(self.send(&Request::Put { handle: hobj.handle, syncpoint, message })?);
-        }
-        let mut out = Vec::with_capacity(ids.len());
+        let mut pending = std::collections::VecDeque::new();
+        let mut out = Vec::new();
         let mut first_error = None;
-        for id in ids {
+        let mut messages = messages.into_iter().peekable();
+        while messages.peek().is_some() || !pending.is_empty() {
+            if pending.len() < MAX_IN_FLIGHT {
+                if let Some(message) = messages.next() {
+                    pending.push_back(self.send(&Request::Put {
+                        handle: hobj.handle,
+                        syncpoint,
+                        message,
+                    })?);
+                    continue;
+                }
+            }
+            let id = pending.pop_front().expect("a request is in flight");
             match self.receive("MQPUT", id).await {
                 Ok(Reply::Put { msg_id }) => out.push(msg_id),
                 Ok(other) => first_error = first_error.or(Some(unexpected("MQPUT", &other))),

@@ -161,6 +161,8 @@ pub async fn serve(listener: TcpListener, qm: Arc<QueueManager>) -> std::io::Res
     let permits = Arc::new(Semaphore::new(qm.limits.max_connections));
     loop {
         let (sock, addr) = listener.accept().await?;
+        // Requests and replies are small and answered at once: no Nagle delay.
+        let _ = sock.set_nodelay(true);
         let Ok(permit) = permits.clone().try_acquire_owned() else {
             tracing::warn!(%addr, "connection refused: the listener is at its connection limit");
             continue;
@@ -279,7 +281,11 @@ async fn channel_start<S: AsyncRead + AsyncWrite + Unpin>(
     tracing::info!(channel = %admitted.channel, %addr, secprot = admitted.secprot, sslciph = admitted.sslciph, mcauser = %admitted.mcauser, "channel started");
     let ack = Frame::StartAck { max_msg_len, sharecnv, heartbeat };
     let started = Started { id, mcauser: admitted.mcauser, max_msg_len, sharecnv, heartbeat, stop, traffic };
-    let result = match stream.write_all(&encode(&ack)).await {
+    let sent = async {
+        stream.write_all(&encode(&ack)).await?;
+        stream.flush().await
+    };
+    let result = match sent.await {
         Ok(()) => crate::running::run(&mut stream, &mut buf, qm, started).await,
         Err(e) => Err(e.to_string()),
     };

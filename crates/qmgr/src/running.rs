@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use mqtls_channel::frame::{encode, Frame};
-use mqtls_channel::ops::{request_id, Reply, Request};
+use mqtls_channel::ops::{request_id, Reply, Request, MAX_IN_FLIGHT};
 use mqtls_channel::reason;
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
 use tokio::sync::mpsc;
@@ -18,10 +18,6 @@ use crate::conversation::Session;
 use crate::listener::QueueManager;
 use crate::status::Traffic;
 use mqtls_client::read_frame;
-
-/// Requests one conversation may have waiting; a partner that sends more without reading
-/// replies is ended (it bounds what the queue manager buffers for it).
-const IN_FLIGHT: usize = 16;
 
 /// What the started channel runs with.
 pub(crate) struct Started {
@@ -77,8 +73,15 @@ async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
                 |_| format!("nothing from the partner for {}s (twice HBINT): channel ended", idle.as_secs()),
             )??,
             Some(bytes) = outgoing.recv() => {
-                traffic.bytes(bytes.len(), 0);
+                // Every reply ready is written before one flush (pipelined requests).
+                let mut sent = bytes.len();
                 stream.write_all(&bytes).await.map_err(|e| e.to_string())?;
+                while let Ok(more) = outgoing.try_recv() {
+                    sent += more.len();
+                    stream.write_all(&more).await.map_err(|e| e.to_string())?;
+                }
+                stream.flush().await.map_err(|e| e.to_string())?;
+                traffic.bytes(sent, 0);
                 continue;
             }
             () = started.stop.notified() => {
@@ -92,6 +95,7 @@ async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
             Frame::Heartbeat => {
                 traffic.bytes(mqtls_channel::frame::HEADER, 0);
                 stream.write_all(&encode(&Frame::Heartbeat)).await.map_err(|e| e.to_string())?;
+                stream.flush().await.map_err(|e| e.to_string())?;
             }
             Frame::Close { .. } => return Ok(()),
             Frame::Data { conversation, payload } if conversation < started.sharecnv => {
@@ -100,7 +104,7 @@ async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
                     .or_insert_with(|| spawn(qm.clone(), started, conversation, replies.clone()));
                 if c.requests.try_send(payload).is_err() {
                     let text =
-                        format!("more than {IN_FLIGHT} requests waiting on conversation {conversation}");
+                        format!("more than {MAX_IN_FLIGHT} requests waiting on conversation {conversation}");
                     return crate::listener::refuse(stream, reason::CONNECTION_BROKEN, text).await;
                 }
             }
@@ -125,7 +129,7 @@ fn spawn(
     id: u16,
     replies: mpsc::UnboundedSender<Vec<u8>>,
 ) -> Conversation {
-    let (requests, mut inbox) = mpsc::channel::<Vec<u8>>(IN_FLIGHT);
+    let (requests, mut inbox) = mpsc::channel::<Vec<u8>>(MAX_IN_FLIGHT);
     let mut session = Session::new(qm, started.traffic.clone(), started.mcauser.clone(), started.max_msg_len);
     let task = tokio::spawn(async move {
         while let Some(payload) = inbox.recv().await {
