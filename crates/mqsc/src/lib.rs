@@ -3,6 +3,7 @@
 
 pub mod command;
 pub mod convert;
+mod dump;
 mod error;
 mod exec;
 #[doc(hidden)]
@@ -15,6 +16,7 @@ mod printer;
 pub mod script;
 pub mod syntax;
 
+pub use dump::dump;
 pub use error::{Diagnostic, MqscError};
 pub use exec::execute;
 pub use layout::layout;
