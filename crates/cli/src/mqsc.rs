@@ -62,10 +62,16 @@ pub(crate) fn run(args: Args) -> anyhow::Result<u8> {
     if let Some(socket) = &args.socket {
         return remote(socket, args.qmgr.as_deref().unwrap_or_default());
     }
+    if let (Some(qmgr), false, false, false) = (&args.qmgr, args.verify, args.memory, args.ccdt_mode) {
+        let home = mqtls_qmgr::Home::new(&crate::qmgr::mqtls_home(), qmgr);
+        if home.exists() {
+            return remote(&home.admin_socket(), qmgr);
+        }
+    }
     if !args.verify && !args.memory {
         bail!(
-            "give the running queue manager's admin socket (--socket PATH, from \
-             `mqtls qmgr start QM ... --admin-socket PATH`), or use -v to verify the script, or --memory to run it against a throw-away in-memory queue manager"
+            "no queue manager of that name under $MQTLS_HOME (mqtls qmgr create QM), and no --socket PATH \
+             (from `mqtls qmgr run QM ... --admin-socket PATH`); or use -v to verify the script, or --memory to run it against a throw-away in-memory queue manager"
         );
     }
     let src = read_stdin()?;
@@ -138,8 +144,9 @@ fn edit_ccdt(args: &Args) -> anyhow::Result<u8> {
 fn remote(socket: &std::path::Path, qmgr: &str) -> anyhow::Result<u8> {
     use std::os::unix::net::UnixStream;
     let src = read_stdin()?;
-    let mut sock = UnixStream::connect(socket)
-        .with_context(|| format!("admin socket {}: is the queue manager running?", socket.display()))?;
+    let mut sock = UnixStream::connect(socket).with_context(|| {
+        format!("admin socket {}: is the queue manager running? (mqtls qmgr start {qmgr})", socket.display())
+    })?;
     sock.write_all(src.as_bytes())?;
     sock.shutdown(std::net::Shutdown::Write)?;
     let mut answer = String::new();

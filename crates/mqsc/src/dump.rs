@@ -22,7 +22,8 @@ pub fn dump(store: &Store) -> String {
     }
     let types: Vec<ObjectType> = ObjectType::ALL.into_iter().filter(|t| *t != ObjectType::Qmgr).collect();
     let all: Vec<_> = store.matching(&types, "*").collect();
-    let (defaults, rest): (Vec<_>, Vec<_>) = all.into_iter().partition(|o| o.name().starts_with("SYSTEM.DEF."));
+    let (defaults, rest): (Vec<_>, Vec<_>) =
+        all.into_iter().partition(|o| o.name().starts_with("SYSTEM.DEF."));
     for object in defaults.into_iter().chain(rest) {
         let define = Command::Define(Define {
             otype: object.object_type(),

@@ -26,6 +26,15 @@ impl Password {
         Ok(Self(secret))
     }
 
+    /// A random password (32 characters from 62, about 190 bits) for a keystore whose
+    /// password only ever lives in its stash file.
+    pub fn generate() -> Self {
+        use rand::Rng;
+        const CHARS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+        let mut rng = rand::rngs::OsRng;
+        Self((0..32).map(|_| char::from(CHARS[rng.gen_range(0..CHARS.len())])).collect())
+    }
+
     /// Reads a stash file: its first line is the password; the file must be owner-only.
     pub fn from_stash(path: &Path) -> Result<Self, PkiError> {
         let io = |source| PkiError::Io { path: path.to_owned(), source };

@@ -25,10 +25,12 @@ const SUMMARY: &[&str] = &["CHANNEL", "CHLTYPE", "CONNAME", "CURRENT", "STATUS"]
 
 /// Runs `src` against the queue manager: the exit code (0, 10, 20) and the report.
 /// Each command changes everything it names or nothing.
-pub fn run_mqsc(qm: &QueueManager, src: &str) -> (i32, String) {
+pub fn run_mqsc(qm: &Arc<QueueManager>, src: &str) -> (i32, String) {
     let stamp = Stamp::from_unix(crate::unix_now());
     let mut entries = script::verify(src);
     let mut store = qm.store.write().expect("store lock");
+    // Kept to undo the script's changes if they cannot be saved.
+    let before = qm.home.as_ref().map(|_| store.clone());
     for entry in &mut entries {
         match &entry.command {
             Some(Command::Display(d)) if d.target == DisplayTarget::Chstatus => {
@@ -49,6 +51,24 @@ pub fn run_mqsc(qm: &QueueManager, src: &str) -> (i32, String) {
                 entry.failure = Some(MqscError::Model(missing));
             }
             Some(Command::Stop(c)) if c.target == ControlTarget::Channel => entry.output = stop(qm, c),
+            Some(Command::Start(c)) if c.target == ControlTarget::Listener => {
+                drop(store);
+                match qm.listeners.start(qm, &c.name) {
+                    Ok(addr) => {
+                        entry.output = vec![format!("AMQ8021I: Request to start listener accepted ({addr}).")]
+                    }
+                    Err(why) => entry.failure = Some(failed("START LISTENER", why)),
+                }
+                store = qm.store.write().expect("store lock");
+            }
+            Some(Command::Stop(c)) if c.target == ControlTarget::Listener => {
+                if qm.listeners.stop(&c.name) {
+                    entry.output = vec!["AMQ8706I: Request to stop listener accepted.".to_owned()];
+                } else {
+                    entry.failure =
+                        Some(failed("STOP LISTENER", format!("LISTENER({}) is not running", c.name)));
+                }
+            }
             Some(Command::Start(c)) if c.target == ControlTarget::Channel => {
                 qm.status.start(&c.name);
                 entry.output = vec!["AMQ8018I: Start WebSphere MQ channel accepted.".to_owned()];
@@ -60,7 +80,35 @@ pub fn run_mqsc(qm: &QueueManager, src: &str) -> (i32, String) {
             None => {}
         }
     }
-    (script::exit_code(&entries), script::report(src, &entries, true))
+    let changed = entries.iter().any(|e| {
+        e.failure.is_none()
+            && matches!(
+                e.command,
+                Some(
+                    Command::Define(_)
+                        | Command::Alter(_)
+                        | Command::Delete(_)
+                        | Command::SetChlauth(_)
+                        | Command::SetAuthrec(_)
+                )
+            )
+    });
+    let mut report = script::report(src, &entries, true);
+    if let (true, Some(home), Some(before)) = (changed, &qm.home, before) {
+        if let Err(e) = home.save(&store) {
+            *store = before;
+            tracing::error!(error = %e, "definitions not saved; the script's changes were undone");
+            report.push_str(&format!(
+                "mqtls: the definitions could not be saved ({e}); every change of this script was undone.\n"
+            ));
+            return (20, report);
+        }
+    }
+    (script::exit_code(&entries), report)
+}
+
+fn failed(command: &str, why: String) -> MqscError {
+    MqscError::Failed { command: command.to_owned(), why }
 }
 
 /// STOP CHANNEL: MODE(QUIESCE) (the default) tells partners 2202, FORCE and TERMINATE

@@ -6,14 +6,18 @@
 
 mod admin;
 mod conversation;
+mod home;
 mod listener;
+mod listeners;
 mod queues;
 mod revocation;
 mod running;
 mod status;
 
 pub use admin::{bind_admin, run_mqsc, serve_admin};
+pub use home::{Home, HomeError, DEFAULT_OBJECTS};
 pub use listener::{serve, KeystoreLoader, Limits, QueueManager};
+pub use listeners::Listeners;
 /// The frame reader the listener uses (the client's).
 pub use mqtls_client::read_frame;
 pub use queues::Queues;

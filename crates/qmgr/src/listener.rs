@@ -22,6 +22,8 @@ use tokio::sync::Semaphore;
 use tokio::time::timeout;
 use tokio_rustls::LazyConfigAcceptor;
 
+use crate::home::Home;
+use crate::listeners::Listeners;
 use crate::queues::Queues;
 use crate::running::Started;
 use crate::status::{ChannelStatus, StatusTable, Traffic};
@@ -65,6 +67,10 @@ pub struct QueueManager {
     pub limits: Limits,
     /// The local queues' messages.
     pub queues: Queues,
+    /// The running LISTENER objects.
+    pub listeners: Listeners,
+    /// Where changed definitions are saved (none: they live for the run only).
+    pub home: Option<Home>,
     next_id: AtomicU64,
     configs: Mutex<HashMap<String, Cached>>,
     ocsp: Arc<mqtls_pki::OcspClient>,
@@ -100,6 +106,8 @@ impl QueueManager {
             status: StatusTable::default(),
             limits,
             queues: Queues::new(MessageStore::in_memory().expect("an in-memory database opens")),
+            listeners: Listeners::default(),
+            home: None,
             next_id: AtomicU64::new(1),
             configs: Mutex::default(),
             ocsp: Arc::default(),
@@ -109,6 +117,12 @@ impl QueueManager {
     /// Keeps messages in `messages` (persistent ones survive a restart).
     pub fn with_messages(mut self, messages: MessageStore) -> Self {
         self.queues = Queues::new(messages);
+        self
+    }
+
+    /// Saves the definitions in `home` after every change made through the admin socket.
+    pub fn with_home(mut self, home: Home) -> Self {
+        self.home = Some(home);
         self
     }
 

@@ -3,6 +3,7 @@
 mod ccdt_cli;
 mod client_cli;
 mod corpus;
+mod home_cli;
 mod keystore_cli;
 mod mqsc_cli;
 mod qmgr_cli;
@@ -36,6 +37,8 @@ pub(crate) fn mqtls_env(args: &[&str], stdin: &str, env: &[(&str, &str)]) -> (i3
     ] {
         cmd.env_remove(k);
     }
+    // No queue manager of the developer's: tests that want one pass their own MQTLS_HOME.
+    cmd.env("MQTLS_HOME", "/nonexistent/mqtls-home");
     cmd.envs(env.iter().copied());
     let mut child = cmd
         .args(args)

@@ -1,4 +1,4 @@
-//! `mqtls qmgr start`: the binary serving a script's channels, driven by `openssl s_client`
+//! `mqtls qmgr run`: the binary serving a script's channels, driven by `openssl s_client`
 //! sending the channel-start frame over TLS.
 
 use std::io::{BufRead, BufReader, Write};
@@ -53,17 +53,7 @@ pub(crate) fn tls_qmgr(name: &str) -> (std::path::PathBuf, u16, Running) {
     .unwrap();
     let port = free_port();
     let child = Command::new(env!("CARGO_BIN_EXE_mqtls"))
-        .args([
-            "qmgr",
-            "start",
-            "QM1",
-            "--mqsc",
-            "qm1.mqsc",
-            "--keystore",
-            "ks",
-            "--admin-socket",
-            "qm1.sock",
-        ])
+        .args(["qmgr", "run", "QM1", "--mqsc", "qm1.mqsc", "--keystore", "ks", "--admin-socket", "qm1.sock"])
         .args(["--listen", &format!("127.0.0.1:{port}")])
         .current_dir(&dir)
         .stdout(Stdio::piped())
@@ -128,7 +118,7 @@ fn a_failing_script_does_not_start_the_queue_manager() {
     std::fs::write(dir.join("bad.mqsc"), "DEFINE CHANNEL(X) CHLTYPE(SVRCONN) SSLCIPH(NOT_A_CIPHER)\n")
         .unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_mqtls"))
-        .args(["qmgr", "start", "QM1", "--mqsc", "bad.mqsc", "--keystore", "."])
+        .args(["qmgr", "run", "QM1", "--mqsc", "bad.mqsc", "--keystore", "."])
         .current_dir(&dir)
         .output()
         .unwrap();
@@ -169,7 +159,7 @@ fn the_admin_socket_runs_mqsc_against_the_running_queue_manager() {
         .unwrap();
     let port = free_port();
     let child = Command::new(env!("CARGO_BIN_EXE_mqtls"))
-        .args(["qmgr", "start", "QM1", "--mqsc", "qm1.mqsc", "--keystore", ".", "--admin-socket", "qm1.sock"])
+        .args(["qmgr", "run", "QM1", "--mqsc", "qm1.mqsc", "--keystore", ".", "--admin-socket", "qm1.sock"])
         .args(["--listen", &format!("127.0.0.1:{port}")])
         .current_dir(&dir)
         .stdout(Stdio::piped())

@@ -1,0 +1,201 @@
+//! The queue managers that live under `$MQTLS_HOME/qmgrs/`: create, start (in the
+//! background or the foreground), stop, list, delete.
+
+use std::os::unix::net::UnixStream;
+use std::os::unix::process::CommandExt;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context};
+use mqtls_model::Stamp;
+use mqtls_mqsc::script;
+use mqtls_msgstore::MessageStore;
+use mqtls_qmgr::{bind_admin, serve_admin, Home, KeystoreLoader, QueueManager};
+use nix::sys::signal::{kill, Signal};
+use nix::unistd::Pid;
+
+use super::{ended, init_tracing, mqtls_home, say, Tuning};
+
+fn now() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs())
+}
+
+fn read(path: &Path) -> anyhow::Result<String> {
+    std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))
+}
+
+/// Whether the queue manager answers on its admin socket.
+fn running(home: &Home) -> bool {
+    UnixStream::connect(home.admin_socket()).is_ok()
+}
+
+pub(super) fn create(qmgr: &str, ini_mqsc: Option<&Path>) -> anyhow::Result<u8> {
+    let home = Home::new(&mqtls_home(), qmgr);
+    let extra = ini_mqsc.map(read).transpose()?;
+    let store = home.create(extra.as_deref(), now())?;
+    println!("Queue manager {qmgr} created in {}.", home.dir.display());
+    println!(
+        "Keystore: {}.p12 (password stashed in key.sth), with a self-signed certificate",
+        home.key_stem().display()
+    );
+    println!("  labelled ibmwebspheremq{}; import a CA-signed one for real use.", qmgr.to_lowercase());
+    let listeners: Vec<String> = store
+        .matching(&[mqtls_model::ObjectType::Listener], "*")
+        .filter(|l| l.str("CONTROL") == "QMGR")
+        .map(|l| format!("{}(port {})", l.name(), l.int("PORT").unwrap_or(1414)))
+        .collect();
+    println!(
+        "Listeners started with it: {}.",
+        if listeners.is_empty() { "none".to_owned() } else { listeners.join(", ") }
+    );
+    Ok(0)
+}
+
+pub(super) fn foreground(qmgr: &str, ini_mqsc: Option<&Path>, tuning: &Tuning) -> anyhow::Result<u8> {
+    let home = Home::new(&mqtls_home(), qmgr);
+    let mut store = home.load(now())?;
+    if let Some(path) = ini_mqsc {
+        let src = read(path)?;
+        let stamp = Stamp::from_unix(now());
+        let entries = script::run(&src, &mut store, &stamp);
+        if script::exit_code(&entries) >= 20 {
+            eprint!("{}", script::report(&src, &entries, false));
+            bail!("{}: commands failed; the queue manager was not started", path.display());
+        }
+        home.save(&store)?;
+    }
+    // The message store's file lock is what makes a second start fail.
+    let messages = MessageStore::open(&home.messages()).with_context(|| {
+        format!("queue manager {qmgr} could not open its message store; is it already running?")
+    })?;
+    let keystore = Home::keystore(&store).context("the keystore QMGR SSLKEYR names")?;
+    let loader_store = store.clone();
+    let loader = KeystoreLoader(Box::new(move || Home::keystore(&loader_store).map_err(|e| e.to_string())));
+    init_tracing();
+    let qm = Arc::new(
+        QueueManager::new(store, keystore, tuning.limits())
+            .with_messages(messages)
+            .with_home(home.clone())
+            .with_loader(loader),
+    );
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let served = runtime.block_on(async {
+        // A socket left by a killed run is stale: the lock above proves no one serves it.
+        let _ = std::fs::remove_file(home.admin_socket());
+        let admin = bind_admin(&home.admin_socket()).context("the admin socket")?;
+        std::fs::write(home.pid_file(), format!("{}\n", std::process::id())).context("the pid file")?;
+        tokio::spawn(serve_admin(admin, qm.clone()));
+        let outcomes = qm.listeners.start_controlled(&qm);
+        say(format_args!("Queue manager {qmgr} started (pid {}).", std::process::id()));
+        for (name, outcome) in outcomes {
+            match outcome {
+                Ok(addr) => say(format_args!("LISTENER({name}) listening on {addr}.")),
+                Err(why) => say(format_args!("LISTENER({name}) not started: {why}")),
+            }
+        }
+        ended().await;
+        say(format_args!("Queue manager {qmgr} ending."));
+        Ok::<_, anyhow::Error>(())
+    });
+    let _ = std::fs::remove_file(home.admin_socket());
+    let _ = std::fs::remove_file(home.pid_file());
+    served?;
+    Ok(0)
+}
+
+pub(super) fn background(qmgr: &str, ini_mqsc: Option<&Path>, tuning: &Tuning) -> anyhow::Result<u8> {
+    let home = Home::new(&mqtls_home(), qmgr);
+    if !home.exists() {
+        bail!("queue manager {qmgr} does not exist: create it with mqtls qmgr create {qmgr}");
+    }
+    if running(&home) {
+        bail!("queue manager {qmgr} is already running");
+    }
+    let log = std::fs::OpenOptions::new().create(true).append(true).open(home.log())?;
+    let mut cmd = Command::new(std::env::current_exe()?);
+    cmd.args(["qmgr", "start", qmgr, "--foreground"]).args(tuning.args());
+    if let Some(path) = ini_mqsc {
+        cmd.arg("--ini-mqsc").arg(std::path::absolute(path)?);
+    }
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(log.try_clone()?)
+        .stderr(log)
+        .process_group(0) // not ended by the terminal's Ctrl-C
+        .spawn()?;
+    let started = Instant::now();
+    while !running(&home) {
+        if let Some(status) = child.try_wait()? {
+            let text = read(&home.log()).unwrap_or_default();
+            let tail: Vec<&str> = text.lines().rev().take(10).collect();
+            let tail: Vec<&str> = tail.into_iter().rev().collect();
+            bail!("queue manager {qmgr} did not start ({status}); its log says:\n{}", tail.join("\n"));
+        }
+        if started.elapsed() > Duration::from_secs(30) {
+            bail!("queue manager {qmgr} did not answer within 30s; see {}", home.log().display());
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // The listener lines follow the admin socket by a moment.
+    std::thread::sleep(Duration::from_millis(100));
+    let log = read(&home.log())?;
+    let from = log.rfind(&format!("Queue manager {qmgr} started")).unwrap_or(0);
+    print!(
+        "{}",
+        log[from..]
+            .lines()
+            .filter(|l| l.starts_with("Queue manager") || l.starts_with("LISTENER"))
+            .map(|l| format!("{l}\n"))
+            .collect::<String>()
+    );
+    println!("Log: {}", home.log().display());
+    Ok(0)
+}
+
+pub(super) fn stop(qmgr: &str) -> anyhow::Result<u8> {
+    let home = Home::new(&mqtls_home(), qmgr);
+    if !home.exists() {
+        bail!("queue manager {qmgr} does not exist");
+    }
+    if !running(&home) {
+        bail!("queue manager {qmgr} is not running");
+    }
+    let pid: i32 = read(&home.pid_file())?.trim().parse().context("the pid file")?;
+    kill(Pid::from_raw(pid), Signal::SIGTERM).with_context(|| format!("signalling process {pid}"))?;
+    let started = Instant::now();
+    while kill(Pid::from_raw(pid), None).is_ok() {
+        if started.elapsed() > Duration::from_secs(30) {
+            bail!("queue manager {qmgr} (pid {pid}) has not ended after 30s");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    println!("Queue manager {qmgr} ended.");
+    Ok(0)
+}
+
+pub(super) fn list() -> anyhow::Result<u8> {
+    for home in Home::list(&mqtls_home()) {
+        let status = if running(&home) { "Running" } else { "Ended normally" };
+        println!(
+            "QMNAME({}){}STATUS({status})",
+            home.name,
+            " ".repeat(40usize.saturating_sub(home.name.len()))
+        );
+    }
+    Ok(0)
+}
+
+pub(super) fn delete(qmgr: &str) -> anyhow::Result<u8> {
+    let home = Home::new(&mqtls_home(), qmgr);
+    if !home.exists() {
+        bail!("queue manager {qmgr} does not exist");
+    }
+    if running(&home) {
+        bail!("queue manager {qmgr} is running: mqtls qmgr stop {qmgr} first");
+    }
+    std::fs::remove_dir_all(&home.dir).with_context(|| format!("removing {}", home.dir.display()))?;
+    println!("Queue manager {qmgr} deleted.");
+    Ok(0)
+}

@@ -1,0 +1,191 @@
+//! A queue manager's home, `$MQTLS_HOME/qmgrs/<QM>/` (owner-only):
+//!
+//! | file | holds |
+//! |---|---|
+//! | `qm.mqsc` | the definitions, rewritten atomically after every change |
+//! | `ssl/key.p12`, `ssl/key.sth` | the keystore and its stashed password (QMGR SSLKEYR names the stem) |
+//! | `messages.redb` | the message store |
+//! | `admin.sock` | the admin socket, while running |
+//! | `qmgr.pid` | the process id, while running |
+//! | `qmgr.log` | the log of a background start |
+
+use std::fs;
+use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+
+use mqtls_model::{Stamp, Store};
+use mqtls_mqsc::script;
+use mqtls_pki::{self_signed, KeySpec, Keystore, Password};
+
+/// The object set every queue manager starts with: MQ's defaults and back-stop rules.
+pub const DEFAULT_OBJECTS: &str = include_str!("default-objects.mqsc");
+
+/// Why a queue manager's home cannot be created, read or written.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum HomeError {
+    /// `qmgr create` of a name that exists.
+    #[error("queue manager {0} already exists")]
+    Exists(String),
+    /// A name with no home.
+    #[error("queue manager {0} does not exist: create it with mqtls qmgr create {0}")]
+    NotFound(String),
+    /// A file that cannot be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// Definitions that do not load.
+    #[error("{path}: commands failed:\n{report}")]
+    Definitions {
+        /// The file.
+        path: PathBuf,
+        /// The runmqsc report.
+        report: String,
+    },
+    /// The keystore.
+    #[error(transparent)]
+    Keystore(#[from] mqtls_pki::PkiError),
+    /// A queue-manager name MQ would not accept.
+    #[error("queue manager name: {0}")]
+    Name(#[from] mqtls_model::ModelError),
+}
+
+/// The files of one queue manager.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Home {
+    /// The queue manager.
+    pub name: String,
+    /// Its directory.
+    pub dir: PathBuf,
+}
+
+impl Home {
+    /// The home of `name` under `mqtls_home` (which need not exist).
+    pub fn new(mqtls_home: &Path, name: &str) -> Self {
+        Self { name: name.to_owned(), dir: mqtls_home.join("qmgrs").join(name) }
+    }
+
+    /// `qm.mqsc`.
+    pub fn definitions(&self) -> PathBuf {
+        self.dir.join("qm.mqsc")
+    }
+    /// The keystore stem (`ssl/key`: `key.p12` and `key.sth`), as QMGR SSLKEYR holds it.
+    pub fn key_stem(&self) -> PathBuf {
+        self.dir.join("ssl").join("key")
+    }
+    /// `messages.redb`.
+    pub fn messages(&self) -> PathBuf {
+        self.dir.join("messages.redb")
+    }
+    /// `admin.sock`.
+    pub fn admin_socket(&self) -> PathBuf {
+        self.dir.join("admin.sock")
+    }
+    /// `qmgr.pid`.
+    pub fn pid_file(&self) -> PathBuf {
+        self.dir.join("qmgr.pid")
+    }
+    /// `qmgr.log`.
+    pub fn log(&self) -> PathBuf {
+        self.dir.join("qmgr.log")
+    }
+
+    /// Whether the home exists.
+    pub fn exists(&self) -> bool {
+        self.definitions().exists()
+    }
+
+    /// crtmqm: the directory (owner-only), the default objects, `extra` MQSC, a keystore
+    /// with a stashed random password and a self-signed EC P-256 certificate under MQ's
+    /// default label `ibmwebspheremq<qm>` (replace it with a CA-signed one for real use).
+    /// `now` is seconds since the epoch. A failure removes what was made.
+    pub fn create(&self, extra: Option<&str>, now: u64) -> Result<Store, HomeError> {
+        if self.exists() {
+            return Err(HomeError::Exists(self.name.clone()));
+        }
+        let stamp = Stamp::from_unix(now);
+        let mut store = Store::new(&self.name, stamp.clone())?;
+        let stem = self.key_stem();
+        let setup = format!(
+            "{DEFAULT_OBJECTS}\nALTER QMGR SSLKEYR('{}')\n{}",
+            stem.display().to_string().replace('\'', "''"),
+            extra.unwrap_or_default()
+        );
+        let entries = script::run(&setup, &mut store, &stamp);
+        if script::exit_code(&entries) >= 20 {
+            let report = script::report(&setup, &entries, false);
+            return Err(HomeError::Definitions { path: PathBuf::from("(creation script)"), report });
+        }
+        let made = self.write_new(&store, now);
+        if made.is_err() {
+            let _ = fs::remove_dir_all(&self.dir);
+        }
+        made.map(|()| store)
+    }
+
+    fn write_new(&self, store: &Store, now: u64) -> Result<(), HomeError> {
+        let io = |path: &Path| {
+            let path = path.to_owned();
+            move |source| HomeError::Io { path, source }
+        };
+        let ssl = self.dir.join("ssl");
+        fs::DirBuilder::new().recursive(true).mode(0o700).create(&ssl).map_err(io(&ssl))?;
+        fs::set_permissions(&self.dir, fs::Permissions::from_mode(0o700)).map_err(io(&self.dir))?;
+        let password = Password::generate();
+        let mut keystore = Keystore::new();
+        let label = format!("ibmwebspheremq{}", self.name.to_lowercase());
+        keystore.add(&label, self_signed(KeySpec::EcP256, &self.name, "mqtls", &[], now as i64, 365)?)?;
+        let stem = self.key_stem();
+        keystore.save_p12(&stem.with_extension("p12"), &password)?;
+        password.stash(&stem.with_extension("sth"))?;
+        self.save(store)
+    }
+
+    /// Writes the definitions, atomically and owner-only.
+    pub fn save(&self, store: &Store) -> Result<(), HomeError> {
+        mqtls_pki::write_private(&self.definitions(), mqtls_mqsc::dump(store).as_bytes())?;
+        Ok(())
+    }
+
+    /// Reads the definitions back.
+    pub fn load(&self, now: u64) -> Result<Store, HomeError> {
+        if !self.exists() {
+            return Err(HomeError::NotFound(self.name.clone()));
+        }
+        let path = self.definitions();
+        let text =
+            fs::read_to_string(&path).map_err(|source| HomeError::Io { path: path.clone(), source })?;
+        let stamp = Stamp::from_unix(now);
+        let mut store = Store::new(&self.name, stamp.clone())?;
+        let entries = script::run(&text, &mut store, &stamp);
+        if script::exit_code(&entries) >= 20 {
+            return Err(HomeError::Definitions { path, report: script::report(&text, &entries, false) });
+        }
+        Ok(store)
+    }
+
+    /// Opens the keystore QMGR SSLKEYR names (a stem: `.p12` with its `.sth`).
+    pub fn keystore(store: &Store) -> Result<Keystore, HomeError> {
+        let stem = PathBuf::from(store.qmgr().str("SSLKEYR"));
+        let password = Password::from_stash(&stem.with_extension("sth"))?;
+        Ok(Keystore::open(&stem.with_extension("p12"), Some(&password))?)
+    }
+
+    /// The queue managers under `mqtls_home`, by name.
+    pub fn list(mqtls_home: &Path) -> Vec<Self> {
+        let mut out: Vec<Self> = fs::read_dir(mqtls_home.join("qmgrs"))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter_map(|e| e.file_name().to_str().map(|n| Self::new(mqtls_home, n)))
+            .filter(Self::exists)
+            .collect();
+        out.sort_by(|a, b| a.name.cmp(&b.name));
+        out
+    }
+}
