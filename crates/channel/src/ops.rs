@@ -97,6 +97,12 @@ pub enum Request {
     },
     /// MQDISC: commits the unit of work, closes every handle.
     Disconnect,
+    /// An MQSC script for the queue manager (`runmqsc -c`), run if the channel's user
+    /// has the authority (see docs/protocol.md).
+    Mqsc {
+        /// The script.
+        script: String,
+    },
 }
 
 /// A reply to one request.
@@ -123,6 +129,13 @@ pub enum Reply {
     Message(Message),
     /// CURDEPTH.
     Depth(u32),
+    /// What an MQSC script did: the runmqsc exit code and report.
+    Mqsc {
+        /// 0, 10 or 20.
+        code: u32,
+        /// The report.
+        report: String,
+    },
     /// Refused, with the MQ reason code and why.
     Failed {
         /// MQRC.
@@ -180,6 +193,10 @@ impl Request {
                 p.extend_from_slice(&handle.to_be_bytes());
             }
             Self::Disconnect => p.push(9),
+            Self::Mqsc { script } => {
+                p.push(10);
+                long_text(&mut p, script);
+            }
         }
         p
     }
@@ -230,6 +247,7 @@ impl Request {
             7 => Self::Backout,
             8 => Self::Close { handle: r.u32("handle")? },
             9 => Self::Disconnect,
+            10 => Self::Mqsc { script: read_long_text(&mut r, "MQSC script")? },
             kind => return Err(FrameError::UnknownOp { what: "request", kind }),
         };
         r.done("request")?;
@@ -274,6 +292,11 @@ impl Reply {
                 p.extend_from_slice(&reason.to_be_bytes());
                 text(&mut p, t);
             }
+            Self::Mqsc { code, report } => {
+                p.push(7);
+                p.extend_from_slice(&code.to_be_bytes());
+                long_text(&mut p, report);
+            }
         }
         p
     }
@@ -298,11 +321,23 @@ impl Reply {
             }
             5 => Self::Depth(r.u32("depth")?),
             6 => Self::Failed { reason: r.u32("reason code")?, text: r.text("reason text")? },
+            7 => Self::Mqsc { code: r.u32("exit code")?, report: read_long_text(&mut r, "MQSC report")? },
             kind => return Err(FrameError::UnknownOp { what: "reply", kind }),
         };
         r.done("reply")?;
         Ok((id, reply))
     }
+}
+
+/// A u32 length and UTF-8 bytes (scripts and reports; the frame bounds them).
+fn long_text(out: &mut Vec<u8>, s: &str) {
+    out.extend_from_slice(&(s.len() as u32).to_be_bytes());
+    out.extend_from_slice(s.as_bytes());
+}
+
+fn read_long_text(r: &mut Reader<'_>, what: &'static str) -> Result<String, FrameError> {
+    let len = r.u32(what)? as usize;
+    String::from_utf8(r.take(len, what)?.to_vec()).map_err(|_| FrameError::BadText(what))
 }
 
 #[cfg(test)]

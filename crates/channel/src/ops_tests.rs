@@ -25,6 +25,7 @@ fn requests() -> Vec<Request> {
         Request::Backout,
         Request::Close { handle: 7 },
         Request::Disconnect,
+        Request::Mqsc { script: "DISPLAY QMGR\n".repeat(200) },
     ]
 }
 
@@ -37,6 +38,7 @@ fn replies() -> Vec<Reply> {
         Reply::Message(message()),
         Reply::Depth(42),
         Reply::Failed { reason: 2033, text: "no message".into() },
+        Reply::Mqsc { code: 10, report: "AMQ8408I: Display Queue Manager details.\n".into() },
     ]
 }
 

@@ -29,9 +29,13 @@ pub(crate) struct Args {
     /// ends in .json, else binary.
     #[arg(long, requires = "ccdt_mode")]
     ccdt: Option<PathBuf>,
-    /// The running queue manager's admin socket (`mqtls qmgr start --admin-socket`).
+    /// The running queue manager's admin socket (`mqtls qmgr run --admin-socket`).
     #[arg(long, conflicts_with_all = ["verify", "memory", "ccdt_mode"])]
     socket: Option<PathBuf>,
+    /// Connect as a client, through the channel MQSERVER, mqclient.ini or the CCDT name
+    /// (TLS with MQSSLKEYR); the channel's user needs AUTHREC authority on the QMGR.
+    #[arg(short = 'c', conflicts_with_all = ["verify", "memory", "ccdt_mode", "socket"])]
+    client: bool,
 }
 
 /// The current time as a definition stamp.
@@ -61,6 +65,9 @@ pub(crate) fn run(args: Args) -> anyhow::Result<u8> {
     }
     if let Some(socket) = &args.socket {
         return remote(socket, args.qmgr.as_deref().unwrap_or_default());
+    }
+    if args.client {
+        return as_client(args.qmgr.as_deref().unwrap_or_default());
     }
     if let (Some(qmgr), false, false, false) = (&args.qmgr, args.verify, args.memory, args.ccdt_mode) {
         let home = mqtls_qmgr::Home::new(&crate::qmgr::mqtls_home(), qmgr);
@@ -138,6 +145,23 @@ fn edit_ccdt(args: &Args) -> anyhow::Result<u8> {
         mqtls_pki::write_private(&path, &bytes)?;
     }
     Ok(script::exit_code(&entries) as u8)
+}
+
+/// runmqsc -c: sends standard input over the client channel the environment names.
+fn as_client(qmgr: &str) -> anyhow::Result<u8> {
+    let src = read_stdin()?;
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    runtime.block_on(async {
+        let env = mqtls_client::Environment::from_process("/var/mqm");
+        let user = std::env::var("USER").unwrap_or_default();
+        let fail = |e: mqtls_client::ClientError| anyhow::anyhow!("reason code {}: {e}", e.reason());
+        let mut hconn = mqtls_client::connect(qmgr, &env, &user).await.map_err(fail)?;
+        let (code, report) = hconn.mqsc(&src).await.map_err(fail)?;
+        println!("Starting MQSC for queue manager {}.\n", hconn.qmgr());
+        io::stdout().lock().write_all(report.as_bytes())?;
+        hconn.disconnect().await.map_err(fail)?;
+        Ok(code.min(255) as u8)
+    })
 }
 
 /// Sends standard input to a running queue manager's admin socket and prints its report.

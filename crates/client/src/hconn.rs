@@ -171,6 +171,15 @@ impl Hconn {
         self.call("MQCLOSE", Request::Close { handle: hobj.handle }).await.map(drop)
     }
 
+    /// Runs an MQSC script on the queue manager (runmqsc -c): its exit code (0, 10, 20)
+    /// and report. Refused with 2035 unless the channel's user has the authority.
+    pub async fn mqsc(&mut self, script: &str) -> Result<(u32, String), ClientError> {
+        match self.call("MQSC", Request::Mqsc { script: script.to_owned() }).await? {
+            Reply::Mqsc { code, report } => Ok((code, report)),
+            other => Err(unexpected("MQSC", &other)),
+        }
+    }
+
     /// MQDISC: commits the unit of work and ends the conversation.
     pub async fn disconnect(mut self) -> Result<(), ClientError> {
         let done = self.call("MQDISC", Request::Disconnect).await.map(drop);

@@ -84,6 +84,7 @@ impl Session {
             Request::Close { handle } => {
                 self.handles.remove(&handle).map(|_| Reply::Ok).ok_or_else(|| not_open(handle))
             }
+            Request::Mqsc { script } => self.mqsc(script).await,
             Request::Disconnect => {
                 let done = self.commit().await;
                 self.handles.clear();
@@ -254,6 +255,35 @@ impl Session {
                 Err((reason::BACKED_OUT, format!("the commit failed and was backed out: {e}")))
             }
         }
+    }
+
+    /// runmqsc -c: the channel's user needs DSP on the queue manager for a script of
+    /// DISPLAY commands, CHG (or ALLADM, ALL) for anything else.
+    async fn mqsc(&mut self, script: String) -> Result<Reply, Refusal> {
+        let display_only = mqtls_mqsc::script::verify(&script)
+            .iter()
+            .all(|e| matches!(e.command, None | Some(mqtls_mqsc::command::Command::Display(_))));
+        let needed: &[&str] =
+            if display_only { &["DSP", "CHG", "ALLADM", "ALL"] } else { &["CHG", "ALLADM", "ALL"] };
+        let allowed = self.qm.store.read().expect("store lock").authrecs().iter().any(|rec| {
+            rec.objtype == "QMGR"
+                && rec.entity == mqtls_model::Entity::Principal(self.user.clone())
+                && needed.iter().any(|a| rec.authorities.contains(a))
+        });
+        if !allowed {
+            let text = format!(
+                "user '{}' may not run {} over a client channel: SET AUTHREC OBJTYPE(QMGR) PRINCIPAL('{}') AUTHADD({})",
+                self.user,
+                if display_only { "DISPLAY commands" } else { "MQSC that changes definitions" },
+                self.user,
+                needed[0]
+            );
+            tracing::warn!(user = %self.user, "MQSC refused: not authorised");
+            return Err((reason::NOT_AUTHORIZED, text));
+        }
+        let qm = self.qm.clone();
+        let (code, report) = blocking(move || crate::admin::run_mqsc(&qm, &script)).await?;
+        Ok(Reply::Mqsc { code: code.max(0) as u32, report })
     }
 
     fn backout(&mut self) {

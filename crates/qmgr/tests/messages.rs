@@ -271,3 +271,26 @@ fn persistent_messages_outlive_the_queue_manager_and_nonpersistent_ones_do_not()
     });
     assert_eq!(got, ["kept", "committed in a unit of work"]);
 }
+
+#[tokio::test]
+async fn mqsc_over_a_client_channel_needs_authority_on_the_queue_manager() {
+    let dir = pki("msgs-mqsc");
+    let (port, qm) = listen(&dir).await;
+    let mut h = Hconn::connect(connection(&dir, port, "PLAIN.SVRCONN").await, "QM1").await.unwrap();
+    let err = h.mqsc("DISPLAY QLOCAL(APP.Q)\n").await.unwrap_err();
+    assert_eq!(err.reason(), 2035);
+    assert!(err.to_string().contains("SET AUTHREC OBJTYPE(QMGR) PRINCIPAL('appuser') AUTHADD(DSP)"), "{err}");
+    let (code, _) =
+        mqtls_qmgr::run_mqsc(&qm, "SET AUTHREC OBJTYPE(QMGR) PRINCIPAL('appuser') AUTHADD(DSP)\n");
+    assert_eq!(code, 0);
+    let (code, report) = h.mqsc("DISPLAY QLOCAL(APP.Q) MAXDEPTH\n").await.unwrap();
+    assert_eq!(code, 0);
+    assert!(report.contains("QUEUE(APP.Q)") && report.contains("MAXDEPTH(5000)"), "{report}");
+    let err = h.mqsc("DEFINE QLOCAL(NEW.Q)\n").await.unwrap_err();
+    assert!(err.to_string().contains("AUTHADD(CHG)"), "DSP is not enough to change: {err}");
+    mqtls_qmgr::run_mqsc(&qm, "SET AUTHREC OBJTYPE(QMGR) PRINCIPAL('appuser') AUTHADD(CHG)\n");
+    let (code, report) = h.mqsc("DEFINE QLOCAL(NEW.Q)\nDEFINE QLOCAL(APP.Q)\n").await.unwrap();
+    assert_eq!(code, 20, "{report}");
+    assert!(report.contains("AMQ8006I") && report.contains("QLOCAL(APP.Q) already exists"), "{report}");
+    assert!(qm.store.read().unwrap().get(mqtls_model::ObjectType::Qlocal, "NEW.Q").is_some());
+}

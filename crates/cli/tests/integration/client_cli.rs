@@ -47,6 +47,14 @@ fn put_and_get_go_through_the_tls_channel_the_ccdt_names() {
     assert_eq!(out, "message <first>\nmessage <second>\nmessage <third>\nno more messages\n");
     let (_, out, _) = mqtls_env(&["get", "APP.Q", "-m", "QM1", "--wait", "0"], "", &env);
     assert_eq!(out, "no more messages\n", "the gets removed them");
+
+    // runmqsc -c: the same channel; MCAUSER('app') has DSP on the queue manager, not CHG.
+    let (code, out, err) = mqtls_env(&["mqsc", "-c", "QM1"], "DISPLAY QLOCAL(APP.Q) CURDEPTH\n", &env);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.starts_with("Starting MQSC for queue manager QM1.") && out.contains("QUEUE(APP.Q)"), "{out}");
+    let (code, _, err) = mqtls_env(&["mqsc", "-c", "QM1"], "DEFINE QLOCAL(MORE.Q)\n", &env);
+    assert_eq!(code, 20);
+    assert!(err.contains("reason code 2035") && err.contains("AUTHADD(CHG)"), "{err}");
 }
 
 #[test]

@@ -48,7 +48,8 @@ pub(crate) fn tls_qmgr(name: &str) -> (std::path::PathBuf, u16, Running) {
         "ALTER QMGR CERTLABL('qm1')\n\
          DEFINE CHANNEL(APP.SVRCONN) CHLTYPE(SVRCONN) SSLCIPH(ANY_TLS13) SSLCAUTH(REQUIRED) +\n\
          SSLPEER('CN=app1,O=mqtls test') MCAUSER('app')\n\
-         DEFINE QLOCAL(APP.Q)\n",
+         DEFINE QLOCAL(APP.Q)\n\
+         SET AUTHREC OBJTYPE(QMGR) PRINCIPAL('app') AUTHADD(DSP)\n",
     )
     .unwrap();
     let port = free_port();
