@@ -34,8 +34,34 @@ fn done(otype: ObjectType, what: &str) -> String {
     format!("{id}: {noun} {what}.")
 }
 
-/// Applies `cmd` to `store`; returns the lines runmqsc would print.
+/// What a running queue manager knows beyond its definitions, for DISPLAY.
+pub trait Live {
+    /// CURDEPTH of a local queue.
+    fn curdepth(&self, queue: &str) -> usize;
+}
+
+/// A queue manager with no messages (in memory, or verifying).
+struct Empty;
+
+impl Live for Empty {
+    fn curdepth(&self, _: &str) -> usize {
+        0
+    }
+}
+
+/// Applies `cmd` to `store`; returns the lines runmqsc would print. Local queues show
+/// CURDEPTH(0): there is no message store here (see [`execute_live`]).
 pub fn execute(store: &mut Store, cmd: &Command, stamp: Stamp) -> Result<Vec<String>, MqscError> {
+    execute_live(store, cmd, stamp, &Empty)
+}
+
+/// [`execute`] on a running queue manager: DISPLAY QLOCAL shows `live`'s CURDEPTH.
+pub fn execute_live(
+    store: &mut Store,
+    cmd: &Command,
+    stamp: Stamp,
+    live: &dyn Live,
+) -> Result<Vec<String>, MqscError> {
     Ok(match cmd {
         Command::Define(d) => {
             let existed = store.get(d.otype, &d.name).is_some();
@@ -68,22 +94,22 @@ pub fn execute(store: &mut Store, cmd: &Command, stamp: Stamp) -> Result<Vec<Str
             store.set_authrec(&s.profile, s.objtype, s.entity.clone(), &s.add, &s.remove);
             vec!["AMQ8862I: Authority record set.".to_owned()]
         }
-        Command::Display(d) => display(store, d)?,
+        Command::Display(d) => display(store, d, live)?,
         Command::End => Vec::new(),
         other => return Err(MqscError::NeedsQueueManager { command: other.to_string() }),
     })
 }
 
-fn display(store: &Store, d: &Display) -> Result<Vec<String>, MqscError> {
+fn display(store: &Store, d: &Display, live: &dyn Live) -> Result<Vec<String>, MqscError> {
     let generic = d.name.ends_with('*');
     let all = d.all || (d.select.is_empty() && !generic);
     let mut out = Vec::new();
     match d.target {
         DisplayTarget::Objects(ObjectType::Qmgr) => {
             let qmgr = store.qmgr();
-            out.extend(object_lines(qmgr, d, all));
+            out.extend(object_lines(qmgr, d, all, live));
         }
-        DisplayTarget::Objects(t) => objects(store, &[t], d, all, &mut out),
+        DisplayTarget::Objects(t) => objects(store, &[t], d, all, live, &mut out),
         DisplayTarget::Queues => {
             let types = match d.filters.iter().find(|(k, _)| k == "TYPE").map(|(_, v)| v.as_str()) {
                 Some("QLOCAL") => vec![ObjectType::Qlocal],
@@ -92,7 +118,7 @@ fn display(store: &Store, d: &Display) -> Result<Vec<String>, MqscError> {
                 Some("QMODEL") => vec![ObjectType::Qmodel],
                 _ => vec![ObjectType::Qlocal, ObjectType::Qmodel, ObjectType::Qremote, ObjectType::Qalias],
             };
-            objects(store, &types, d, all, &mut out);
+            objects(store, &types, d, all, live, &mut out);
         }
         DisplayTarget::Chlauth if d.filters.iter().any(|(k, v)| k == "MATCH" && v == "RUNCHECK") => {
             out.extend(runcheck(store, d)?);
@@ -202,7 +228,14 @@ fn runcheck(store: &Store, d: &Display) -> Result<Vec<String>, MqscError> {
 /// The user ids `*MQADMIN` stands for in BLOCKUSER lists.
 const PRIVILEGED: &[&str] = &["mqm", "root"];
 
-fn objects(store: &Store, types: &[ObjectType], d: &Display, all: bool, out: &mut Vec<String>) {
+fn objects(
+    store: &Store,
+    types: &[ObjectType],
+    d: &Display,
+    all: bool,
+    live: &dyn Live,
+    out: &mut Vec<String>,
+) {
     let chltype =
         d.filters.iter().find(|(k, _)| k == "CHLTYPE").and_then(|(_, v)| ChannelType::from_keyword(v));
     for object in store.matching(types, &d.name) {
@@ -212,7 +245,7 @@ fn objects(store: &Store, types: &[ObjectType], d: &Display, all: bool, out: &mu
         if d.where_.as_ref().is_some_and(|w| !matches(object, w)) {
             continue;
         }
-        out.extend(object_lines(object, d, all));
+        out.extend(object_lines(object, d, all, live));
     }
 }
 
@@ -225,7 +258,7 @@ fn value_of(object: &Object, keyword: &str) -> Option<Value> {
     }
 }
 
-fn object_lines(object: &Object, d: &Display, all: bool) -> Vec<String> {
+fn object_lines(object: &Object, d: &Display, all: bool, live: &dyn Live) -> Vec<String> {
     let otype = object.object_type();
     let name_kw = if otype == ObjectType::Qmgr { "QMNAME" } else { otype.display_keyword() };
     let mut items = vec![(name_kw.to_owned(), object.name().to_owned())];
@@ -254,6 +287,9 @@ fn object_lines(object: &Object, d: &Display, all: bool) -> Vec<String> {
         if all || wanted.contains(&kw) {
             items.push((kw.to_owned(), shown(&value_of(object, kw).expect("always present"))));
         }
+    }
+    if otype == ObjectType::Qlocal && (all || wanted.contains(&"CURDEPTH")) {
+        items.push(("CURDEPTH".to_owned(), live.curdepth(object.name()).to_string()));
     }
     layout(otype.display_heading(), &items)
 }

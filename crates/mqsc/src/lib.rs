@@ -18,5 +18,5 @@ pub mod syntax;
 
 pub use dump::dump;
 pub use error::{Diagnostic, MqscError};
-pub use exec::execute;
+pub use exec::{execute, execute_live, Live};
 pub use layout::layout;

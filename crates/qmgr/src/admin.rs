@@ -11,7 +11,7 @@ use mqtls_channel::reason;
 use mqtls_model::Stamp;
 use mqtls_model::{ModelError, ObjectType};
 use mqtls_mqsc::command::{Command, Control, ControlTarget, Display, DisplayTarget, RefreshType};
-use mqtls_mqsc::{execute, layout, script, MqscError};
+use mqtls_mqsc::{execute_live, layout, script, Live, MqscError};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::UnixListener;
 
@@ -73,7 +73,7 @@ pub fn run_mqsc(qm: &Arc<QueueManager>, src: &str) -> (i32, String) {
                 qm.status.start(&c.name);
                 entry.output = vec!["AMQ8018I: Start WebSphere MQ channel accepted.".to_owned()];
             }
-            Some(cmd) => match execute(&mut store, cmd, stamp.clone()) {
+            Some(cmd) => match execute_live(&mut store, cmd, stamp.clone(), &Depths(qm)) {
                 Ok(lines) => entry.output = lines,
                 Err(e) => entry.failure = Some(e),
             },
@@ -105,6 +105,15 @@ pub fn run_mqsc(qm: &Arc<QueueManager>, src: &str) -> (i32, String) {
         }
     }
     (script::exit_code(&entries), report)
+}
+
+/// CURDEPTH from the message store.
+struct Depths<'a>(&'a QueueManager);
+
+impl Live for Depths<'_> {
+    fn curdepth(&self, queue: &str) -> usize {
+        self.0.queues.store().depth(queue)
+    }
 }
 
 fn failed(command: &str, why: String) -> MqscError {

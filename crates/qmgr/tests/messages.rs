@@ -283,9 +283,13 @@ async fn mqsc_over_a_client_channel_needs_authority_on_the_queue_manager() {
     let (code, _) =
         mqtls_qmgr::run_mqsc(&qm, "SET AUTHREC OBJTYPE(QMGR) PRINCIPAL('appuser') AUTHADD(DSP)\n");
     assert_eq!(code, 0);
-    let (code, report) = h.mqsc("DISPLAY QLOCAL(APP.Q) MAXDEPTH\n").await.unwrap();
+    let q = h.open("APP.Q", OPEN_OUTPUT).await.unwrap();
+    h.put(&q, Message::text("one"), false).await.unwrap();
+    h.put(&q, Message::text("two, uncommitted"), true).await.unwrap();
+    let (code, report) = h.mqsc("DISPLAY QLOCAL(APP.Q) MAXDEPTH CURDEPTH\n").await.unwrap();
     assert_eq!(code, 0);
     assert!(report.contains("QUEUE(APP.Q)") && report.contains("MAXDEPTH(5000)"), "{report}");
+    assert!(report.contains("CURDEPTH(2)"), "CURDEPTH counts uncommitted puts, as MQ does: {report}");
     let err = h.mqsc("DEFINE QLOCAL(NEW.Q)\n").await.unwrap_err();
     assert!(err.to_string().contains("AUTHADD(CHG)"), "DSP is not enough to change: {err}");
     mqtls_qmgr::run_mqsc(&qm, "SET AUTHREC OBJTYPE(QMGR) PRINCIPAL('appuser') AUTHADD(CHG)\n");
