@@ -211,7 +211,11 @@ impl Request {
             2 => Self::Open { queue: r.text("queue name")?, options: r.u32("open options")? },
             3 => {
                 let handle = r.u32("handle")?;
-                let syncpoint = r.u8("put options")? == 1;
+                let syncpoint = match r.u8("put options")? {
+                    0 => false,
+                    1 => true,
+                    _ => return Err(FrameError::Reserved),
+                };
                 let message = Message::decode(r.0).map_err(FrameError::Message)?;
                 r.0 = &[];
                 Self::Put { handle, syncpoint, message }

@@ -82,6 +82,9 @@ fn unknown_kinds_name_themselves_and_keep_the_request_id() {
     let mut get = Request::Get { handle: 1, options: GetOptions::default() }.encode(3);
     get[9] = 5;
     assert_eq!(Request::decode(&get).unwrap_err().to_string(), "unknown get mode kind 5");
+    let mut put = Request::Put { handle: 1, syncpoint: true, message: message() }.encode(3);
+    put[9] = 2;
+    assert!(Request::decode(&put).is_err(), "put options other than 0 and 1 are refused");
     let mut get = Request::Get { handle: 1, options: GetOptions::default() }.encode(3);
     get[10] = 0x80;
     assert!(Request::decode(&get).is_err(), "undefined get flags are refused");

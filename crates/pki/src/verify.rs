@@ -90,7 +90,7 @@ impl Crls {
     }
 
     /// Whether any CRL lists this certificate's serial (issued by the CRL's issuer).
-    fn revokes(&self, der: &[u8]) -> bool {
+    pub fn revokes(&self, der: &[u8]) -> bool {
         let Ok((_, cert)) = x509_parser::parse_x509_certificate(der) else { return false };
         self.0.iter().any(|crl| {
             // webpki holds the issuer Name without its SEQUENCE header; x509-parser with it.

@@ -123,26 +123,9 @@ fn crls_made_by_openssl_ca_revoke() {
 
 #[test]
 fn crls_fetched_from_distribution_points_over_http() {
-    use std::io::{Read, Write};
     let dir = scratch("cdp");
     // Serve whatever crl.der holds, for every request, over plain HTTP on loopback.
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let served = dir.join("crl.der");
-    let served_for_thread = served.clone();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let mut stream = stream;
-            let mut buf = [0u8; 4096];
-            let _ = stream.read(&mut buf);
-            let body = std::fs::read(&served_for_thread).unwrap_or_default();
-            let _ = stream.write_all(
-                format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len())
-                    .as_bytes(),
-            );
-            let _ = stream.write_all(&body);
-        }
-    });
+    let port = mqtls_test_support::serve_file(&dir.join("crl.der"));
     // A leaf whose certificate names that distribution point.
     ca_and_leaf(&dir, "seed", "ec");
     sign(&dir, "cdp", "/CN=with cdp", &format!("crlDistributionPoints=URI:http://127.0.0.1:{port}/ca.crl\n"));

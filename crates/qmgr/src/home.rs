@@ -8,6 +8,7 @@
 //! | `admin.sock` | the admin socket, while running |
 //! | `qmgr.pid` | the process id, while running |
 //! | `qmgr.log` | the log of a background start |
+//! | `qm.ini` | optional; its `SSL:` stanza's `CDPCheckExtensions=YES` turns CRL distribution-point checks on |
 
 use std::fs;
 use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
@@ -93,6 +94,10 @@ impl Home {
     /// `qmgr.log`.
     pub fn log(&self) -> PathBuf {
         self.dir.join("qmgr.log")
+    }
+    /// `qm.ini`.
+    pub fn qm_ini(&self) -> PathBuf {
+        self.dir.join("qm.ini")
     }
 
     /// Whether the home exists.

@@ -71,6 +71,8 @@ pub struct QueueManager {
     pub listeners: Listeners,
     /// Where changed definitions are saved (none: they live for the run only).
     pub home: Option<Home>,
+    /// qm.ini SSL CDPCheckExtensions: check CRL distribution points at channel start.
+    pub cdp_check: bool,
     next_id: AtomicU64,
     configs: Mutex<HashMap<String, Cached>>,
     ocsp: Arc<mqtls_pki::OcspClient>,
@@ -108,6 +110,7 @@ impl QueueManager {
             queues: Queues::new(MessageStore::in_memory().expect("an in-memory database opens")),
             listeners: Listeners::default(),
             home: None,
+            cdp_check: false,
             next_id: AtomicU64::new(1),
             configs: Mutex::default(),
             ocsp: Arc::default(),
@@ -123,6 +126,13 @@ impl QueueManager {
     /// Saves the definitions in `home` after every change made through the admin socket.
     pub fn with_home(mut self, home: Home) -> Self {
         self.home = Some(home);
+        self
+    }
+
+    /// CDPCheckExtensions=YES: partners' certificates are checked against the CRLs their
+    /// distribution points name.
+    pub fn with_cdp_check(mut self, on: bool) -> Self {
+        self.cdp_check = on;
         self
     }
 
@@ -323,8 +333,9 @@ fn negotiate(qm: &QueueManager, channel: &str, start: &ChannelStart) -> (u32, u1
 
 /// The SSLCRLNL revocation checks for a partner's chain, off the async threads.
 async fn revoked(qm: &QueueManager, chain: Vec<Vec<u8>>) -> Result<(), (u32, String)> {
-    let config = crate::revocation::configured(&qm.store.read().expect("store lock"));
-    if config.ocsp.is_empty() && config.unsupported.is_empty() {
+    let mut config = crate::revocation::configured(&qm.store.read().expect("store lock"));
+    config.cdp = qm.cdp_check;
+    if config.is_empty() {
         return Ok(());
     }
     let anchors: Vec<Vec<u8>> =

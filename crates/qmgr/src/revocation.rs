@@ -3,12 +3,14 @@
 //! The partner's certificate is checked with the shared `OcspClient` (cache, nonce, full
 //! response verification) under OCSPAuthentication REQUIRED: revoked or unanswered
 //! refuses. CRLLDAP objects need LDAP, which mqtls does not speak: they are named in the
-//! refusal rather than skipped silently.
+//! refusal rather than skipped silently. With CDPCheckExtensions (qm.ini SSL stanza), the
+//! CRLs named by the CRL distribution points of the partner's certificates are fetched
+//! (HTTP, bounded in time and size) and a listed certificate is refused with 2401.
 
 use mqtls_channel::reason;
 use mqtls_dn::CertNames;
 use mqtls_model::{ObjectType, Store, Value};
-use mqtls_pki::{CertStatus, OcspAuthentication, OcspClient};
+use mqtls_pki::{CertStatus, Crls, OcspAuthentication, OcspClient};
 
 /// What the queue manager's SSLCRLNL asks for.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -17,6 +19,15 @@ pub struct Revocation {
     pub ocsp: Vec<String>,
     /// AUTHINFO objects that cannot be honoured (CRLLDAP, missing), with why.
     pub unsupported: Vec<String>,
+    /// CDPCheckExtensions=YES: check the CRLs of the certificates' distribution points.
+    pub cdp: bool,
+}
+
+impl Revocation {
+    /// Whether anything is to be checked.
+    pub fn is_empty(&self) -> bool {
+        self.ocsp.is_empty() && self.unsupported.is_empty() && !self.cdp
+    }
 }
 
 /// Reads SSLCRLNL → NAMELIST → AUTHINFO from the definitions.
@@ -68,11 +79,13 @@ pub fn check(
     let issuer = chain.get(1).cloned().or_else(|| {
         anchors.iter().find(|a| CertNames::from_der(a).is_ok_and(|n| n.subject == names.issuer)).cloned()
     });
-    let Some(issuer) = issuer else {
-        return Err((
-            reason::SSL_INITIALIZATION_ERROR,
-            format!("no issuer certificate for {}", names.subject),
-        ));
+    let issuer = match issuer {
+        Some(issuer) => issuer,
+        None if config.ocsp.is_empty() => Vec::new(),
+        None => {
+            let text = format!("no issuer certificate for {}", names.subject);
+            return Err((reason::SSL_INITIALIZATION_ERROR, text));
+        }
     };
     for url in &config.ocsp {
         let decision = client.check(leaf, &issuer, url, OcspAuthentication::Required, now);
@@ -83,6 +96,26 @@ pub fn check(
                 reason::SSL_INITIALIZATION_ERROR
             };
             return Err((code, format!("certificate {} (OCSP {url}): {}", names.subject, decision.why)));
+        }
+    }
+    if config.cdp {
+        let mut crls = Crls::default();
+        let urls =
+            crls.fetch_distribution_points(chain, std::time::Duration::from_secs(10)).map_err(|e| {
+                (
+                    reason::SSL_INITIALIZATION_ERROR,
+                    format!("CDPCheckExtensions: a CRL could not be read: {e}"),
+                )
+            })?;
+        for der in chain {
+            if crls.revokes(der) {
+                let subject = CertNames::from_der(der).map(|n| n.subject.to_string()).unwrap_or_default();
+                let text = format!(
+                    "certificate {subject} is revoked: its serial is on the CRL at {}",
+                    urls.join(", ")
+                );
+                return Err((reason::SSL_CERTIFICATE_REVOKED, text));
+            }
         }
     }
     Ok(())

@@ -90,3 +90,56 @@ async fn an_unreachable_responder_or_crlldap_refuses_rather_than_passes() {
         other => panic!("an uncheckable AUTHINFO must refuse, got {other:?}"),
     }
 }
+
+/// QM1 with CDPCheckExtensions=YES and no SSLCRLNL.
+async fn listen_cdp(dir: &Path) -> u16 {
+    let mqsc = "ALTER QMGR CERTLABL('qm1')\nDEFINE CHANNEL(APP.SVRCONN) CHLTYPE(SVRCONN) SSLCIPH(ANY_TLS13) SSLCAUTH(REQUIRED)\n";
+    let mut store = Store::new("QM1", Stamp::default()).unwrap();
+    mqtls_mqsc::script::run(mqsc, &mut store, &Stamp::default());
+    let qm = QueueManager::new(store, keystore(dir, Some("qm1")), Limits::default()).with_cdp_check(true);
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(serve(listener, Arc::new(qm)));
+    port
+}
+
+#[tokio::test]
+async fn crl_distribution_points_are_checked_when_cdpcheckextensions_is_on() {
+    let dir = scratch("qm-cdp");
+    let crl_port = mqtls_test_support::serve_file(&dir.join("crl.der"));
+    ca_and_leaf(&dir, "qm1", "ec");
+    let cdp = format!(
+        "crlDistributionPoints=URI:http://127.0.0.1:{crl_port}/ca.crl\nextendedKeyUsage=clientAuth\n"
+    );
+    mqtls_test_support::sign(&dir, "app", "/O=mqtls test/CN=app", &cdp);
+    let nowhere = format!(
+        "crlDistributionPoints=URI:http://127.0.0.1:{}/ca.crl\nextendedKeyUsage=clientAuth\n",
+        free_port()
+    );
+    mqtls_test_support::sign(&dir, "lost", "/O=mqtls test/CN=lost", &nowhere);
+    ca_database(&dir);
+    openssl(&dir, &["ca", "-config", "ca.cnf", "-gencrl", "-out", "crl.pem"]);
+    openssl(&dir, &["crl", "-in", "crl.pem", "-outform", "DER", "-out", "crl.der"]);
+    let port = listen_cdp(&dir).await;
+    assert!(matches!(start_as(&dir, port, "app").await, Frame::StartAck { .. }), "not on the CRL yet");
+    match start_as(&dir, port, "lost").await {
+        Frame::Refuse { reason, text } => {
+            assert_eq!(reason, 2393, "{text}");
+            assert!(text.contains("a CRL could not be read"), "{text}");
+        }
+        other => panic!("an unreadable distribution point must refuse, got {other:?}"),
+    }
+    openssl(&dir, &["ca", "-config", "ca.cnf", "-revoke", "app.pem"]);
+    openssl(&dir, &["ca", "-config", "ca.cnf", "-gencrl", "-out", "crl.pem"]);
+    openssl(&dir, &["crl", "-in", "crl.pem", "-outform", "DER", "-out", "crl.der"]);
+    match start_as(&dir, port, "app").await {
+        Frame::Refuse { reason, text } => {
+            assert_eq!(reason, 2401, "{text}");
+            assert!(
+                text.contains("CN=app") && text.contains(&format!("127.0.0.1:{crl_port}/ca.crl")),
+                "{text}"
+            );
+        }
+        other => panic!("a certificate on the CRL must be refused, got {other:?}"),
+    }
+}

@@ -146,6 +146,28 @@ pub fn keystore(dir: &Path, label: Option<&str>) -> Keystore {
     ks
 }
 
+/// Serves whatever `file` holds (read at each request) over plain HTTP on a loopback
+/// port, for every path, until the process ends: a CRL distribution point. Returns the
+/// port.
+pub fn serve_file(file: &Path) -> u16 {
+    use std::io::{Read, Write};
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("address").port();
+    let file = file.to_owned();
+    std::thread::spawn(move || {
+        for mut stream in listener.incoming().flatten() {
+            let mut buf = [0u8; 4096];
+            let _ = stream.read(&mut buf);
+            let body = std::fs::read(&file).unwrap_or_default();
+            let head =
+                format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len());
+            let _ = stream.write_all(head.as_bytes());
+            let _ = stream.write_all(&body);
+        }
+    });
+    port
+}
+
 /// An `openssl ca` database beside the CA (`ca.cnf`, `index.txt`, `crlnumber`).
 pub fn ca_database(dir: &Path) {
     std::fs::write(dir.join("index.txt"), "").expect("index");

@@ -74,11 +74,13 @@ pub(super) fn foreground(qmgr: &str, ini_mqsc: Option<&Path>, tuning: &Tuning) -
     let loader_store = store.clone();
     let loader = KeystoreLoader(Box::new(move || Home::keystore(&loader_store).map_err(|e| e.to_string())));
     init_tracing();
+    let cdp = cdp_check(&home)?;
     let qm = Arc::new(
         QueueManager::new(store, keystore, tuning.limits())
             .with_messages(messages)
             .with_home(home.clone())
-            .with_loader(loader),
+            .with_loader(loader)
+            .with_cdp_check(cdp),
     );
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     let served = runtime.block_on(async {
@@ -103,6 +105,24 @@ pub(super) fn foreground(qmgr: &str, ini_mqsc: Option<&Path>, tuning: &Tuning) -
     let _ = std::fs::remove_file(home.pid_file());
     served?;
     Ok(0)
+}
+
+/// qm.ini's SSL stanza: CDPCheckExtensions=YES|NO. Other SSL keys are named, not used.
+fn cdp_check(home: &Home) -> anyhow::Result<bool> {
+    let Ok(text) = std::fs::read_to_string(home.qm_ini()) else { return Ok(false) };
+    let ini = mqtls_ccdt::ClientIni::parse(&text);
+    for key in ["OCSPCheckExtensions", "OCSPAuthentication", "SSLHTTPProxyName", "ClientRevocationChecks"] {
+        if ini.get("SSL", key).is_some() {
+            say(format_args!(
+                "qm.ini SSL:{key} is not used by mqtls: OCSP comes from SSLCRLNL, always REQUIRED."
+            ));
+        }
+    }
+    match ini.get("SSL", "CDPCheckExtensions").map(str::to_ascii_uppercase).as_deref() {
+        None | Some("NO") => Ok(false),
+        Some("YES") => Ok(true),
+        Some(other) => bail!("{}: SSL:CDPCheckExtensions={other}: use YES or NO", home.qm_ini().display()),
+    }
 }
 
 pub(super) fn background(qmgr: &str, ini_mqsc: Option<&Path>, tuning: &Tuning) -> anyhow::Result<u8> {

@@ -153,6 +153,15 @@ fn a_second_start_and_a_stop_of_a_stopped_queue_manager_say_why() {
     assert_eq!(qm.mqtls(&["qmgr", "create", "QM1", "--ini-mqsc", &ini], "").0, 0);
     let mode = std::fs::metadata(dir.join("home/qmgrs/QM1")).unwrap();
     assert_eq!(std::os::unix::fs::PermissionsExt::mode(&mode.permissions()) & 0o777, 0o700);
+    let ini = dir.join("home/qmgrs/QM1/qm.ini");
+    std::fs::write(&ini, "SSL:\n   CDPCheckExtensions=MAYBE\n").unwrap();
+    let (code, _, err) = qm.mqtls(&["qmgr", "start", "QM1"], "");
+    assert_eq!(code, 20);
+    assert!(
+        err.contains("did not start") && err.contains("CDPCheckExtensions=MAYBE: use YES or NO"),
+        "{err}"
+    );
+    std::fs::write(&ini, "SSL:\n   CDPCheckExtensions=YES\n").unwrap();
     qm.start();
     let (code, _, err) = qm.mqtls(&["qmgr", "start", "QM1"], "");
     assert_eq!(code, 20);
