@@ -239,7 +239,7 @@ async fn connection(sock: TcpStream, addr: SocketAddr, qm: Arc<QueueManager>) ->
     channel_start(tls, negotiated, addr, qm).await
 }
 
-async fn channel_start<S: AsyncRead + AsyncWrite + Unpin>(
+async fn channel_start<S: AsyncRead + AsyncWrite + Unpin + crate::running::Rekey>(
     mut stream: S,
     tls: Negotiated<'_>,
     addr: SocketAddr,
@@ -304,7 +304,17 @@ async fn channel_start<S: AsyncRead + AsyncWrite + Unpin>(
     });
     tracing::info!(channel = %admitted.channel, %addr, secprot = admitted.secprot, sslciph = admitted.sslciph, mcauser = %admitted.mcauser, "channel started");
     let ack = Frame::StartAck { max_msg_len, sharecnv, heartbeat };
-    let started = Started { id, mcauser: admitted.mcauser, max_msg_len, sharecnv, heartbeat, stop, traffic };
+    let reset_after = qm.store.read().expect("store lock").qmgr().int("SSLRKEYC").unwrap_or(0).max(0) as u64;
+    let started = Started {
+        id,
+        mcauser: admitted.mcauser,
+        max_msg_len,
+        sharecnv,
+        heartbeat,
+        stop,
+        traffic,
+        reset_after,
+    };
     let sent = async {
         stream.write_all(&encode(&ack)).await?;
         stream.flush().await

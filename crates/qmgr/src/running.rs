@@ -28,6 +28,26 @@ pub(crate) struct Started {
     pub(crate) heartbeat: u32,
     pub(crate) stop: Arc<tokio::sync::Notify>,
     pub(crate) traffic: Arc<Traffic>,
+    /// QMGR SSLRKEYC.
+    pub(crate) reset_after: u64,
+}
+
+/// A connection whose TLS secret keys can be reset (MQ's SSLRKEYC; a TLS 1.3 KeyUpdate).
+pub(crate) trait Rekey {
+    /// Resets the keys; false when the connection has none to reset (plain).
+    fn rekey(&mut self) -> Result<bool, String>;
+}
+
+impl Rekey for tokio::net::TcpStream {
+    fn rekey(&mut self) -> Result<bool, String> {
+        Ok(false)
+    }
+}
+
+impl Rekey for tokio_rustls::server::TlsStream<tokio::net::TcpStream> {
+    fn rekey(&mut self) -> Result<bool, String> {
+        self.get_mut().1.refresh_traffic_keys().map(|()| true).map_err(|e| e.to_string())
+    }
 }
 
 struct Conversation {
@@ -38,7 +58,7 @@ struct Conversation {
 /// Serves the channel until the partner closes, goes silent, breaks a rule, or STOP
 /// CHANNEL ends it. Conversations still running are ended and their units of work
 /// backed out.
-pub(crate) async fn run<S: AsyncRead + AsyncWrite + Unpin>(
+pub(crate) async fn run<S: AsyncRead + AsyncWrite + Unpin + Rekey>(
     stream: &mut S,
     buf: &mut Vec<u8>,
     qm: &Arc<QueueManager>,
@@ -53,7 +73,7 @@ pub(crate) async fn run<S: AsyncRead + AsyncWrite + Unpin>(
     result
 }
 
-async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
+async fn serve<S: AsyncRead + AsyncWrite + Unpin + Rekey>(
     stream: &mut S,
     buf: &mut Vec<u8>,
     qm: &Arc<QueueManager>,
@@ -67,7 +87,27 @@ async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
     let hb = started.heartbeat;
     let idle = Duration::from_secs(if hb == 0 { 7200 } else { 2 * u64::from(hb) });
     let traffic = &started.traffic;
+    // SSLRKEYC: bytes between secret key resets (0: never).
+    let mut reset_after = Some(started.reset_after).filter(|n| *n > 0);
+    let mut since_reset = 0u64;
     loop {
+        if let Some(limit) = reset_after {
+            let (_, sent, received, _) = traffic.snapshot();
+            if sent + received - since_reset >= limit {
+                since_reset = sent + received;
+                match stream.rekey() {
+                    Ok(true) => {
+                        stream.flush().await.map_err(|e| e.to_string())?;
+                        traffic.key_reset(crate::unix_now());
+                    }
+                    Ok(false) => reset_after = None,
+                    Err(why) => {
+                        tracing::warn!(%why, "SSLRKEYC: the secret key cannot be reset on this channel (TLS 1.2 has no key update in rustls)");
+                        reset_after = None;
+                    }
+                }
+            }
+        }
         let frame = tokio::select! {
             frame = timeout(idle, read_frame(stream, buf, qm.limits.max_frame)) => frame.map_err(
                 |_| format!("nothing from the partner for {}s (twice HBINT): channel ended", idle.as_secs()),

@@ -17,6 +17,8 @@ pub struct Traffic {
     sent: AtomicU64,
     received: AtomicU64,
     last_msg: AtomicU64,
+    key_resets: AtomicU64,
+    last_key_reset: AtomicU64,
 }
 
 impl Traffic {
@@ -30,6 +32,17 @@ impl Traffic {
     pub fn message(&self, now: u64) {
         self.msgs.fetch_add(1, Ordering::Relaxed);
         self.last_msg.store(now, Ordering::Relaxed);
+    }
+
+    /// Counts a secret key reset (SSLRKEYC) at `now`.
+    pub fn key_reset(&self, now: u64) {
+        self.key_resets.fetch_add(1, Ordering::Relaxed);
+        self.last_key_reset.store(now, Ordering::Relaxed);
+    }
+
+    /// SSLRKEYS and the time of the last reset (0 for none).
+    pub fn key_resets(&self) -> (u64, u64) {
+        (self.key_resets.load(Ordering::Relaxed), self.last_key_reset.load(Ordering::Relaxed))
     }
 
     /// MSGS, BYTSSENT, BYTSRCVD and the time of the last message (0 for none).
@@ -79,8 +92,11 @@ impl ChannelStatus {
     pub fn items(&self) -> Vec<(String, String)> {
         let blank = |s: &str| if s.is_empty() { " ".to_owned() } else { s.to_owned() };
         let (msgs, sent, received, last) = self.traffic.snapshot();
-        let last =
-            if last == 0 { Stamp { date: " ".into(), time: " ".into() } } else { Stamp::from_unix(last) };
+        let stamp =
+            |t: u64| if t == 0 { Stamp { date: " ".into(), time: " ".into() } } else { Stamp::from_unix(t) };
+        let last = stamp(last);
+        let (resets, last_reset) = self.traffic.key_resets();
+        let last_reset = stamp(last_reset);
         [
             ("CHANNEL", self.channel.clone()),
             ("CHLTYPE", self.chltype.to_string()),
@@ -102,6 +118,9 @@ impl ChannelStatus {
             ("SSLCIPH", blank(self.sslciph)),
             ("SSLPEER", blank(&self.sslpeer)),
             ("SSLCERTI", blank(&self.sslcerti)),
+            ("SSLKEYDA", last_reset.date),
+            ("SSLKEYTI", last_reset.time),
+            ("SSLRKEYS", resets.to_string()),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v))

@@ -298,3 +298,30 @@ async fn mqsc_over_a_client_channel_needs_authority_on_the_queue_manager() {
     assert!(report.contains("AMQ8006I") && report.contains("QLOCAL(APP.Q) already exists"), "{report}");
     assert!(qm.store.read().unwrap().get(mqtls_model::ObjectType::Qlocal, "NEW.Q").is_some());
 }
+
+#[tokio::test]
+async fn sslrkeyc_resets_the_secret_key_and_chstatus_counts_the_resets() {
+    let dir = pki("msgs-rekey");
+    let (port, qm) = listen(&dir).await;
+    assert_eq!(mqtls_qmgr::run_mqsc(&qm, "ALTER QMGR SSLRKEYC(4096)\n").0, 0);
+    let mut tls = Hconn::connect(connection(&dir, port, "APP.SVRCONN").await, "QM1").await.unwrap();
+    let mut plain = Hconn::connect(connection(&dir, port, "PLAIN.SVRCONN").await, "QM1").await.unwrap();
+    for h in [&mut tls, &mut plain] {
+        let q = h.open("APP.Q", OPEN_INPUT | OPEN_OUTPUT).await.unwrap();
+        for i in 0..20 {
+            let body = format!("{i:04}{}", "x".repeat(1020));
+            h.put(&q, Message::text(&body), false).await.unwrap();
+            let got = h.get(&q, NOW).await.unwrap().unwrap();
+            assert_eq!(text(&got), body, "the channel keeps working across key updates");
+        }
+    }
+    let items = |channel: &str| -> std::collections::HashMap<String, String> {
+        qm.status.matching(channel).pop().unwrap().items().into_iter().collect()
+    };
+    let tls_row = items("APP.SVRCONN");
+    let resets: u64 = tls_row["SSLRKEYS"].parse().unwrap();
+    assert!(resets >= 8, "about 44 KiB moved with a reset every 4 KiB: {resets}");
+    assert!(tls_row["SSLKEYDA"].starts_with("20") && tls_row["SSLKEYTI"].contains('.'), "{tls_row:?}");
+    let plain_row = items("PLAIN.SVRCONN");
+    assert_eq!((plain_row["SSLRKEYS"].as_str(), plain_row["SSLKEYDA"].as_str()), ("0", " "));
+}
