@@ -1,25 +1,29 @@
 //! The mqtls client library: find the channel for a queue manager as an MQ client does
 //! ([`plan`], [`connect`]), connect over TLS with the channel name in the SNI
 //! ([`Connection`]), and put, get, browse and commit over a conversation ([`Hconn`]).
-//! Several conversations may share one connection, up to the negotiated SHARECNV.
+//! Several conversations may share one connection, up to the negotiated SHARECNV;
+//! [`Reconnecting`] connects again through the connection list when a connection breaks.
 #![forbid(unsafe_code)]
 
 mod connection;
 mod error;
 mod hconn;
 mod locate;
+mod reconnect;
 
 pub use connection::{ConnectOptions, Connection, Negotiated};
 pub use error::ClientError;
 pub use hconn::{Hconn, Hobj};
 pub use locate::{
-    connect, connect_candidates, find_ini, load_ccdt, open_key_repository, plan, Environment, Plan, VARIABLES,
+    connect, connect_candidates, connect_options, find_ini, load_ccdt, open_key_repository, plan,
+    Environment, Plan, VARIABLES,
 };
 pub use mqtls_ccdt::{Address, ClientChannel};
 pub use mqtls_channel::ops::{
     GetMode, GetOptions, OPEN_BROWSE, OPEN_INPUT, OPEN_INQUIRE, OPEN_OUTPUT, WAIT_UNLIMITED,
 };
 pub use mqtls_model::Message;
+pub use reconnect::{Queue, Reconnecting};
 
 use mqtls_channel::frame::{decode, Frame, HEADER};
 use tokio::io::{AsyncRead, AsyncReadExt};

@@ -98,19 +98,24 @@ pub fn plan(qmgr: &str, env: &Environment) -> Result<Plan, ClientError> {
 /// key repository and certificate label the environment names.
 pub async fn connect(qmgr: &str, env: &Environment, user: &str) -> Result<Hconn, ClientError> {
     let plan = plan(qmgr, env)?;
+    let connection = connect_candidates(&plan.candidates, &connect_options(&plan, user)?).await?;
+    Hconn::connect(connection, qmgr).await
+}
+
+/// The options a plan's candidates are connected with: the key repository (opened only
+/// when a candidate uses TLS) and the certificate label the environment names.
+pub fn connect_options(plan: &Plan, user: &str) -> Result<ConnectOptions, ClientError> {
     let needs_tls = plan.candidates.iter().any(|(c, _)| c.uses_tls());
     let keystore = match (&plan.resolution.key_repository, needs_tls) {
         (Some(setting), true) => Some(open_key_repository(&setting.value)?),
         _ => None,
     };
-    let opts = ConnectOptions {
+    Ok(ConnectOptions {
         user: user.to_owned(),
         keystore,
         cert_label: plan.resolution.cert_label.as_ref().map(|s| s.value.clone()),
         timeout: Duration::from_secs(30),
-    };
-    let connection = connect_candidates(&plan.candidates, &opts).await?;
-    Hconn::connect(connection, qmgr).await
+    })
 }
 
 /// Tries each candidate in order. Addresses that do not answer are skipped; when none

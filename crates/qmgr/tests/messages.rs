@@ -325,3 +325,34 @@ async fn sslrkeyc_resets_the_secret_key_and_chstatus_counts_the_resets() {
     let plain_row = items("PLAIN.SVRCONN");
     assert_eq!((plain_row["SSLRKEYS"].as_str(), plain_row["SSLKEYDA"].as_str()), ("0", " "));
 }
+
+#[tokio::test]
+async fn a_reconnecting_conversation_moves_to_the_next_address_and_says_what_was_lost() {
+    use mqtls_client::Reconnecting;
+    let dir = pki("msgs-reconnect");
+    let (port_a, qm_a) = listen(&dir).await;
+    let (port_b, qm_b) = listen(&dir).await;
+    let list = vec![
+        (channel("PLAIN.SVRCONN", port_a), Some(Address { host: "127.0.0.1".into(), port: Some(port_a) })),
+        (channel("PLAIN.SVRCONN", port_b), Some(Address { host: "127.0.0.1".into(), port: Some(port_b) })),
+    ];
+    let opts = ConnectOptions { user: "alice".into(), ..ConnectOptions::default() };
+    let mut r = Reconnecting::connect("QM1", list, opts).await.unwrap();
+    let q = r.open("APP.Q", OPEN_INPUT | OPEN_OUTPUT).await.unwrap();
+    r.put(&q, Message::text("on A"), false).await.unwrap();
+    r.put(&q, Message::text("in a unit of work on A"), true).await.unwrap();
+    // A ends the channel and refuses new starts (2537): the next call reconnects to B.
+    assert_eq!(mqtls_qmgr::run_mqsc(&qm_a, "STOP CHANNEL(PLAIN.SVRCONN) MODE(FORCE)\n").0, 0);
+    let err = r.put(&q, Message::text("more of the unit"), true).await.unwrap_err();
+    assert_eq!(err.reason(), 2003, "the unit of work was backed out: {err}");
+    assert_eq!(r.reconnects(), 1);
+    assert_eq!(r.hconn().connection().negotiated().address, format!("127.0.0.1({port_b})"));
+    assert_eq!(r.commit().await.unwrap_err().reason(), 2003, "MQCMIT says so too");
+    r.put(&q, Message::text("on B"), false).await.unwrap();
+    let got = r.get(&q, NOW).await.unwrap().unwrap();
+    assert_eq!(text(&got), "on B", "the reopened queue is B's");
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(qm_a.queues.store().depth("APP.Q"), 1, "A kept its committed message and backed out the unit");
+    assert_eq!(qm_b.queues.store().depth("APP.Q"), 0);
+    r.disconnect().await.unwrap();
+}

@@ -48,6 +48,17 @@ fn put_and_get_go_through_the_tls_channel_the_ccdt_names() {
     let (_, out, _) = mqtls_env(&["get", "APP.Q", "-m", "QM1", "--wait", "0"], "", &env);
     assert_eq!(out, "no more messages\n", "the gets removed them");
 
+    // The same table fetched from an http: MQCCDTURL.
+    let http =
+        format!("http://127.0.0.1:{}/ccdt.json", mqtls_test_support::serve_file(&dir.join("ccdt.json")));
+    let (code, out, err) = mqtls_env(
+        &["get", "APP.Q", "-m", "QM1", "--wait", "0"],
+        "",
+        &[("MQCCDTURL", &http), ("MQSSLKEYR", &stem)],
+    );
+    assert_eq!((code, out.as_str()), (0, "no more messages\n"), "{err}");
+    assert!(err.contains("connected to QM1 over APP.SVRCONN"), "{err}");
+
     // runmqsc -c: the same channel; MCAUSER('app') has DSP on the queue manager, not CHG.
     let (code, out, err) = mqtls_env(&["mqsc", "-c", "QM1"], "DISPLAY QLOCAL(APP.Q) CURDEPTH\n", &env);
     assert_eq!(code, 0, "{out}{err}");
