@@ -201,9 +201,18 @@ async fn start<S: AsyncRead + AsyncWrite + Unpin + Send + 'static>(
         sharecnv: channel.sharing_conversations.clamp(1, 999) as u16,
         heartbeat: channel.heartbeat.max(0) as u32,
     };
-    let broken = |e: std::io::Error| ClientError::Broken(e.to_string());
-    stream.write_all(&encode(&Frame::ChannelStart(request))).await.map_err(broken)?;
-    stream.flush().await.map_err(broken)?;
+    // In TLS 1.3 the server judges the client's certificate after the client has
+    // finished: its refusal arrives as an alert on the first write or read.
+    let tls = protocol.is_some();
+    let broken = |why: String| {
+        if tls && why.contains("alert") {
+            ClientError::Handshake { address: address.to_owned(), channel: channel.name.clone(), why }
+        } else {
+            ClientError::Broken(why)
+        }
+    };
+    stream.write_all(&encode(&Frame::ChannelStart(request))).await.map_err(|e| broken(e.to_string()))?;
+    stream.flush().await.map_err(|e| broken(e.to_string()))?;
     let mut buf = Vec::new();
     let (max_msg_len, sharecnv, heartbeat) = match read_frame(&mut stream, &mut buf, 65_536).await {
         Ok(Frame::StartAck { max_msg_len, sharecnv, heartbeat }) => (max_msg_len, sharecnv, heartbeat),
@@ -213,7 +222,7 @@ async fn start<S: AsyncRead + AsyncWrite + Unpin + Send + 'static>(
         Ok(other) => {
             return Err(ClientError::Broken(format!("expected a channel-start answer, got {other:?}")))
         }
-        Err(why) => return Err(ClientError::Broken(why)),
+        Err(why) => return Err(broken(why)),
     };
     let negotiated = Negotiated {
         channel: channel.name.clone(),
