@@ -66,10 +66,32 @@ fn handshake(server: &Arc<ServerConfig>, client: &Arc<ClientConfig>, name: &Serv
 }
 
 fn bench(c: &mut Criterion) {
-    let dir = scratch("handshake-bench");
-    ca_and_leaf(&dir, "qm1", "ec");
-    ca_and_leaf(&dir, "app1", "ec");
-    let keystore = |label: &str| keystore(&dir, Some(label));
+    let mut group = c.benchmark_group("handshake");
+    group.throughput(Throughput::Elements(1));
+    for key in ["ec", "rsa"] {
+        let dir = scratch(&format!("handshake-bench-{key}"));
+        ca_and_leaf(&dir, "qm1", key);
+        ca_and_leaf(&dir, "app1", key);
+        let tls12 =
+            if key == "ec" { "ECDHE_ECDSA_AES_128_GCM_SHA256" } else { "ECDHE_RSA_AES_128_GCM_SHA256" };
+        for (label, ciph, version) in
+            [("tls13", "ANY_TLS13", &rustls::version::TLS13), ("tls12", tls12, &rustls::version::TLS12)]
+        {
+            pair(&mut group, &dir, &format!("{key}_{label}"), ciph, version);
+        }
+    }
+    group.finish();
+}
+
+/// Benchmarks mqtls's configurations and raw rustls ones side by side, for the PKI in `dir`.
+fn pair(
+    group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    dir: &std::path::Path,
+    label: &str,
+    ciph: &str,
+    version: &'static rustls::SupportedProtocolVersion,
+) {
+    let keystore = |label: &str| keystore(dir, Some(label));
     let identity = |label: &str| {
         let Ok(Entry::Personal { key, chain }) = keystore(label).get(label).cloned() else { panic!() };
         (
@@ -82,49 +104,37 @@ fn bench(c: &mut Criterion) {
         roots.add(CertificateDer::from(ca.to_vec())).unwrap();
     }
     let roots = Arc::new(roots);
+    let svr = channel("SVRCONN", ciph);
+    let cln = channel("CLNTCONN", ciph);
+    let ours_s = server_config(&Channel::new(&svr).unwrap(), "qm1", &keystore("qm1")).unwrap();
+    let ours_c =
+        no_resumption(&client_config(&Channel::new(&cln).unwrap(), Some("app1"), &keystore("app1")).unwrap());
+    let sni_name = ServerName::try_from(sni::encode("APP.SVRCONN")).unwrap();
+    group.bench_function(format!("mqtls_{label}"), |b| b.iter(|| handshake(&ours_s, &ours_c, &sni_name)));
 
-    let mut group = c.benchmark_group("handshake");
-    group.throughput(Throughput::Elements(1));
-    for (label, ciph, version) in [
-        ("tls13", "ANY_TLS13", &rustls::version::TLS13),
-        ("tls12", "ECDHE_ECDSA_AES_128_GCM_SHA256", &rustls::version::TLS12),
-    ] {
-        let svr = channel("SVRCONN", ciph);
-        let cln = channel("CLNTCONN", ciph);
-        let ours_s = server_config(&Channel::new(&svr).unwrap(), "qm1", &keystore("qm1")).unwrap();
-        let ours_c = no_resumption(
-            &client_config(&Channel::new(&cln).unwrap(), Some("app1"), &keystore("app1")).unwrap(),
-        );
-        let sni_name = ServerName::try_from(sni::encode("APP.SVRCONN")).unwrap();
-        group.bench_function(format!("mqtls_{label}"), |b| b.iter(|| handshake(&ours_s, &ours_c, &sni_name)));
-
-        let provider = Arc::new(default_provider());
-        let (s_chain, s_key) = identity("qm1");
-        let raw_s = Arc::new(
-            ServerConfig::builder_with_provider(provider.clone())
-                .with_protocol_versions(&[version])
-                .unwrap()
-                .with_client_cert_verifier(
-                    WebPkiClientVerifier::builder_with_provider(roots.clone(), provider.clone())
-                        .build()
-                        .unwrap(),
-                )
-                .with_single_cert(s_chain, s_key)
-                .unwrap(),
-        );
-        let (c_chain, c_key) = identity("app1");
-        let raw_c = no_resumption(&Arc::new(
-            ClientConfig::builder_with_provider(provider)
-                .with_protocol_versions(&[version])
-                .unwrap()
-                .with_root_certificates(roots.clone())
-                .with_client_auth_cert(c_chain, c_key)
-                .unwrap(),
-        ));
-        let host = ServerName::try_from("qm1.example").unwrap();
-        group.bench_function(format!("raw_rustls_{label}"), |b| b.iter(|| handshake(&raw_s, &raw_c, &host)));
-    }
-    group.finish();
+    let provider = Arc::new(default_provider());
+    let (s_chain, s_key) = identity("qm1");
+    let raw_s = Arc::new(
+        ServerConfig::builder_with_provider(provider.clone())
+            .with_protocol_versions(&[version])
+            .unwrap()
+            .with_client_cert_verifier(
+                WebPkiClientVerifier::builder_with_provider(roots.clone(), provider.clone()).build().unwrap(),
+            )
+            .with_single_cert(s_chain, s_key)
+            .unwrap(),
+    );
+    let (c_chain, c_key) = identity("app1");
+    let raw_c = no_resumption(&Arc::new(
+        ClientConfig::builder_with_provider(provider)
+            .with_protocol_versions(&[version])
+            .unwrap()
+            .with_root_certificates(roots)
+            .with_client_auth_cert(c_chain, c_key)
+            .unwrap(),
+    ));
+    let host = ServerName::try_from("qm1.example").unwrap();
+    group.bench_function(format!("raw_rustls_{label}"), |b| b.iter(|| handshake(&raw_s, &raw_c, &host)));
 }
 
 criterion_group!(benches, bench);
