@@ -61,6 +61,33 @@ pub fn run_mqsc(qm: &Arc<QueueManager>, src: &str) -> (i32, String) {
                 }
                 store = qm.store.write().expect("store lock");
             }
+            Some(Command::ClearQlocal { name }) => match clear(qm, &store, name) {
+                Ok(n) => entry.output = vec![format!("AMQ8022I: IBM MQ queue cleared ({n} messages).")],
+                Err(why) => entry.failure = Some(failed("CLEAR QLOCAL", why)),
+            },
+            Some(Command::Delete(d))
+                if d.otype == ObjectType::Qlocal && qm.queues.store().depth(&d.name) > 0 =>
+            {
+                let depth = qm.queues.store().depth(&d.name);
+                if !d.purge {
+                    let why = format!(
+                        "QLOCAL({}) holds {depth} messages: DELETE QLOCAL({}) PURGE, or CLEAR QLOCAL({}) first",
+                        d.name, d.name, d.name
+                    );
+                    entry.failure = Some(failed("DELETE QLOCAL", why));
+                } else if let Err(why) = clear(qm, &store, &d.name) {
+                    entry.failure = Some(failed("DELETE QLOCAL PURGE", why));
+                } else if let Err(e) = execute_live(
+                    &mut store,
+                    entry.command.as_ref().expect("matched"),
+                    stamp.clone(),
+                    &Depths(qm),
+                ) {
+                    entry.failure = Some(e);
+                } else {
+                    entry.output = vec![format!("AMQ8007I: IBM MQ queue deleted ({depth} messages purged).")];
+                }
+            }
             Some(Command::Stop(c)) if c.target == ControlTarget::Listener => {
                 if qm.listeners.stop(&c.name) {
                     entry.output = vec!["AMQ8706I: Request to stop listener accepted.".to_owned()];
@@ -105,6 +132,15 @@ pub fn run_mqsc(qm: &Arc<QueueManager>, src: &str) -> (i32, String) {
         }
     }
     (script::exit_code(&entries), report)
+}
+
+/// CLEAR QLOCAL: the queue's committed messages removed; refused while a unit of work
+/// holds some of them.
+fn clear(qm: &QueueManager, store: &mqtls_model::Store, name: &str) -> Result<usize, String> {
+    if store.get(ObjectType::Qlocal, name).is_none() {
+        return Err(format!("QLOCAL({name}) not found"));
+    }
+    qm.queues.store().clear(name).map_err(|e| e.to_string())
 }
 
 /// CURDEPTH from the message store.

@@ -356,3 +356,30 @@ async fn a_reconnecting_conversation_moves_to_the_next_address_and_says_what_was
     assert_eq!(qm_b.queues.store().depth("APP.Q"), 0);
     r.disconnect().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_queue_with_messages_is_deleted_only_with_purge_and_clear_empties_it() {
+    let dir = pki("msgs-delete");
+    let (port, qm) = listen(&dir).await;
+    let mut h = Hconn::connect(connection(&dir, port, "PLAIN.SVRCONN").await, "QM1").await.unwrap();
+    let q = h.open("APP.Q", OPEN_OUTPUT).await.unwrap();
+    let small = h.open("SMALL.Q", OPEN_OUTPUT).await.unwrap();
+    h.put(&q, Message::text("1"), false).await.unwrap();
+    h.put(&q, Message::text("2"), false).await.unwrap();
+    h.put(&small, Message::text("s"), false).await.unwrap();
+    let (code, report) = mqtls_qmgr::run_mqsc(&qm, "DELETE QLOCAL(APP.Q)\n");
+    assert_eq!(code, 20, "{report}");
+    assert!(report.contains("QLOCAL(APP.Q) holds 2 messages: DELETE QLOCAL(APP.Q) PURGE"), "{report}");
+    let (code, report) = mqtls_qmgr::run_mqsc(&qm, "CLEAR QLOCAL(APP.Q)\nDISPLAY QLOCAL(APP.Q) CURDEPTH\n");
+    assert_eq!(code, 0, "{report}");
+    assert!(report.contains("queue cleared (2 messages)") && report.contains("CURDEPTH(0)"), "{report}");
+    h.put(&small, Message::text("held"), true).await.unwrap();
+    let (code, report) = mqtls_qmgr::run_mqsc(&qm, "DELETE QLOCAL(SMALL.Q) PURGE\n");
+    assert_eq!(code, 20, "a unit of work holds one of its messages: {report}");
+    h.commit().await.unwrap();
+    let (code, report) = mqtls_qmgr::run_mqsc(&qm, "DELETE QLOCAL(SMALL.Q) PURGE\n");
+    assert_eq!(code, 0, "{report}");
+    assert!(report.contains("2 messages purged"), "{report}");
+    assert_eq!(qm.queues.store().depth("SMALL.Q"), 0);
+    assert_eq!(reason(h.put(&small, Message::text("x"), false).await), 2085, "the open handle sees it gone");
+}
