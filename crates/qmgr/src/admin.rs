@@ -131,7 +131,25 @@ pub fn run_mqsc(qm: &Arc<QueueManager>, src: &str) -> (i32, String) {
             return (20, report);
         }
     }
-    (script::exit_code(&entries), report)
+    // A TLS channel whose configuration cannot be built (a label that is missing, a key
+    // type the CipherSpec cannot use) is reported now, not at the first handshake.
+    let touched: Vec<String> = entries
+        .iter()
+        .filter(|e| e.failure.is_none())
+        .filter_map(|e| match &e.command {
+            Some(Command::Define(d)) if d.otype == ObjectType::Channel => Some(d.name.clone()),
+            Some(Command::Alter(a)) if a.otype == ObjectType::Channel => Some(a.name.clone()),
+            Some(Command::Alter(a)) if a.otype == ObjectType::Qmgr => Some("*".to_owned()),
+            _ => None,
+        })
+        .collect();
+    drop(store);
+    let mut code = script::exit_code(&entries);
+    for problem in touched.iter().flat_map(|name| qm.tls_problems(name)) {
+        report.push_str(&format!("mqtls: warning: {problem}\n"));
+        code = code.max(10);
+    }
+    (code, report)
 }
 
 /// CLEAR QLOCAL: the queue's committed messages removed; refused while a unit of work

@@ -154,6 +154,32 @@ impl QueueManager {
         Ok(())
     }
 
+    /// The TLS channels served here (SVRCONN, RCVR, RQSTR, CLUSRCVR with an SSLCIPH)
+    /// matching `pattern` whose configuration cannot be built, each with why: what
+    /// every partner's handshake would meet.
+    pub fn tls_problems(&self, pattern: &str) -> Vec<String> {
+        use mqtls_model::ChannelType::{Clusrcvr, Rcvr, Rqstr, Svrconn};
+        let names: Vec<String> = self
+            .store
+            .read()
+            .expect("store lock")
+            .channels()
+            .filter(|c| {
+                matches!(c.channel_type(), Svrconn | Rcvr | Rqstr | Clusrcvr) && c.ssl_ciph().is_some()
+            })
+            .filter(|c| mqtls_model::generic_match(pattern, c.name()))
+            .map(|c| c.name().to_owned())
+            .collect();
+        names
+            .into_iter()
+            .filter_map(|n| {
+                let why = self.tls_config(&n).err()?;
+                let why = why.strip_prefix(&format!("channel {n}: ")).unwrap_or(&why).to_owned();
+                Some(format!("channel {n} cannot start TLS: {why}"))
+            })
+            .collect()
+    }
+
     /// The TLS configuration of a channel, chosen by the SNI. Built once per definition:
     /// ALTER CHANNEL or a new queue-manager CERTLABL rebuilds it for the next connection,
     /// and connections share rustls' session cache.
@@ -173,7 +199,7 @@ impl QueueManager {
         }
         let config =
             mqtls_channel::config::server_config(&chl, &label, &self.keystore.read().expect("keystore lock"))
-                .map_err(|e| e.to_string())?;
+                .map_err(|e| format!("{e}; {}", e.outcome().1))?;
         configs
             .insert(channel.to_owned(), Cached { definition: object.clone(), label, config: config.clone() });
         Ok(config)

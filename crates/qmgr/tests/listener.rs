@@ -267,3 +267,29 @@ async fn stop_channel_ends_running_instances_and_refuses_new_ones_until_start() 
     let (_, answer) = plain().await;
     assert!(matches!(answer, Frame::StartAck { .. }), "STATUS(INACTIVE) leaves it startable: {answer:?}");
 }
+
+#[tokio::test]
+async fn a_channel_that_cannot_start_tls_is_reported_when_defined_not_at_the_first_handshake() {
+    let dir = pki("qm-define-check");
+    let (_, qm) = listen(&dir, "CN=app1,O=mqtls test", Limits::default()).await;
+    let (code, report) = mqtls_qmgr::run_mqsc(
+        &qm,
+        "DEFINE CHANNEL(RSA.SVRCONN) CHLTYPE(SVRCONN) SSLCIPH(ECDHE_RSA_AES_256_GCM_SHA384) CERTLABL('qm1')\n",
+    );
+    assert_eq!(code, 10, "defined, with a warning: {report}");
+    assert!(report.contains("AMQ8014I"), "{report}");
+    assert!(
+        report.contains("warning: channel RSA.SVRCONN cannot start TLS")
+            && report.contains("certificate 'qm1' has an EC P-256 key")
+            && report.contains("use a CipherSpec for the certificate's key type"),
+        "{report}"
+    );
+    let (code, report) =
+        mqtls_qmgr::run_mqsc(&qm, "ALTER CHANNEL(APP.SVRCONN) CHLTYPE(SVRCONN) CERTLABL('Qm1')\n");
+    assert_eq!(code, 10, "{report}");
+    assert!(report.contains("channel APP.SVRCONN cannot start TLS") && report.contains("qm1"), "{report}");
+    let (code, report) =
+        mqtls_qmgr::run_mqsc(&qm, "ALTER CHANNEL(APP.SVRCONN) CHLTYPE(SVRCONN) CERTLABL('qm1')\n");
+    assert_eq!(code, 0, "fixed: {report}");
+    assert_eq!(qm.tls_problems("*").len(), 1, "RSA.SVRCONN is still wrong");
+}

@@ -91,6 +91,9 @@ pub(super) fn foreground(qmgr: &str, ini_mqsc: Option<&Path>, tuning: &Tuning) -
         tokio::spawn(serve_admin(admin, qm.clone()));
         let outcomes = qm.listeners.start_controlled(&qm);
         say(format_args!("Queue manager {qmgr} started (pid {}).", std::process::id()));
+        for problem in qm.tls_problems("*") {
+            say(format_args!("Warning: {problem}"));
+        }
         for (name, outcome) in outcomes {
             match outcome {
                 Ok(addr) => say(format_args!("LISTENER({name}) listening on {addr}.")),
@@ -166,7 +169,7 @@ pub(super) fn background(qmgr: &str, ini_mqsc: Option<&Path>, tuning: &Tuning) -
         "{}",
         log[from..]
             .lines()
-            .filter(|l| l.starts_with("Queue manager") || l.starts_with("LISTENER"))
+            .filter(|l| ["Queue manager", "LISTENER", "Warning"].iter().any(|p| l.starts_with(p)))
             .map(|l| format!("{l}\n"))
             .collect::<String>()
     );

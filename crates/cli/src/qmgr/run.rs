@@ -72,6 +72,9 @@ pub(crate) fn run(args: RunArgs) -> anyhow::Result<u8> {
             mqsc.display(),
             listener.local_addr()?
         ));
+        for problem in qm.tls_problems("*") {
+            say(format_args!("Warning: {problem}"));
+        }
         if let (Some(admin), Some(path)) = (admin, &admin_socket) {
             say(format_args!(
                 "Admin socket: {} (mqtls mqsc {qmgr} --socket {}).",

@@ -16,6 +16,7 @@ use crate::mqtls_env;
 const INI: &str = "DEFINE QLOCAL(APP.Q) MAXDEPTH(100000)
 DEFINE CHANNEL(APP.SVRCONN) CHLTYPE(SVRCONN) MCAUSER('app')
 DEFINE LISTENER(L1) TRPTYPE(TCP) PORT(0) IPADDR('127.0.0.1') CONTROL(QMGR)
+DEFINE CHANNEL(RSA.SVRCONN) CHLTYPE(SVRCONN) SSLCIPH(ECDHE_RSA_AES_128_GCM_SHA256)
 ";
 
 struct Qm {
@@ -162,7 +163,12 @@ fn a_second_start_and_a_stop_of_a_stopped_queue_manager_say_why() {
         "{err}"
     );
     std::fs::write(&ini, "SSL:\n   CDPCheckExtensions=YES\n").unwrap();
-    qm.start();
+    let (code, out, err) = qm.mqtls(&["qmgr", "start", "QM1"], "");
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("Warning: channel RSA.SVRCONN cannot start TLS: certificate 'ibmwebspheremqqm1' has an EC P-256 key"),
+        "the default self-signed certificate is EC: {out}"
+    );
     let (code, _, err) = qm.mqtls(&["qmgr", "start", "QM1"], "");
     assert_eq!(code, 20);
     assert!(err.contains("already running"), "{err}");
