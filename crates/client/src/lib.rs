@@ -18,7 +18,7 @@ pub use locate::{
     connect, connect_candidates, connect_options, find_ini, load_ccdt, open_key_repository, plan,
     Environment, Plan, VARIABLES,
 };
-pub use mqtls_ccdt::{Address, ClientChannel};
+pub use mqtls_ccdt::{Address, ClientChannel, Reconnect};
 pub use mqtls_channel::ops::{
     GetMode, GetOptions, OPEN_BROWSE, OPEN_INPUT, OPEN_INQUIRE, OPEN_OUTPUT, WAIT_UNLIMITED,
 };

@@ -7,7 +7,7 @@
 
 use std::time::Duration;
 
-use mqtls_ccdt::{Address, ClientChannel};
+use mqtls_ccdt::{Address, ClientChannel, Reconnect};
 use mqtls_channel::ops::GetOptions;
 use mqtls_channel::reason;
 use mqtls_model::Message;
@@ -19,6 +19,8 @@ use crate::locate::connect_candidates;
 
 /// MQRC_CALL_INTERRUPTED.
 const CALL_INTERRUPTED: u32 = 2549;
+/// MQRC_RECONNECT_QMID_MISMATCH: DEFRECON(QMGR) reached another queue manager.
+const RECONNECT_QMID_MISMATCH: u32 = 2545;
 /// Connection attempts per reconnection, 250 ms apart at first, doubling to 4 s.
 const ATTEMPTS: u32 = 8;
 
@@ -37,6 +39,9 @@ pub struct Reconnecting {
     in_unit: bool,
     backed_out: bool,
     reconnects: u32,
+    /// The channel's DEFRECON: QMGR reconnects only to a queue manager of the name first
+    /// reached (MQ compares QMIDs, which mqtls does not have yet), DISABLED never.
+    mode: Reconnect,
 }
 
 type Slots = [Option<(String, u32, Hobj)>];
@@ -60,14 +65,18 @@ fn backed_out(op: &'static str) -> ClientError {
 }
 
 impl Reconnecting {
-    /// Connects a conversation to `qmgr` through the first candidate that answers.
+    /// Connects a conversation to `qmgr` through the first candidate that answers. The
+    /// first candidate's DEFRECON decides: NO and YES reconnect to any queue manager of
+    /// the list (the application asked), QMGR only to one of the same name, DISABLED never.
     pub async fn connect(
         qmgr: &str,
         candidates: Vec<(ClientChannel, Option<Address>)>,
         opts: ConnectOptions,
     ) -> Result<Self, ClientError> {
         let hconn = Hconn::connect(connect_candidates(&candidates, &opts).await?, qmgr).await?;
+        let mode = candidates.first().map_or(Reconnect::Yes, |(c, _)| c.reconnect.clone());
         Ok(Self {
+            mode,
             hconn,
             candidates,
             opts,
@@ -92,6 +101,9 @@ impl Reconnecting {
     /// Connects again (the connection list in order, with back-off) and reopens every
     /// queue. A unit of work in progress is lost.
     async fn recover(&mut self, cause: ClientError) -> Result<(), ClientError> {
+        if self.mode == Reconnect::Disabled {
+            return Err(cause);
+        }
         tracing::warn!(error = %cause, "connection broken; reconnecting");
         self.backed_out |= std::mem::take(&mut self.in_unit);
         let mut delay = Duration::from_millis(250);
@@ -99,6 +111,20 @@ impl Reconnecting {
         for _ in 0..ATTEMPTS {
             match connect_candidates(&self.candidates, &self.opts).await {
                 Ok(conn) => match Hconn::connect(conn, &self.qmgr).await {
+                    Ok(hconn)
+                        if self.mode == Reconnect::QueueManager && hconn.qmgr() != self.hconn.qmgr() =>
+                    {
+                        let text = format!(
+                            "DEFRECON(QMGR): reconnected to {}, not {}; no further calls",
+                            hconn.qmgr(),
+                            self.hconn.qmgr()
+                        );
+                        return Err(ClientError::Failed {
+                            op: "reconnect",
+                            reason: RECONNECT_QMID_MISMATCH,
+                            text,
+                        });
+                    }
                     Ok(hconn) => {
                         self.hconn = hconn;
                         for slot in self.queues.iter_mut().flatten() {

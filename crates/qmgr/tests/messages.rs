@@ -383,3 +383,23 @@ async fn a_queue_with_messages_is_deleted_only_with_purge_and_clear_empties_it()
     assert_eq!(qm.queues.store().depth("SMALL.Q"), 0);
     assert_eq!(reason(h.put(&small, Message::text("x"), false).await), 2085, "the open handle sees it gone");
 }
+
+#[tokio::test]
+async fn defrecon_disabled_does_not_reconnect() {
+    use mqtls_client::Reconnecting;
+    let dir = pki("msgs-norecon");
+    let (port_a, qm_a) = listen(&dir).await;
+    let (port_b, _qm_b) = listen(&dir).await;
+    let mut chl = channel("PLAIN.SVRCONN", port_a);
+    chl.reconnect = mqtls_client::Reconnect::Disabled;
+    let list = vec![
+        (chl.clone(), Some(Address { host: "127.0.0.1".into(), port: Some(port_a) })),
+        (chl, Some(Address { host: "127.0.0.1".into(), port: Some(port_b) })),
+    ];
+    let opts = ConnectOptions { user: "alice".into(), ..ConnectOptions::default() };
+    let mut r = Reconnecting::connect("QM1", list, opts).await.unwrap();
+    let q = r.open("APP.Q", OPEN_OUTPUT).await.unwrap();
+    mqtls_qmgr::run_mqsc(&qm_a, "STOP CHANNEL(PLAIN.SVRCONN) MODE(FORCE)\n");
+    let err = r.put(&q, Message::text("x"), false).await.unwrap_err();
+    assert_eq!((err.reason(), r.reconnects()), (2009, 0), "{err}");
+}
