@@ -74,7 +74,7 @@ impl Reconnecting {
         opts: ConnectOptions,
     ) -> Result<Self, ClientError> {
         let hconn = Hconn::connect(connect_candidates(&candidates, &opts).await?, qmgr).await?;
-        let mode = candidates.first().map_or(Reconnect::Yes, |(c, _)| c.reconnect.clone());
+        let mode = candidates.first().map_or(Reconnect::Yes, |(c, _)| c.reconnect);
         Ok(Self {
             mode,
             hconn,
