@@ -251,7 +251,7 @@ pub enum ControlTarget {
     Service,
 }
 
-/// START / STOP target(name) [MODE(...)] [STATUS(...)].
+/// START / STOP target(name) [MODE(...)] [STATUS(...)] [CONNAME(...)] [QMNAME(...)].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Control {
     /// What.
@@ -262,4 +262,8 @@ pub struct Control {
     pub mode: Option<&'static str>,
     /// STOP CHANNEL STATUS(STOPPED|INACTIVE).
     pub status: Option<&'static str>,
+    /// STOP CHANNEL CONNAME: only the instances with this partner address.
+    pub conname: Option<String>,
+    /// STOP CHANNEL QMNAME: only the instances with this partner queue manager.
+    pub qmname: Option<String>,
 }

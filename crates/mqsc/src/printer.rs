@@ -114,6 +114,13 @@ impl fmt::Display for Command {
                 if let Some(s) = c.status {
                     write!(f, " STATUS({s})")?;
                 }
+                for (kw, value) in [("CONNAME", &c.conname), ("QMNAME", &c.qmname)] {
+                    if let Some(v) = value {
+                        write!(f, " {kw}(")?;
+                        write_quoted(f, v)?;
+                        f.write_char(')')?;
+                    }
+                }
                 Ok(())
             }
             Self::ResetChannel { name: n, seqnum } => {

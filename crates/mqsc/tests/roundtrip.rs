@@ -186,18 +186,23 @@ fn runtime() -> impl Strategy<Value = Command> {
             target: ControlTarget::Channel,
             name,
             mode: None,
-            status: None
+            status: None,
+            conname: None,
+            qmname: None
         })),
         (
             name(20),
             select(vec![None, Some("FORCE"), Some("QUIESCE")]),
-            select(vec![None, Some("STOPPED"), Some("INACTIVE")])
+            select(vec![None, Some("STOPPED"), Some("INACTIVE")]),
+            select(vec![None, Some("10.0.0.1"), Some("host.example(1414)")])
         )
-            .prop_map(|(name, mode, status)| Command::Stop(Control {
+            .prop_map(|(name, mode, status, conname)| Command::Stop(Control {
                 target: ControlTarget::Channel,
                 name,
                 mode,
-                status
+                status,
+                conname: conname.map(str::to_owned),
+                qmname: None
             })),
         (name(20), proptest::option::of(0i64..999_999_999))
             .prop_map(|(name, seqnum)| Command::ResetChannel { name, seqnum }),

@@ -21,7 +21,7 @@ use crate::listener::QueueManager;
 const MAX_SCRIPT: u64 = 1024 * 1024;
 
 /// Attributes DISPLAY CHSTATUS shows without ALL or a selection.
-const SUMMARY: &[&str] = &["CHANNEL", "CHLTYPE", "CONNAME", "CURRENT", "STATUS"];
+const SUMMARY: &[&str] = &["CHANNEL", "CHLTYPE", "CONNAME", "CURRENT", "STATUS", "SUBSTATE"];
 
 /// Runs `src` against the queue manager: the exit code (0, 10, 20) and the report.
 /// Each command changes everything it names or nothing.
@@ -50,7 +50,10 @@ pub fn run_mqsc(qm: &Arc<QueueManager>, src: &str) -> (i32, String) {
                 let missing = ModelError::NotFound { object: ObjectType::Channel, name: c.name.clone() };
                 entry.failure = Some(MqscError::Model(missing));
             }
-            Some(Command::Stop(c)) if c.target == ControlTarget::Channel => entry.output = stop(qm, c),
+            Some(Command::Stop(c)) if c.target == ControlTarget::Channel => match stop(qm, c) {
+                Ok(lines) => entry.output = lines,
+                Err(why) => entry.failure = Some(failed("STOP CHANNEL", why)),
+            },
             Some(Command::Start(c)) if c.target == ControlTarget::Listener => {
                 drop(store);
                 match qm.listeners.start(qm, &c.name) {
@@ -175,16 +178,30 @@ fn failed(command: &str, why: String) -> MqscError {
 }
 
 /// STOP CHANNEL: MODE(QUIESCE) (the default) tells partners 2202, FORCE and TERMINATE
-/// 2009; STATUS(STOPPED) (the default) refuses new starts until START CHANNEL.
-fn stop(qm: &QueueManager, c: &Control) -> Vec<String> {
+/// 2009; STATUS(STOPPED) (the default without CONNAME) refuses new starts until START
+/// CHANNEL. CONNAME ends only the instances with that partner address, leaving the
+/// channel startable.
+fn stop(qm: &QueueManager, c: &Control) -> Result<Vec<String>, String> {
+    if c.qmname.is_some() {
+        return Err("QMNAME selects queue-manager channels (SDR, RCVR), which mqtls does not run yet".into());
+    }
+    if c.conname.is_some() && c.status == Some("STOPPED") {
+        return Err(
+            "STATUS(STOPPED) stops the whole channel; with CONNAME use STATUS(INACTIVE) or leave it out"
+                .into(),
+        );
+    }
     let why = if matches!(c.mode, Some("FORCE" | "TERMINATE")) {
         reason::CONNECTION_BROKEN
     } else {
         reason::CONNECTION_QUIESCING
     };
-    let stopped = c.status != Some("INACTIVE");
-    qm.status.stop(&c.name, why, stopped);
-    vec!["AMQ8019I: Stop WebSphere MQ channel accepted.".to_owned()]
+    let stopped = c.conname.is_none() && c.status != Some("INACTIVE");
+    let ended = qm.status.stop(&c.name, c.conname.as_deref(), why, stopped);
+    if let (0, Some(conname)) = (ended, &c.conname) {
+        return Err(format!("no instance of channel {} runs with CONNAME({conname})", c.name));
+    }
+    Ok(vec!["AMQ8019I: Stop WebSphere MQ channel accepted.".to_owned()])
 }
 
 fn chstatus(qm: &QueueManager, d: &Display) -> Vec<String> {

@@ -232,6 +232,8 @@ impl Session {
                     }
                 }
             };
+            let traffic = self.traffic.clone();
+            let _waiting = traffic.waiting();
             if options.wait_ms == 0 || !wait.await {
                 return Err((
                     reason::NO_MSG_AVAILABLE,

@@ -19,6 +19,17 @@ pub struct Traffic {
     last_msg: AtomicU64,
     key_resets: AtomicU64,
     last_key_reset: AtomicU64,
+    waiting_gets: AtomicU64,
+}
+
+/// Marks a conversation as waiting in MQGET while it lives (SUBSTATE(MQGET)).
+#[derive(Debug)]
+pub struct Waiting<'a>(&'a Traffic);
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.0.waiting_gets.fetch_sub(1, Ordering::Relaxed);
+    }
 }
 
 impl Traffic {
@@ -32,6 +43,12 @@ impl Traffic {
     pub fn message(&self, now: u64) {
         self.msgs.fetch_add(1, Ordering::Relaxed);
         self.last_msg.store(now, Ordering::Relaxed);
+    }
+
+    /// A conversation starts waiting for a message; it stops when the guard drops.
+    pub fn waiting(&self) -> Waiting<'_> {
+        self.waiting_gets.fetch_add(1, Ordering::Relaxed);
+        Waiting(self)
     }
 
     /// Counts a secret key reset (SSLRKEYC) at `now`.
@@ -96,6 +113,9 @@ impl ChannelStatus {
             |t: u64| if t == 0 { Stamp { date: " ".into(), time: " ".into() } } else { Stamp::from_unix(t) };
         let last = stamp(last);
         let (resets, last_reset) = self.traffic.key_resets();
+        // RECEIVE: waiting for the partner; MQGET: a conversation waits for a message.
+        let substate =
+            if self.traffic.waiting_gets.load(Ordering::Relaxed) > 0 { "MQGET" } else { "RECEIVE" };
         let last_reset = stamp(last_reset);
         [
             ("CHANNEL", self.channel.clone()),
@@ -103,6 +123,7 @@ impl ChannelStatus {
             ("CONNAME", self.conname.clone()),
             ("CURRENT", String::new()),
             ("STATUS", self.status.to_owned()),
+            ("SUBSTATE", substate.to_owned()),
             ("CHSTADA", self.started.date.clone()),
             ("CHSTATI", self.started.time.clone()),
             ("BYTSRCVD", received.to_string()),
@@ -151,10 +172,10 @@ impl StatusTable {
         self.stops.lock().expect("status lock").remove(&id);
     }
 
-    /// STOP CHANNEL: ends the running instances of `channel`, telling each partner
-    /// `reason`; with `stopped`, new starts are refused until START CHANNEL. Returns how
+    /// STOP CHANNEL: ends the running instances of `channel` (those with `conname`, if
+    /// given), telling each partner `reason`; with `stopped`, new starts are refused until START CHANNEL. Returns how
     /// many instances were running.
-    pub fn stop(&self, channel: &str, reason: u32, stopped: bool) -> usize {
+    pub fn stop(&self, channel: &str, conname: Option<&str>, reason: u32, stopped: bool) -> usize {
         if stopped {
             self.stopped.lock().expect("status lock").insert(channel.to_owned());
         }
@@ -163,7 +184,7 @@ impl StatusTable {
             .lock()
             .expect("status lock")
             .iter()
-            .filter(|r| r.channel == channel)
+            .filter(|r| r.channel == channel && conname.is_none_or(|c| r.conname == c))
             .map(|r| r.id)
             .collect();
         let mut stops = self.stops.lock().expect("status lock");

@@ -403,3 +403,45 @@ async fn defrecon_disabled_does_not_reconnect() {
     let err = r.put(&q, Message::text("x"), false).await.unwrap_err();
     assert_eq!((err.reason(), r.reconnects()), (2009, 0), "{err}");
 }
+
+#[tokio::test]
+async fn chstatus_substate_shows_a_waiting_get_and_stop_channel_conname_ends_only_that_partner() {
+    let dir = pki("msgs-substate");
+    let (port, qm) = listen(&dir).await;
+    let conn = connection(&dir, port, "PLAIN.SVRCONN").await;
+    let mut waiter = Hconn::connect(conn.clone(), "QM1").await.unwrap();
+    let substate = || {
+        let row: std::collections::HashMap<String, String> =
+            qm.status.matching("PLAIN.SVRCONN").pop().unwrap().items().into_iter().collect();
+        row["SUBSTATE"].clone()
+    };
+    assert_eq!(substate(), "RECEIVE");
+    let q = waiter.open("APP.Q", OPEN_INPUT).await.unwrap();
+    let waiting =
+        tokio::spawn(
+            async move { waiter.get(&q, GetOptions { wait_ms: 2000, ..NOW }).await.map(|_| waiter) },
+        );
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(substate(), "MQGET");
+    let (code, report) = mqtls_qmgr::run_mqsc(&qm, "DISPLAY CHSTATUS(PLAIN.SVRCONN)\n");
+    assert_eq!(code, 0);
+    assert!(report.contains("SUBSTATE(MQGET)"), "the summary shows it: {report}");
+
+    let (code, report) = mqtls_qmgr::run_mqsc(&qm, "STOP CHANNEL(PLAIN.SVRCONN) CONNAME('10.9.9.9')\n");
+    assert_eq!(code, 20);
+    assert!(report.contains("no instance of channel PLAIN.SVRCONN runs with CONNAME(10.9.9.9)"), "{report}");
+    let (code, report) =
+        mqtls_qmgr::run_mqsc(&qm, "STOP CHANNEL(PLAIN.SVRCONN) CONNAME('127.0.0.1') STATUS(STOPPED)\n");
+    assert_eq!(code, 20);
+    assert!(report.contains("with CONNAME use STATUS(INACTIVE)"), "{report}");
+    assert_eq!(
+        mqtls_qmgr::run_mqsc(&qm, "STOP CHANNEL(PLAIN.SVRCONN) CONNAME('127.0.0.1') MODE(FORCE)\n").0,
+        0
+    );
+    let ended = tokio::time::timeout(Duration::from_secs(5), waiting).await.unwrap().unwrap();
+    assert_eq!(ended.unwrap_err().reason(), 2009, "the waiting get learns the channel ended");
+    assert!(qm.status.matching("PLAIN.SVRCONN").is_empty());
+    Hconn::connect(connection(&dir, port, "PLAIN.SVRCONN").await, "QM1")
+        .await
+        .expect("not STOPPED: it starts again");
+}

@@ -286,7 +286,7 @@ impl<'a> Cx<'a> {
         };
         let name = self.name(noun, otype.keyword())?;
         let command = format!("{} {}", verb.word(), otype.keyword());
-        let (mode, status) = if verb == Verb::Stop && target == ControlTarget::Channel {
+        let stop = if verb == Verb::Stop && target == ControlTarget::Channel {
             let got = self.params(
                 rest,
                 &command,
@@ -308,14 +308,15 @@ impl<'a> Cx<'a> {
             let modes = [("QUIESCE", "QUIESCE"), ("FORCE", "FORCE"), ("TERMINATE", "TERMINATE")];
             let mode = pick(self, 0, "MODE", &modes)?;
             let status = pick(self, 1, "STATUS", &[("STOPPED", "STOPPED"), ("INACTIVE", "INACTIVE")])?;
-            (mode, status)
+            (mode, status, got[2].clone().flatten(), got[3].clone().flatten())
         } else {
             let known: &[(&str, bool)] =
                 if target == ControlTarget::Listener { &[("IGNSTATE", true)] } else { &[] };
             self.params(rest, &command, known)?;
-            (None, None)
+            (None, None, None, None)
         };
-        let control = Control { target, name, mode, status };
+        let (mode, status, conname, qmname) = stop;
+        let control = Control { target, name, mode, status, conname, qmname };
         Some(if verb == Verb::Start { Command::Start(control) } else { Command::Stop(control) })
     }
 
