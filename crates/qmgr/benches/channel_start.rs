@@ -1,8 +1,9 @@
-//! Channel starts per second through a running listener on loopback: a plain channel, a
-//! mutually authenticated TLS 1.3 channel (the listener picks the channel's configuration
+//! Channel starts per second through a running listener on loopback: a plain channel,
+//! mutually authenticated TLS channels (the listener picks the channel's configuration
 //! from the SNI, builds it, runs the start checks), and the baseline: a tokio-rustls server
-//! with one prebuilt configuration answering the same start frame. Also heartbeat round
-//! trips on an open channel, TLS vs plain. ECDSA P-256, no session resumption.
+//! with one prebuilt configuration answering the same start frame. ECDSA P-256 and RSA-2048
+//! certificates, TLS 1.3 and TLS 1.2, no session resumption, TCP_NODELAY on both ends.
+//! Also heartbeat round trips on an open channel, TLS vs plain.
 //!
 //! cargo bench -p mqtls-qmgr --bench channel_start
 #![allow(missing_docs)] // criterion_group! generates an undocumented function
@@ -67,6 +68,7 @@ async fn raw_server(listener: TcpListener, config: Arc<rustls::ServerConfig>) {
     let acceptor = TlsAcceptor::from(config);
     loop {
         let (sock, _) = listener.accept().await.unwrap();
+        sock.set_nodelay(true).unwrap();
         let acceptor = acceptor.clone();
         tokio::spawn(async move {
             let Ok(mut tls) = acceptor.accept(sock).await else { return };
@@ -81,7 +83,7 @@ async fn raw_server(listener: TcpListener, config: Arc<rustls::ServerConfig>) {
                     Frame::Heartbeat => Frame::Heartbeat,
                     _ => return,
                 };
-                if tls.write_all(&encode(&reply)).await.is_err() {
+                if tls.write_all(&encode(&reply)).await.is_err() || tls.flush().await.is_err() {
                     return;
                 }
             }
@@ -89,63 +91,105 @@ async fn raw_server(listener: TcpListener, config: Arc<rustls::ServerConfig>) {
     }
 }
 
-fn bench(c: &mut Criterion) {
-    let dir = scratch("bench-qmgr");
-    ca_and_leaf(&dir, "qm1", "ec");
-    ca_and_leaf(&dir, "app1", "ec");
-    let rt = Runtime::new().unwrap();
+/// A listener for `key` certificates (`ec` or `rsa`) serving APP13.SVRCONN (ANY_TLS13),
+/// APP12.SVRCONN (the key's TLS 1.2 ECDHE-GCM CipherSpec) and PLAIN.SVRCONN; raw baseline
+/// servers for both TLS channels; the client configurations. Returns the ports.
+struct Setup {
+    port: u16,
+    raw13: u16,
+    raw12: u16,
+    client13: Arc<rustls::ClientConfig>,
+    client12: Arc<rustls::ClientConfig>,
+}
 
+fn setup(rt: &Runtime, key: &str) -> Setup {
+    let dir = scratch(&format!("bench-qmgr-{key}"));
+    ca_and_leaf(&dir, "qm1", key);
+    ca_and_leaf(&dir, "app1", key);
+    let tls12 = if key == "ec" { "ECDHE_ECDSA_AES_128_GCM_SHA256" } else { "ECDHE_RSA_AES_128_GCM_SHA256" };
+    let svrconn = |ciph: &str| {
+        let mut values = tls_svrconn();
+        values[1] = ("SSLCIPH", Value::Str(ciph.into()));
+        values
+    };
     let mut store = Store::new("QM1", Stamp::default()).unwrap();
-    let define = |store: &mut Store, name: &str, values| {
+    for (name, values) in [
+        ("APP13.SVRCONN", svrconn("ANY_TLS13")),
+        ("APP12.SVRCONN", svrconn(tls12)),
+        ("PLAIN.SVRCONN", vec![("CHLTYPE", Value::Word("SVRCONN".into()))]),
+    ] {
         let attrs = AttrSet::from_values(ObjectType::Channel, values).unwrap();
         store.define(ObjectType::Channel, name, attrs, None, false, Stamp::default()).unwrap();
-    };
-    define(&mut store, "APP.SVRCONN", tls_svrconn());
-    define(&mut store, "PLAIN.SVRCONN", vec![("CHLTYPE", Value::Word("SVRCONN".into()))]);
+    }
     let qm = Arc::new(QueueManager::new(store, keystore(&dir, Some("qm1")), Limits::default()));
-    let (port, raw_port) = rt.block_on(async {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let raw = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let ports = (listener.local_addr().unwrap().port(), raw.local_addr().unwrap().port());
+    let raw_config = |ciph: &str| {
+        let svr = object("APP.SVRCONN", svrconn(ciph));
+        server_config(&Channel::new(&svr).unwrap(), "qm1", &keystore(&dir, Some("qm1"))).unwrap()
+    };
+    let (port, raw13, raw12) = rt.block_on(async {
+        let bind = || async { TcpListener::bind("127.0.0.1:0").await.unwrap() };
+        let (listener, r13, r12) = (bind().await, bind().await, bind().await);
+        let ports = [&listener, &r13, &r12].map(|l| l.local_addr().unwrap().port());
         tokio::spawn(serve(listener, qm));
-        let svr = object("APP.SVRCONN", tls_svrconn());
-        let config =
-            server_config(&Channel::new(&svr).unwrap(), "qm1", &keystore(&dir, Some("qm1"))).unwrap();
-        tokio::spawn(raw_server(raw, config));
-        ports
+        tokio::spawn(raw_server(r13, raw_config("ANY_TLS13")));
+        tokio::spawn(raw_server(r12, raw_config(tls12)));
+        (ports[0], ports[1], ports[2])
     });
-
-    let cln = object(
-        "APP.SVRCONN",
-        vec![("CHLTYPE", Value::Word("CLNTCONN".into())), ("SSLCIPH", Value::Str("ANY_TLS13".into()))],
-    );
-    let client =
-        client_config(&Channel::new(&cln).unwrap(), Some("app1"), &keystore(&dir, Some("app1"))).unwrap();
-    let tls = |port: u16, rounds: usize| {
-        let connector = TlsConnector::from(client.clone());
-        async move {
-            let sock = TcpStream::connect(("127.0.0.1", port)).await.unwrap();
-            let name = ServerName::try_from(sni::encode("APP.SVRCONN")).unwrap();
-            session(connector.connect(name, sock).await.unwrap(), "APP.SVRCONN", rounds).await;
-        }
+    let client = |ciph: &str| {
+        let cln = object(
+            "APP.SVRCONN",
+            vec![("CHLTYPE", Value::Word("CLNTCONN".into())), ("SSLCIPH", Value::Str(ciph.into()))],
+        );
+        client_config(&Channel::new(&cln).unwrap(), Some("app1"), &keystore(&dir, Some("app1"))).unwrap()
     };
-    let plain = |rounds: usize| async move {
-        let sock = TcpStream::connect(("127.0.0.1", port)).await.unwrap();
-        session(sock, "PLAIN.SVRCONN", rounds).await;
-    };
+    Setup { port, raw13, raw12, client13: client("ANY_TLS13"), client12: client(tls12) }
+}
 
+/// Connects over TLS naming `channel`, starts it, sends `rounds` heartbeats, closes.
+async fn tls(config: Arc<rustls::ClientConfig>, port: u16, channel: &str, rounds: usize) {
+    let sock = TcpStream::connect(("127.0.0.1", port)).await.unwrap();
+    sock.set_nodelay(true).unwrap();
+    let name = ServerName::try_from(sni::encode(channel)).unwrap();
+    session(TlsConnector::from(config).connect(name, sock).await.unwrap(), channel, rounds).await;
+}
+
+async fn plain(port: u16, rounds: usize) {
+    let sock = TcpStream::connect(("127.0.0.1", port)).await.unwrap();
+    sock.set_nodelay(true).unwrap();
+    session(sock, "PLAIN.SVRCONN", rounds).await;
+}
+
+fn bench(c: &mut Criterion) {
+    let rt = Runtime::new().unwrap();
     let mut g = c.benchmark_group("start");
     g.throughput(Throughput::Elements(1));
-    g.bench_function("mqtls_tls13", |b| b.iter(|| rt.block_on(tls(port, 0))));
-    g.bench_function("raw_tokio_rustls_tls13", |b| b.iter(|| rt.block_on(tls(raw_port, 0))));
-    g.bench_function("mqtls_plain", |b| b.iter(|| rt.block_on(plain(0))));
+    let mut ec = None;
+    for key in ["ec", "rsa"] {
+        let s = setup(&rt, key);
+        for (v, config, raw, channel) in [
+            ("tls13", &s.client13, s.raw13, "APP13.SVRCONN"),
+            ("tls12", &s.client12, s.raw12, "APP12.SVRCONN"),
+        ] {
+            g.bench_function(format!("mqtls_{key}_{v}"), |b| {
+                b.iter(|| rt.block_on(tls(config.clone(), s.port, channel, 0)))
+            });
+            g.bench_function(format!("raw_tokio_rustls_{key}_{v}"), |b| {
+                b.iter(|| rt.block_on(tls(config.clone(), raw, channel, 0)))
+            });
+        }
+        ec.get_or_insert(s);
+    }
+    let s = ec.expect("the EC setup");
+    g.bench_function("mqtls_plain", |b| b.iter(|| rt.block_on(plain(s.port, 0))));
     g.finish();
 
     let mut g = c.benchmark_group("heartbeats_1000");
     g.throughput(Throughput::Elements(1000));
     g.sample_size(20);
-    g.bench_function("mqtls_tls13", |b| b.iter(|| rt.block_on(tls(port, 1000))));
-    g.bench_function("mqtls_plain", |b| b.iter(|| rt.block_on(plain(1000))));
+    g.bench_function("mqtls_ec_tls13", |b| {
+        b.iter(|| rt.block_on(tls(s.client13.clone(), s.port, "APP13.SVRCONN", 1000)))
+    });
+    g.bench_function("mqtls_plain", |b| b.iter(|| rt.block_on(plain(s.port, 1000))));
     g.finish();
 }
 
