@@ -8,7 +8,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use mqtls_channel::ops::{
-    GetMode, GetOptions, Reply, Request, OPEN_BROWSE, OPEN_INPUT, OPEN_KNOWN, OPEN_OUTPUT, WAIT_UNLIMITED,
+    GetMode, GetOptions, Reply, Request, OPEN_BROWSE, OPEN_INPUT, OPEN_INQUIRE, OPEN_KNOWN, OPEN_OUTPUT,
+    WAIT_UNLIMITED,
 };
 use mqtls_channel::reason;
 use mqtls_model::Message;
@@ -108,6 +109,13 @@ impl Session {
                 format!("this channel reaches queue manager {name}, not {wanted}"),
             ));
         }
+        crate::authority::require(
+            &self.qm.store.read().expect("store lock"),
+            &self.user,
+            "QMGR",
+            &name,
+            "CONNECT",
+        )?;
         self.connected = true;
         Ok(Reply::Connected { qmgr: name })
     }
@@ -125,7 +133,17 @@ impl Session {
                 format!("a conversation may hold {MAX_HANDLES} open queues"),
             ));
         }
-        let resolved = resolve(&self.qm.store.read().expect("store lock"), queue)?;
+        let store = self.qm.store.read().expect("store lock");
+        let resolved = resolve(&store, queue)?;
+        // MQ checks the name opened (an alias's own profile, not its target's).
+        for (bit, needed) in
+            [(OPEN_INPUT, "GET"), (OPEN_BROWSE, "BROWSE"), (OPEN_OUTPUT, "PUT"), (OPEN_INQUIRE, "INQ")]
+        {
+            if options & bit != 0 {
+                crate::authority::require(&store, &self.user, "QUEUE", queue, needed)?;
+            }
+        }
+        drop(store);
         let handle = self.next_handle;
         self.next_handle = self.next_handle.wrapping_add(1).max(1);
         self.handles.insert(handle, Handle { queue: resolved, options, browse: None });
@@ -265,13 +283,12 @@ impl Session {
         let display_only = mqtls_mqsc::script::verify(&script)
             .iter()
             .all(|e| matches!(e.command, None | Some(mqtls_mqsc::command::Command::Display(_))));
-        let needed: &[&str] =
-            if display_only { &["DSP", "CHG", "ALLADM", "ALL"] } else { &["CHG", "ALLADM", "ALL"] };
-        let allowed = self.qm.store.read().expect("store lock").authrecs().iter().any(|rec| {
-            rec.objtype == "QMGR"
-                && rec.entity == mqtls_model::Entity::Principal(self.user.clone())
-                && needed.iter().any(|a| rec.authorities.contains(a))
-        });
+        let needed: &[&str] = if display_only { &["DSP", "CHG"] } else { &["CHG"] };
+        let allowed = {
+            let store = self.qm.store.read().expect("store lock");
+            let qmgr = store.qmgr().name().to_owned();
+            needed.iter().any(|a| crate::authority::granted(&store, &self.user, "QMGR", &qmgr, a))
+        };
         if !allowed {
             let text = format!(
                 "user '{}' may not run {} over a client channel: SET AUTHREC OBJTYPE(QMGR) PRINCIPAL('{}') AUTHADD({})",

@@ -5,6 +5,7 @@
 #![forbid(unsafe_code)]
 
 mod admin;
+mod authority;
 mod conversation;
 mod home;
 mod listener;

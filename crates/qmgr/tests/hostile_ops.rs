@@ -14,7 +14,9 @@ use mqtls_test_support::{ca_and_leaf, keystore, scratch};
 use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
 
-const MQSC: &str = "DEFINE CHANNEL(PLAIN.SVRCONN) CHLTYPE(SVRCONN) SHARECNV(2)\nDEFINE QLOCAL(Q)\n";
+const MQSC: &str = "DEFINE CHANNEL(PLAIN.SVRCONN) CHLTYPE(SVRCONN) SHARECNV(2)\nDEFINE QLOCAL(Q)\n\
+    SET AUTHREC OBJTYPE(QMGR) PRINCIPAL('app') AUTHADD(CONNECT)\n\
+    SET AUTHREC PROFILE('Q') OBJTYPE(QUEUE) PRINCIPAL('app') AUTHADD(PUT,GET,INQ)\n";
 
 async fn listen() -> (u16, Arc<QueueManager>) {
     let dir = scratch("hostile-ops");

@@ -23,6 +23,10 @@ DEFINE QLOCAL(APP.Q)
 DEFINE QLOCAL(SMALL.Q) MAXDEPTH(2) MAXMSGL(10)
 DEFINE QLOCAL(OFF.Q) PUT(DISABLED) GET(DISABLED)
 DEFINE QALIAS(ALIAS.Q) TARGET(APP.Q)
+SET AUTHREC OBJTYPE(QMGR) PRINCIPAL('alice') AUTHADD(CONNECT)
+SET AUTHREC PROFILE('**') OBJTYPE(QUEUE) PRINCIPAL('alice') AUTHADD(ALLMQI)
+SET AUTHREC OBJTYPE(QMGR) PRINCIPAL('appuser') AUTHADD(CONNECT)
+SET AUTHREC PROFILE('**') OBJTYPE(QUEUE) PRINCIPAL('appuser') AUTHADD(ALLMQI)
 ";
 
 fn pki(name: &str) -> std::path::PathBuf {
@@ -444,4 +448,47 @@ async fn chstatus_substate_shows_a_waiting_get_and_stop_channel_conname_ends_onl
     Hconn::connect(connection(&dir, port, "PLAIN.SVRCONN").await, "QM1")
         .await
         .expect("not STOPPED: it starts again");
+}
+
+#[tokio::test]
+async fn nothing_is_granted_without_an_authrec_and_groups_grant_their_members() {
+    let dir = pki("msgs-oam");
+    let (port, qm) = listen(&dir).await;
+    let as_user = |user: &str| {
+        let opts = ConnectOptions {
+            user: user.into(),
+            keystore: Some(keystore(&dir, Some("app1"))),
+            ..ConnectOptions::default()
+        };
+        let chl = channel("APP.SVRCONN", port);
+        async move { Connection::open(&chl, &chl.connections[0], &opts).await.unwrap() }
+    };
+    let err = Hconn::connect(as_user("bob").await, "QM1").await.unwrap_err();
+    assert_eq!(err.reason(), 2035);
+    assert!(err.to_string().contains("SET AUTHREC OBJTYPE(QMGR) PRINCIPAL('bob') AUTHADD(CONNECT)"), "{err}");
+    mqtls_qmgr::run_mqsc(&qm, "SET AUTHREC OBJTYPE(QMGR) PRINCIPAL('bob') AUTHADD(CONNECT)\nSET AUTHREC PROFILE('APP.*') OBJTYPE(QUEUE) PRINCIPAL('bob') AUTHADD(GET)\n");
+    let mut bob = Hconn::connect(as_user("bob").await, "QM1").await.unwrap();
+    bob.open("APP.Q", OPEN_INPUT).await.expect("GET on APP.* covers APP.Q");
+    let err = bob.open("APP.Q", OPEN_OUTPUT).await.unwrap_err();
+    assert!(
+        err.to_string().contains("PROFILE('APP.Q') OBJTYPE(QUEUE) PRINCIPAL('bob') AUTHADD(PUT)"),
+        "{err}"
+    );
+    assert_eq!(
+        bob.open("ALIAS.Q", OPEN_INPUT).await.unwrap_err().reason(),
+        2035,
+        "an alias is checked by its own name"
+    );
+    assert_eq!(
+        bob.open("SMALL.Q", OPEN_INPUT).await.unwrap_err().reason(),
+        2035,
+        "* stays within a qualifier"
+    );
+
+    // daemon's primary group (in /etc/passwd and /etc/group on Debian) grants it.
+    assert_eq!(Hconn::connect(as_user("daemon").await, "QM1").await.unwrap_err().reason(), 2035);
+    mqtls_qmgr::run_mqsc(&qm, "SET AUTHREC OBJTYPE(QMGR) GROUP('daemon') AUTHADD(CONNECT)\nSET AUTHREC PROFILE('**') OBJTYPE(QUEUE) GROUP('daemon') AUTHADD(ALLMQI)\n");
+    let mut daemon = Hconn::connect(as_user("daemon").await, "QM1").await.unwrap();
+    let q = daemon.open("SMALL.Q", OPEN_OUTPUT | OPEN_INPUT).await.unwrap();
+    daemon.put(&q, Message::text("by group"), false).await.unwrap();
 }

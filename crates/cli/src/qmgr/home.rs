@@ -84,11 +84,6 @@ pub(super) fn foreground(qmgr: &str, ini_mqsc: Option<&Path>, tuning: &Tuning) -
     );
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     let served = runtime.block_on(async {
-        // A socket left by a killed run is stale: the lock above proves no one serves it.
-        let _ = std::fs::remove_file(home.admin_socket());
-        let admin = bind_admin(&home.admin_socket()).context("the admin socket")?;
-        std::fs::write(home.pid_file(), format!("{}\n", std::process::id())).context("the pid file")?;
-        tokio::spawn(serve_admin(admin, qm.clone()));
         let outcomes = qm.listeners.start_controlled(&qm);
         say(format_args!("Queue manager {qmgr} started (pid {}).", std::process::id()));
         for problem in qm.tls_problems("*") {
@@ -100,6 +95,12 @@ pub(super) fn foreground(qmgr: &str, ini_mqsc: Option<&Path>, tuning: &Tuning) -
                 Err(why) => say(format_args!("LISTENER({name}) not started: {why}")),
             }
         }
+        // The admin socket comes last: `qmgr start` waits for it, then shows the lines above.
+        // A socket left by a killed run is stale: the lock above proves no one serves it.
+        let _ = std::fs::remove_file(home.admin_socket());
+        std::fs::write(home.pid_file(), format!("{}\n", std::process::id())).context("the pid file")?;
+        let admin = bind_admin(&home.admin_socket()).context("the admin socket")?;
+        tokio::spawn(serve_admin(admin, qm.clone()));
         ended().await;
         say(format_args!("Queue manager {qmgr} ending."));
         Ok::<_, anyhow::Error>(())
@@ -161,8 +162,6 @@ pub(super) fn background(qmgr: &str, ini_mqsc: Option<&Path>, tuning: &Tuning) -
         }
         std::thread::sleep(Duration::from_millis(50));
     }
-    // The listener lines follow the admin socket by a moment.
-    std::thread::sleep(Duration::from_millis(100));
     let log = read(&home.log())?;
     let from = log.rfind(&format!("Queue manager {qmgr} started")).unwrap_or(0);
     print!(

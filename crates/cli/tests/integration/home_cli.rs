@@ -17,6 +17,8 @@ const INI: &str = "DEFINE QLOCAL(APP.Q) MAXDEPTH(100000)
 DEFINE CHANNEL(APP.SVRCONN) CHLTYPE(SVRCONN) MCAUSER('app')
 DEFINE LISTENER(L1) TRPTYPE(TCP) PORT(0) IPADDR('127.0.0.1') CONTROL(QMGR)
 DEFINE CHANNEL(RSA.SVRCONN) CHLTYPE(SVRCONN) SSLCIPH(ECDHE_RSA_AES_128_GCM_SHA256)
+SET AUTHREC OBJTYPE(QMGR) PRINCIPAL('app') AUTHADD(CONNECT)
+SET AUTHREC PROFILE('APP.Q') OBJTYPE(QUEUE) PRINCIPAL('app') AUTHADD(PUT,GET)
 ";
 
 struct Qm {
@@ -104,8 +106,17 @@ fn a_queue_manager_keeps_its_definitions_and_committed_messages_through_kill_9()
         assert!(started.elapsed() < Duration::from_secs(60), "300 puts within a minute");
         std::thread::sleep(Duration::from_millis(5));
     }
-    let status = std::process::Command::new("kill").args(["-9", &qm.pid()]).status().unwrap();
+    let pid = qm.pid();
+    let status = std::process::Command::new("kill").args(["-9", &pid]).status().unwrap();
     assert!(status.success());
+    // Gone (or a zombie, whose files are closed) before the restart opens the store.
+    let dead =
+        || std::fs::read_to_string(format!("/proc/{pid}/status")).map_or(true, |s| s.contains("zombie"));
+    let killed = Instant::now();
+    while !dead() {
+        assert!(killed.elapsed() < Duration::from_secs(10), "kill -9 took effect within 10s");
+        std::thread::sleep(Duration::from_millis(10));
+    }
     putter.join().unwrap();
     let acked = acked.load(Ordering::SeqCst);
 

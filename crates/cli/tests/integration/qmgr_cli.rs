@@ -49,7 +49,8 @@ pub(crate) fn tls_qmgr(name: &str) -> (std::path::PathBuf, u16, Running) {
          DEFINE CHANNEL(APP.SVRCONN) CHLTYPE(SVRCONN) SSLCIPH(ANY_TLS13) SSLCAUTH(REQUIRED) +\n\
          SSLPEER('CN=app1,O=mqtls test') MCAUSER('app')\n\
          DEFINE QLOCAL(APP.Q)\n\
-         SET AUTHREC OBJTYPE(QMGR) PRINCIPAL('app') AUTHADD(DSP)\n",
+         SET AUTHREC OBJTYPE(QMGR) PRINCIPAL('app') AUTHADD(DSP,CONNECT)\n\
+         SET AUTHREC PROFILE('APP.*') OBJTYPE(QUEUE) PRINCIPAL('app') AUTHADD(PUT,GET,BROWSE)\n",
     )
     .unwrap();
     let port = free_port();
