@@ -66,9 +66,7 @@ fn environment(target: &Target) -> Environment {
 pub(crate) fn put(args: PutArgs) -> anyhow::Result<u8> {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     runtime.block_on(async {
-        let mut hconn = connect(&args.target.qmgr, &environment(&args.target), &user()).await.map_err(mq)?;
-        let n = hconn.connection().negotiated().clone();
-        eprintln!("connected to {} over {} at {}{}", hconn.qmgr(), n.channel, n.address, tls_note(&n));
+        let mut hconn = connected(&args.target).await?;
         let q = hconn.open(&args.queue, OPEN_OUTPUT).await.map_err(mq)?;
         println!("target queue is {}", args.queue);
         let mut count = 0u64;
@@ -91,9 +89,7 @@ pub(crate) fn put(args: PutArgs) -> anyhow::Result<u8> {
 pub(crate) fn get(args: GetArgs) -> anyhow::Result<u8> {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     runtime.block_on(async {
-        let mut hconn = connect(&args.target.qmgr, &environment(&args.target), &user()).await.map_err(mq)?;
-        let n = hconn.connection().negotiated().clone();
-        eprintln!("connected to {} over {} at {}{}", hconn.qmgr(), n.channel, n.address, tls_note(&n));
+        let mut hconn = connected(&args.target).await?;
         let options = if args.browse { OPEN_BROWSE } else { OPEN_INPUT };
         let q = hconn.open(&args.queue, options).await.map_err(mq)?;
         let mut out = std::io::stdout().lock();
@@ -113,9 +109,14 @@ pub(crate) fn get(args: GetArgs) -> anyhow::Result<u8> {
     })
 }
 
-fn tls_note(n: &mqtls_client::Negotiated) -> String {
-    match (&n.protocol, &n.suite) {
-        (Some(p), Some(s)) => format!(" ({p}, {s})"),
-        _ => " (no TLS)".to_owned(),
-    }
+/// Connects as the environment says and tells stderr where to, over what.
+async fn connected(target: &Target) -> anyhow::Result<mqtls_client::Hconn> {
+    let hconn = connect(&target.qmgr, &environment(target), &user()).await.map_err(mq)?;
+    let n = hconn.connection().negotiated();
+    let tls = match (&n.protocol, &n.suite) {
+        (Some(p), Some(s)) => format!("{p}, {s}"),
+        _ => "no TLS".to_owned(),
+    };
+    eprintln!("connected to {} over {} at {} ({tls})", hconn.qmgr(), n.channel, n.address);
+    Ok(hconn)
 }

@@ -3,16 +3,18 @@
 //! flight than allowed, messages over the negotiated MAXMSGL. Each gets its reason code,
 //! and the queue manager goes on serving.
 
+mod common;
+
 use std::sync::Arc;
 use std::time::Duration;
 
 use mqtls_channel::frame::{encode, ChannelStart, Frame};
 use mqtls_channel::ops::{GetOptions, Reply, Request, OPEN_INPUT, OPEN_OUTPUT, WAIT_UNLIMITED};
-use mqtls_model::{Message, Stamp, Store};
-use mqtls_qmgr::{read_frame, serve, Limits, QueueManager};
+use mqtls_model::Message;
+use mqtls_qmgr::{read_frame, Limits, QueueManager};
 use mqtls_test_support::{ca_and_leaf, keystore, scratch};
 use tokio::io::AsyncWriteExt;
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpStream;
 
 const MQSC: &str = "DEFINE CHANNEL(PLAIN.SVRCONN) CHLTYPE(SVRCONN) SHARECNV(2)\nDEFINE QLOCAL(Q)\n\
     SET AUTHREC OBJTYPE(QMGR) PRINCIPAL('app') AUTHADD(CONNECT)\n\
@@ -21,16 +23,12 @@ const MQSC: &str = "DEFINE CHANNEL(PLAIN.SVRCONN) CHLTYPE(SVRCONN) SHARECNV(2)\n
 async fn listen() -> (u16, Arc<QueueManager>) {
     let dir = scratch("hostile-ops");
     ca_and_leaf(&dir, "qm1", "ec");
-    let mut store = Store::new("QM1", Stamp::default()).unwrap();
-    assert_eq!(
-        mqtls_mqsc::script::exit_code(&mqtls_mqsc::script::run(MQSC, &mut store, &Stamp::default())),
-        0
-    );
-    let qm = Arc::new(QueueManager::new(store, keystore(&dir, Some("qm1")), Limits::default()));
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    tokio::spawn(serve(listener, qm.clone()));
-    (port, qm)
+    common::serve(QueueManager::new(
+        common::definitions(MQSC),
+        keystore(&dir, Some("qm1")),
+        Limits::default(),
+    ))
+    .await
 }
 
 struct Raw {

@@ -2,6 +2,8 @@
 //! (and plain), put/get/browse, waits, units of work, shared conversations, refusals with
 //! their MQ reason codes, and persistent messages across a restart.
 
+mod common;
+
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
@@ -10,11 +12,10 @@ use mqtls_client::{
     Address, ClientChannel, ClientError, ConnectOptions, Connection, GetMode, GetOptions, Hconn, Message,
     OPEN_BROWSE, OPEN_INPUT, OPEN_OUTPUT,
 };
-use mqtls_model::{Stamp, Store};
+use mqtls_model::Store;
 use mqtls_msgstore::MessageStore;
-use mqtls_qmgr::{serve, Limits, QueueManager};
+use mqtls_qmgr::{Limits, QueueManager};
 use mqtls_test_support::{ca_and_leaf, keystore, scratch};
-use tokio::net::TcpListener;
 
 const MQSC: &str = "
 DEFINE CHANNEL(APP.SVRCONN) CHLTYPE(SVRCONN) SSLCIPH(ANY_TLS13) SSLCAUTH(REQUIRED) CERTLABL('qm1') SHARECNV(3)
@@ -37,23 +38,11 @@ fn pki(name: &str) -> std::path::PathBuf {
 }
 
 fn definitions() -> Store {
-    let mut store = Store::new("QM1", Stamp::default()).unwrap();
-    let entries = mqtls_mqsc::script::run(MQSC, &mut store, &Stamp::default());
-    assert_eq!(
-        mqtls_mqsc::script::exit_code(&entries),
-        0,
-        "{}",
-        mqtls_mqsc::script::report(MQSC, &entries, true)
-    );
-    store
+    common::definitions(MQSC)
 }
 
 async fn start(qm: QueueManager) -> (u16, Arc<QueueManager>) {
-    let qm = Arc::new(qm);
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    tokio::spawn(serve(listener, qm.clone()));
-    (port, qm)
+    common::serve(qm).await
 }
 
 async fn listen(dir: &Path) -> (u16, Arc<QueueManager>) {

@@ -10,14 +10,12 @@ use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use mqtls_client::{Address, ClientChannel, ClientError, ConnectOptions, Connection};
-use mqtls_model::{Stamp, Store};
 use mqtls_pki::{CertAuthority, Entry, KeySpec, Keystore};
-use mqtls_qmgr::{run_mqsc, serve, Limits, QueueManager};
+use mqtls_qmgr::{run_mqsc, Limits, QueueManager};
 use mqtls_test_support::{
     ca_and_leaf, ca_database, keystore as pem_keystore, openssl, scratch, serve_file, sign, OcspResponder,
 };
 use tokio::io::AsyncWriteExt;
-use tokio::net::TcpListener;
 
 const DAY: i64 = 86_400;
 const ORG: &str = "mqtls test";
@@ -35,19 +33,8 @@ fn now() -> i64 {
 }
 
 async fn queue_manager(mqsc: &str, keystore: Keystore, cdp: bool) -> (u16, Arc<QueueManager>) {
-    let mut store = Store::new("QM1", Stamp::default()).unwrap();
-    let entries = mqtls_mqsc::script::run(mqsc, &mut store, &Stamp::default());
-    assert_eq!(
-        mqtls_mqsc::script::exit_code(&entries),
-        0,
-        "{}",
-        mqtls_mqsc::script::report(mqsc, &entries, true)
-    );
-    let qm = Arc::new(QueueManager::new(store, keystore, Limits::default()).with_cdp_check(cdp));
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    tokio::spawn(serve(listener, qm.clone()));
-    (port, qm)
+    let qm = QueueManager::new(common::definitions(mqsc), keystore, Limits::default());
+    common::serve(qm.with_cdp_check(cdp)).await
 }
 
 /// A keystore holding `cn`'s certificate from `ca` (issued at `issued`, valid one day)

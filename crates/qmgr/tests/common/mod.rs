@@ -58,3 +58,21 @@ pub(crate) async fn next_frame<S: AsyncRead + Unpin>(stream: &mut S) -> Result<F
     let read = mqtls_qmgr::read_frame(stream, &mut buf, 1 << 16);
     tokio::time::timeout(Duration::from_secs(10), read).await.expect("a frame within 10s")
 }
+
+/// QM1's definitions from an MQSC script, which must run clean.
+pub(crate) fn definitions(mqsc: &str) -> mqtls_model::Store {
+    let mut store = mqtls_model::Store::new("QM1", Stamp::default()).unwrap();
+    let entries = mqtls_mqsc::script::run(mqsc, &mut store, &Stamp::default());
+    let report = mqtls_mqsc::script::report(mqsc, &entries, true);
+    assert_eq!(mqtls_mqsc::script::exit_code(&entries), 0, "{report}");
+    store
+}
+
+/// Serves `qm` on a loopback port; the port and the queue manager.
+pub(crate) async fn serve(qm: mqtls_qmgr::QueueManager) -> (u16, std::sync::Arc<mqtls_qmgr::QueueManager>) {
+    let qm = std::sync::Arc::new(qm);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(mqtls_qmgr::serve(listener, qm.clone()));
+    (port, qm)
+}
