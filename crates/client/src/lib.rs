@@ -29,7 +29,10 @@ use mqtls_channel::frame::{decode, Frame, HEADER};
 use tokio::io::{AsyncRead, AsyncReadExt};
 
 /// Reads the next frame from `stream`, keeping what follows it in `buf`; frames over
-/// `max` bytes of payload are refused.
+/// `max` bytes of payload are refused. Reads go straight into `buf`'s spare room (no
+/// buffer in the future itself), and a buffer grown for a large message is given back
+/// once drained, so an idle channel holds little memory. Cancel-safe: what was read
+/// stays in `buf`.
 pub async fn read_frame<S: AsyncRead + Unpin>(
     stream: &mut S,
     buf: &mut Vec<u8>,
@@ -38,14 +41,18 @@ pub async fn read_frame<S: AsyncRead + Unpin>(
     loop {
         if let Some((frame, used)) = decode(buf, max).map_err(|e| e.to_string())? {
             buf.drain(..used);
+            if buf.capacity() > 64 * 1024 && buf.len() <= 8192 {
+                buf.shrink_to(8192);
+            }
             return Ok(frame);
         }
-        let mut chunk = [0u8; 8192];
-        let n = stream.read(&mut chunk).await.map_err(|e| e.to_string())?;
+        if buf.capacity() - buf.len() < 4096 {
+            buf.reserve(8192);
+        }
+        let n = stream.read_buf(buf).await.map_err(|e| e.to_string())?;
         if n == 0 {
             return Err("the partner closed the connection".into());
         }
-        buf.extend_from_slice(&chunk[..n]);
         if buf.len() > HEADER + max as usize {
             return Err("frame larger than the limit".into());
         }
