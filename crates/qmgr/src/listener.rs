@@ -311,23 +311,41 @@ async fn channel_start<S: AsyncRead + AsyncWrite + Unpin + crate::running::Rekey
     }
     let id = qm.next_id.fetch_add(1, Ordering::Relaxed);
     let traffic = Arc::new(Traffic::default());
-    let stop = qm.status.insert(ChannelStatus {
-        channel: admitted.channel.clone(),
-        chltype: admitted.chltype,
-        conname: addr.ip().to_string(),
-        status: "RUNNING",
-        mcauser: admitted.mcauser.clone(),
-        secprot: admitted.secprot,
-        sslciph: admitted.sslciph,
-        sslpeer: admitted.sslpeer.clone(),
-        sslcerti: admitted.sslcerti.clone(),
-        started: Stamp::from_unix(crate::unix_now()),
-        maxmsgl: max_msg_len,
-        maxshcnv: sharecnv,
-        hbint: heartbeat,
-        id,
-        traffic: traffic.clone(),
-    });
+    let (max_inst, max_instc) = {
+        let store = qm.store.read().expect("store lock");
+        let def = store.get(ObjectType::Channel, &admitted.channel);
+        let int = |kw| def.and_then(|d| d.int(kw)).map_or(u64::MAX, |n| n.max(0) as u64);
+        (int("MAXINST"), int("MAXINSTC"))
+    };
+    let admitted_row = qm.status.admit(
+        ChannelStatus {
+            channel: admitted.channel.clone(),
+            chltype: admitted.chltype,
+            conname: addr.ip().to_string(),
+            status: "RUNNING",
+            mcauser: admitted.mcauser.clone(),
+            secprot: admitted.secprot,
+            sslciph: admitted.sslciph,
+            sslpeer: admitted.sslpeer.clone(),
+            sslcerti: admitted.sslcerti.clone(),
+            started: Stamp::from_unix(crate::unix_now()),
+            maxmsgl: max_msg_len,
+            maxshcnv: sharecnv,
+            hbint: heartbeat,
+            id,
+            traffic: traffic.clone(),
+        },
+        max_inst,
+        max_instc,
+    );
+    let stop = match admitted_row {
+        Ok(stop) => stop,
+        Err(why) => {
+            let text = format!("{why}; ALTER CHANNEL MAXINST / MAXINSTC or end other instances");
+            tracing::warn!(channel = %admitted.channel, %addr, %text, "channel refused");
+            return refuse(&mut stream, reason::CHANNEL_NOT_AVAILABLE, text).await;
+        }
+    };
     tracing::info!(channel = %admitted.channel, %addr, secprot = admitted.secprot, sslciph = admitted.sslciph, mcauser = %admitted.mcauser, "channel started");
     let ack = Frame::StartAck { max_msg_len, sharecnv, heartbeat };
     let reset_after = qm.store.read().expect("store lock").qmgr().int("SSLRKEYC").unwrap_or(0).max(0) as u64;

@@ -160,10 +160,31 @@ pub struct StatusTable {
 impl StatusTable {
     /// Adds a running instance; the returned signal fires when STOP CHANNEL ends it.
     pub fn insert(&self, row: ChannelStatus) -> Arc<Notify> {
+        self.admit(row, u64::MAX, u64::MAX).expect("no bound")
+    }
+
+    /// Adds a running instance unless the channel already runs `max` instances
+    /// (MAXINST), or `per_address` from the row's CONNAME (MAXINSTC): counted and added
+    /// under one lock, so simultaneous starts cannot both pass. The refusal says which.
+    pub fn admit(&self, row: ChannelStatus, max: u64, per_address: u64) -> Result<Arc<Notify>, String> {
+        let mut rows = self.rows.lock().expect("status lock");
+        let same = rows.iter().filter(|r| r.channel == row.channel);
+        let (all, here) =
+            same.fold((0u64, 0u64), |(a, h), r| (a + 1, h + u64::from(r.conname == row.conname)));
+        if all >= max {
+            return Err(format!("channel {} already runs MAXINST({max}) instances", row.channel));
+        }
+        if here >= per_address {
+            let text = format!(
+                "channel {} already runs MAXINSTC({per_address}) instances from {}",
+                row.channel, row.conname
+            );
+            return Err(text);
+        }
         let stop = Arc::new(Notify::new());
         self.stops.lock().expect("status lock").insert(row.id, (stop.clone(), 0));
-        self.rows.lock().expect("status lock").push(row);
-        stop
+        rows.push(row);
+        Ok(stop)
     }
 
     /// Removes an instance when its connection ends.

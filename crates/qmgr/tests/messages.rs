@@ -481,3 +481,26 @@ async fn nothing_is_granted_without_an_authrec_and_groups_grant_their_members() 
     let q = daemon.open("SMALL.Q", OPEN_OUTPUT | OPEN_INPUT).await.unwrap();
     daemon.put(&q, Message::text("by group"), false).await.unwrap();
 }
+
+#[tokio::test]
+async fn maxinst_and_maxinstc_bound_the_instances_of_a_channel() {
+    let dir = pki("msgs-maxinst");
+    let (port, qm) = listen(&dir).await;
+    let alter = |attrs: &str| {
+        mqtls_qmgr::run_mqsc(&qm, &format!("ALTER CHANNEL(PLAIN.SVRCONN) CHLTYPE(SVRCONN) {attrs}\n"))
+    };
+    assert_eq!(alter("MAXINSTC(1)").0, 0);
+    let chl = channel("PLAIN.SVRCONN", port);
+    let opts = ConnectOptions::default();
+    let open = || Connection::open(&chl, &chl.connections[0], &opts);
+    let first = open().await.unwrap();
+    let err = open().await.unwrap_err();
+    assert_eq!(err.reason(), 2537, "{err}");
+    assert!(err.to_string().contains("MAXINSTC(1) instances from 127.0.0.1"), "{err}");
+    assert_eq!(alter("MAXINSTC(10) MAXINST(2)").0, 0);
+    let second = open().await.unwrap();
+    assert!(open().await.unwrap_err().to_string().contains("MAXINST(2)"));
+    drop((first, second));
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    open().await.expect("room again once they ended");
+}
