@@ -101,6 +101,8 @@ pub enum DisplayTarget {
     Queues,
     /// CHSTATUS: running channels.
     Chstatus,
+    /// QSTATUS: local queues' depth, open handles and uncommitted messages.
+    Qstatus,
     /// CHLAUTH records.
     Chlauth,
     /// AUTHREC records.

@@ -34,20 +34,27 @@ fn done(otype: ObjectType, what: &str) -> String {
     format!("{id}: {noun} {what}.")
 }
 
-/// What a running queue manager knows beyond its definitions, for DISPLAY.
+/// What a running queue manager knows beyond its definitions, for DISPLAY. Without one
+/// (in memory, or verifying) every queue is empty and unopened.
 pub trait Live {
     /// CURDEPTH of a local queue.
-    fn curdepth(&self, queue: &str) -> usize;
-}
-
-/// A queue manager with no messages (in memory, or verifying).
-struct Empty;
-
-impl Live for Empty {
-    fn curdepth(&self, _: &str) -> usize {
+    fn curdepth(&self, _queue: &str) -> usize {
+        0
+    }
+    /// IPPROCS and OPPROCS: handles open on a local queue for input and for output.
+    fn handles(&self, _queue: &str) -> (usize, usize) {
+        (0, 0)
+    }
+    /// Messages units of work hold on a local queue (UNCOM).
+    fn uncommitted(&self, _queue: &str) -> usize {
         0
     }
 }
+
+/// A queue manager with no messages.
+struct Empty;
+
+impl Live for Empty {}
 
 /// Applies `cmd` to `store`; returns the lines runmqsc would print. Local queues show
 /// CURDEPTH(0): there is no message store here (see [`execute_live`]).
@@ -146,6 +153,24 @@ fn display(store: &Store, d: &Display, live: &dyn Live) -> Result<Vec<String>, M
                     ("AUTHLIST".into(), list.join(",")),
                 ];
                 out.extend(layout("AMQ8864I: Display authority record details.", &items));
+            }
+        }
+        DisplayTarget::Qstatus => {
+            for q in store.matching(&[ObjectType::Qlocal], &d.name) {
+                let (input, output) = live.handles(q.name());
+                let uncom = live.uncommitted(q.name());
+                let all_items = [
+                    ("CURDEPTH", live.curdepth(q.name()).to_string()),
+                    ("IPPROCS", input.to_string()),
+                    ("OPPROCS", output.to_string()),
+                    ("UNCOM", if uncom == 0 { "NO".to_owned() } else { uncom.to_string() }),
+                ];
+                let mut items =
+                    vec![("QUEUE".to_owned(), q.name().to_owned()), ("TYPE".to_owned(), "QUEUE".to_owned())];
+                let wanted = |k: &str| d.all || d.select.is_empty() || d.select.iter().any(|s| s == k);
+                items
+                    .extend(all_items.into_iter().filter(|(k, _)| wanted(k)).map(|(k, v)| (k.to_owned(), v)));
+                out.extend(layout("AMQ8450I: Display queue status details.", &items));
             }
         }
         DisplayTarget::Chstatus => {

@@ -89,6 +89,8 @@ pub enum Noun {
     Queue,
     /// CHSTATUS (CHS).
     Chstatus,
+    /// QSTATUS (QS).
+    Qstatus,
     /// CHLAUTH.
     Chlauth,
     /// AUTHREC.
@@ -124,6 +126,8 @@ const NOUNS: &[(&str, Noun)] = &[
     ("Q", Noun::Queue),
     ("CHSTATUS", Noun::Chstatus),
     ("CHS", Noun::Chstatus),
+    ("QSTATUS", Noun::Qstatus),
+    ("QS", Noun::Qstatus),
     ("CHLAUTH", Noun::Chlauth),
     ("AUTHREC", Noun::Authrec),
     ("SECURITY", Noun::Security),
@@ -132,8 +136,8 @@ const NOUNS: &[(&str, Noun)] = &[
 /// Object types MQ has that mqtls does not carry (z/OS-only and the like).
 const OTHER_MQ_NOUNS: &[&str] = &[
     "BUFFPOOL", "CFSTATUS", "CFSTRUCT", "CLUSQMGR", "CMDSERV", "COMMINFO", "CONN", "LSSTATUS", "PSID",
-    "QMSTATUS", "QSTATUS", "SBSTATUS", "STGCLASS", "SVSTATUS", "TPSTATUS", "CHINIT", "CLUSTER", "TRACE",
-    "POLICY", "APSTATUS",
+    "QMSTATUS", "SBSTATUS", "STGCLASS", "SVSTATUS", "TPSTATUS", "CHINIT", "CLUSTER", "TRACE", "POLICY",
+    "APSTATUS",
 ];
 
 impl Noun {
@@ -172,7 +176,7 @@ pub fn nouns_for(verb: Verb) -> &'static [&'static str] {
         ],
         Verb::Display => &[
             "QMGR", "CHANNEL", "QUEUE", "QLOCAL", "QMODEL", "QREMOTE", "QALIAS", "LISTENER", "AUTHINFO",
-            "NAMELIST", "SERVICE", "TOPIC", "PROCESS", "SUB", "CHSTATUS", "CHLAUTH", "AUTHREC",
+            "NAMELIST", "SERVICE", "TOPIC", "PROCESS", "SUB", "CHSTATUS", "QSTATUS", "CHLAUTH", "AUTHREC",
         ],
         Verb::Set => &["CHLAUTH", "AUTHREC"],
         Verb::Refresh => &["SECURITY"],

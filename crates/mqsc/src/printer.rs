@@ -48,6 +48,7 @@ impl fmt::Display for Command {
                     DisplayTarget::Objects(t) => t.keyword(),
                     DisplayTarget::Queues => "QUEUE",
                     DisplayTarget::Chstatus => "CHSTATUS",
+                    DisplayTarget::Qstatus => "QSTATUS",
                     DisplayTarget::Chlauth => "CHLAUTH",
                     DisplayTarget::Authrec => "AUTHREC",
                 };

@@ -164,12 +164,18 @@ fn clear(qm: &QueueManager, store: &mqtls_model::Store, name: &str) -> Result<us
     qm.queues.store().clear(name).map_err(|e| e.to_string())
 }
 
-/// CURDEPTH from the message store.
+/// CURDEPTH, IPPROCS, OPPROCS and UNCOM from the message store and the open handles.
 struct Depths<'a>(&'a QueueManager);
 
 impl Live for Depths<'_> {
     fn curdepth(&self, queue: &str) -> usize {
         self.0.queues.store().depth(queue)
+    }
+    fn handles(&self, queue: &str) -> (usize, usize) {
+        self.0.queues.handles(queue)
+    }
+    fn uncommitted(&self, queue: &str) -> usize {
+        self.0.queues.store().uncommitted(queue)
     }
 }
 

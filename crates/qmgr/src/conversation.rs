@@ -42,8 +42,19 @@ pub(crate) struct Session {
     uow: Option<Uow>,
 }
 
+impl Handle {
+    /// Counts this handle in or out of the queue's IPPROCS / OPPROCS.
+    fn count(&self, queues: &crate::queues::Queues, delta: isize) {
+        let input = self.options & (OPEN_INPUT | OPEN_BROWSE) != 0;
+        queues.count_handle(&self.queue.local, input, self.options & OPEN_OUTPUT != 0, delta);
+    }
+}
+
 impl Drop for Session {
     fn drop(&mut self) {
+        for h in self.handles.values() {
+            h.count(&self.qm.queues, -1);
+        }
         if let Some(uow) = self.uow.take() {
             let regained = self.qm.queues.store.backout(uow);
             self.qm.queues.wake(&regained);
@@ -82,13 +93,19 @@ impl Session {
                 self.backout();
                 Ok(Reply::Ok)
             }
-            Request::Close { handle } => {
-                self.handles.remove(&handle).map(|_| Reply::Ok).ok_or_else(|| not_open(handle))
-            }
+            Request::Close { handle } => match self.handles.remove(&handle) {
+                Some(h) => {
+                    h.count(&self.qm.queues, -1);
+                    Ok(Reply::Ok)
+                }
+                None => Err(not_open(handle)),
+            },
             Request::Mqsc { script } => self.mqsc(script).await,
             Request::Disconnect => {
                 let done = self.commit().await;
-                self.handles.clear();
+                for (_, h) in self.handles.drain() {
+                    h.count(&self.qm.queues, -1);
+                }
                 self.connected = false;
                 done
             }
@@ -146,7 +163,9 @@ impl Session {
         drop(store);
         let handle = self.next_handle;
         self.next_handle = self.next_handle.wrapping_add(1).max(1);
-        self.handles.insert(handle, Handle { queue: resolved, options, browse: None });
+        let h = Handle { queue: resolved, options, browse: None };
+        h.count(&self.qm.queues, 1);
+        self.handles.insert(handle, h);
         Ok(Reply::Opened { handle })
     }
 

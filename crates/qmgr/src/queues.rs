@@ -34,17 +34,36 @@ pub(crate) struct Rules {
 pub struct Queues {
     pub(crate) store: MessageStore,
     waiters: Mutex<HashMap<String, Arc<Notify>>>,
+    /// Handles open per local queue, for input and for output (IPPROCS, OPPROCS).
+    handles: Mutex<HashMap<String, (usize, usize)>>,
 }
 
 impl Queues {
     /// Queues over `store`.
     pub fn new(store: MessageStore) -> Self {
-        Self { store, waiters: Mutex::default() }
+        Self { store, waiters: Mutex::default(), handles: Mutex::default() }
     }
 
     /// The message store.
     pub fn store(&self) -> &MessageStore {
         &self.store
+    }
+
+    /// Counts a handle opened (`delta` 1) or closed (-1) on `queue`.
+    pub(crate) fn count_handle(&self, queue: &str, input: bool, output: bool, delta: isize) {
+        let mut handles = self.handles.lock().expect("handles lock");
+        let entry = handles.entry(queue.to_owned()).or_default();
+        if input {
+            entry.0 = entry.0.saturating_add_signed(delta);
+        }
+        if output {
+            entry.1 = entry.1.saturating_add_signed(delta);
+        }
+    }
+
+    /// IPPROCS and OPPROCS of `queue`.
+    pub fn handles(&self, queue: &str) -> (usize, usize) {
+        self.handles.lock().expect("handles lock").get(queue).copied().unwrap_or_default()
     }
 
     /// The signal a waiting get on `queue` listens to.

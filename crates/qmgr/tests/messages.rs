@@ -504,3 +504,26 @@ async fn maxinst_and_maxinstc_bound_the_instances_of_a_channel() {
     tokio::time::sleep(Duration::from_millis(200)).await;
     open().await.expect("room again once they ended");
 }
+
+#[tokio::test]
+async fn display_qstatus_counts_open_handles_and_uncommitted_messages() {
+    let dir = pki("msgs-qstatus");
+    let (port, qm) = listen(&dir).await;
+    let status = || mqtls_qmgr::run_mqsc(&qm, "DISPLAY QSTATUS(APP.Q)\n").1;
+    let mut h = Hconn::connect(connection(&dir, port, "PLAIN.SVRCONN").await, "QM1").await.unwrap();
+    let out = h.open("APP.Q", OPEN_OUTPUT).await.unwrap();
+    let input = h.open("ALIAS.Q", OPEN_INPUT).await.unwrap();
+    h.put(&out, Message::text("committed"), false).await.unwrap();
+    h.put(&out, Message::text("pending"), true).await.unwrap();
+    let report = status();
+    for item in ["QUEUE(APP.Q)", "CURDEPTH(2)", "IPPROCS(1)", "OPPROCS(1)", "UNCOM(1)"] {
+        assert!(report.contains(item), "{item} in {report}");
+    }
+    h.commit().await.unwrap();
+    h.close(input).await.unwrap();
+    let report = status();
+    assert!(report.contains("IPPROCS(0)") && report.contains("UNCOM(NO)"), "{report}");
+    h.disconnect().await.unwrap();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert!(status().contains("OPPROCS(0)"), "MQDISC closed the handles");
+}

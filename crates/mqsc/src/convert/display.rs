@@ -39,6 +39,7 @@ impl Cx<'_> {
                 DisplayTarget::Chstatus,
                 &["CONNAME", "XMITQ", "CHLTYPE", "CURRENT", "SAVED", "SHORT", "MONITOR"],
             ),
+            Noun::Qstatus => (DisplayTarget::Qstatus, &["TYPE", "OPENTYPE"]),
             Noun::Chlauth => (
                 DisplayTarget::Chlauth,
                 &["TYPE", "MATCH", "ADDRESS", "SSLPEER", "SSLCERTI", "CLNTUSER", "QMNAME"],
@@ -159,6 +160,7 @@ pub fn selectable(target: DisplayTarget) -> Vec<&'static str> {
                 .collect()
         }
         DisplayTarget::Chstatus => CHSTATUS_ATTRS.to_vec(),
+        DisplayTarget::Qstatus => vec!["CURDEPTH", "IPPROCS", "OPPROCS", "UNCOM"],
         DisplayTarget::Chlauth => CHLAUTH_ATTRS.to_vec(),
         DisplayTarget::Authrec => vec!["AUTHLIST", "ENTITY", "ENTTYPE", "OBJTYPE", "PROFILE"],
     };
