@@ -113,6 +113,7 @@ fn display() -> impl Strategy<Value = Command> {
         DisplayTarget::Objects(ObjectType::Qlocal),
         DisplayTarget::Queues,
         DisplayTarget::Chstatus,
+        DisplayTarget::Qstatus,
         DisplayTarget::Chlauth,
     ];
     select(targets).prop_flat_map(|target| {
