@@ -10,6 +10,7 @@ mod conversation;
 mod home;
 mod listener;
 mod listeners;
+mod pending;
 mod queues;
 mod revocation;
 mod running;

@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
-use mqtls_channel::frame::{encode, ChannelStart, Frame};
+use mqtls_channel::frame::{encode, Frame};
 use mqtls_channel::start::{check, Negotiated};
 use mqtls_channel::{reason, sni};
 use mqtls_client::read_frame;
@@ -24,6 +24,7 @@ use tokio_rustls::LazyConfigAcceptor;
 
 use crate::home::Home;
 use crate::listeners::Listeners;
+use crate::pending::{Pending, PendingGuard};
 use crate::queues::Queues;
 use crate::running::Started;
 use crate::status::{ChannelStatus, StatusTable, Traffic};
@@ -37,15 +38,18 @@ pub struct Limits {
     pub max_connections: usize,
     /// Largest frame payload accepted.
     pub max_frame: u32,
+    /// Connections one partner address may have in their handshake or channel start.
+    pub max_pending_per_address: usize,
 }
 
 impl Default for Limits {
-    /// Ten seconds, 1,000 connections, 4 MiB + 64 KiB frames.
+    /// Ten seconds, 1,000 connections, 4 MiB + 64 KiB frames, 100 pending per address.
     fn default() -> Self {
         Self {
             handshake_timeout: Duration::from_secs(10),
             max_connections: 1000,
             max_frame: 4 * 1024 * 1024 + 65_536,
+            max_pending_per_address: 100,
         }
     }
 }
@@ -56,7 +60,7 @@ pub struct QueueManager {
     /// The definitions.
     pub store: RwLock<Store>,
     /// The keystore, replaced by REFRESH SECURITY TYPE(SSL).
-    keystore: RwLock<Keystore>,
+    pub(crate) keystore: RwLock<Keystore>,
     /// Where REFRESH SECURITY TYPE(SSL) reads the keystore again.
     loader: Option<KeystoreLoader>,
     /// The label used when neither the channel nor the queue manager sets CERTLABL.
@@ -75,7 +79,7 @@ pub struct QueueManager {
     pub cdp_check: bool,
     next_id: AtomicU64,
     configs: Mutex<HashMap<String, Cached>>,
-    ocsp: Arc<mqtls_pki::OcspClient>,
+    pub(crate) ocsp: Arc<mqtls_pki::OcspClient>,
 }
 
 /// Reads the keystore again (its file and password stay with the caller).
@@ -209,6 +213,7 @@ impl QueueManager {
 /// Serves connections on `listener` until the task is dropped.
 pub async fn serve(listener: TcpListener, qm: Arc<QueueManager>) -> std::io::Result<()> {
     let permits = Arc::new(Semaphore::new(qm.limits.max_connections));
+    let pending = Arc::new(Pending::default());
     loop {
         let (sock, addr) = listener.accept().await?;
         // Requests and replies are small and answered at once: no Nagle delay.
@@ -217,17 +222,26 @@ pub async fn serve(listener: TcpListener, qm: Arc<QueueManager>) -> std::io::Res
             tracing::warn!(%addr, "connection refused: the listener is at its connection limit");
             continue;
         };
+        let Some(place) = pending.enter(addr.ip(), qm.limits.max_pending_per_address) else {
+            tracing::warn!(%addr, "connection refused: this address already has its pending handshakes");
+            continue;
+        };
         let qm = qm.clone();
         tokio::spawn(async move {
             let _permit = permit;
-            if let Err(why) = connection(sock, addr, qm).await {
+            if let Err(why) = connection(sock, addr, qm, place).await {
                 tracing::info!(%addr, %why, "connection ended");
             }
         });
     }
 }
 
-async fn connection(sock: TcpStream, addr: SocketAddr, qm: Arc<QueueManager>) -> Result<(), String> {
+async fn connection(
+    sock: TcpStream,
+    addr: SocketAddr,
+    qm: Arc<QueueManager>,
+    place: PendingGuard,
+) -> Result<(), String> {
     let qm = &qm;
     let limit = qm.limits.handshake_timeout;
     let mut first = [0u8; 1];
@@ -239,7 +253,7 @@ async fn connection(sock: TcpStream, addr: SocketAddr, qm: Arc<QueueManager>) ->
         return Err("closed before sending anything".into());
     }
     if first[0] != 0x16 {
-        return channel_start(sock, Negotiated::default(), addr, qm).await;
+        return channel_start(sock, Negotiated::default(), addr, qm, place).await;
     }
     let acceptor = LazyConfigAcceptor::new(rustls::server::Acceptor::default(), sock);
     let hello = timeout(limit, acceptor)
@@ -262,7 +276,7 @@ async fn connection(sock: TcpStream, addr: SocketAddr, qm: Arc<QueueManager>) ->
     let chain: Option<Vec<Vec<u8>>> =
         conn.peer_certificates().map(|c| c.iter().map(|d| d.to_vec()).collect());
     let negotiated = Negotiated { sni: Some(&sni), suite, peer_chain: chain.as_deref() };
-    channel_start(tls, negotiated, addr, qm).await
+    channel_start(tls, negotiated, addr, qm, place).await
 }
 
 async fn channel_start<S: AsyncRead + AsyncWrite + Unpin + crate::running::Rekey>(
@@ -270,6 +284,7 @@ async fn channel_start<S: AsyncRead + AsyncWrite + Unpin + crate::running::Rekey
     tls: Negotiated<'_>,
     addr: SocketAddr,
     qm: &Arc<QueueManager>,
+    place: PendingGuard,
 ) -> Result<(), String> {
     let mut buf = Vec::new();
     let first = timeout(qm.limits.handshake_timeout, read_frame(&mut stream, &mut buf, qm.limits.max_frame))
@@ -295,9 +310,9 @@ async fn channel_start<S: AsyncRead + AsyncWrite + Unpin + crate::running::Rekey
             return refuse(&mut stream, refusal.reason, refusal.text).await;
         }
     };
-    let (max_msg_len, sharecnv, heartbeat) = negotiate(qm, &admitted.channel, &start);
+    let (max_msg_len, sharecnv, heartbeat) = crate::running::negotiate(qm, &admitted.channel, &start);
     if let Some(chain) = tls.peer_chain {
-        if let Err((code, why)) = revoked(qm, chain.to_vec()).await {
+        if let Err((code, why)) = crate::revocation::partner(qm, chain.to_vec()).await {
             tracing::warn!(channel = %start.channel, %addr, reason = code, %why, "channel refused");
             return refuse(&mut stream, code, why).await;
         }
@@ -347,6 +362,7 @@ async fn channel_start<S: AsyncRead + AsyncWrite + Unpin + crate::running::Rekey
         }
     };
     tracing::info!(channel = %admitted.channel, %addr, secprot = admitted.secprot, sslciph = admitted.sslciph, mcauser = %admitted.mcauser, "channel started");
+    drop(place); // started: no longer pending
     let ack = Frame::StartAck { max_msg_len, sharecnv, heartbeat };
     let reset_after = qm.store.read().expect("store lock").qmgr().int("SSLRKEYC").unwrap_or(0).max(0) as u64;
     let started = Started {
@@ -369,36 +385,6 @@ async fn channel_start<S: AsyncRead + AsyncWrite + Unpin + crate::running::Rekey
     };
     qm.status.remove(id);
     result
-}
-
-/// MQ's negotiation: MAXMSGL the smallest of both ends (and the listener's frame bound),
-/// SHARECNV the smaller (at least one conversation), HBINT the larger.
-fn negotiate(qm: &QueueManager, channel: &str, start: &ChannelStart) -> (u32, u16, u32) {
-    let store = qm.store.read().expect("store lock");
-    let def = store.get(ObjectType::Channel, channel);
-    let int = |kw: &str, default: i64| {
-        def.and_then(|d| d.int(kw)).unwrap_or(default).clamp(0, i64::from(u32::MAX)) as u32
-    };
-    let max_msg_len = start.max_msg_len.min(int("MAXMSGL", 4_194_304)).min(qm.limits.max_frame);
-    let sharecnv = start.sharecnv.min(int("SHARECNV", 10).min(999) as u16).max(1);
-    let heartbeat = start.heartbeat.max(int("HBINT", 300));
-    (max_msg_len, sharecnv, heartbeat)
-}
-
-/// The SSLCRLNL revocation checks for a partner's chain, off the async threads.
-async fn revoked(qm: &QueueManager, chain: Vec<Vec<u8>>) -> Result<(), (u32, String)> {
-    let mut config = crate::revocation::configured(&qm.store.read().expect("store lock"));
-    config.cdp = qm.cdp_check;
-    if config.is_empty() {
-        return Ok(());
-    }
-    let anchors: Vec<Vec<u8>> =
-        qm.keystore.read().expect("keystore lock").trusted().into_iter().map(<[u8]>::to_vec).collect();
-    let client = qm.ocsp.clone();
-    let now = crate::unix_now() as i64;
-    tokio::task::spawn_blocking(move || crate::revocation::check(&config, &client, &chain, &anchors, now))
-        .await
-        .map_err(|e| (reason::SSL_INITIALIZATION_ERROR, format!("the revocation check failed: {e}")))?
 }
 
 pub(crate) async fn refuse<S: AsyncWrite + Unpin>(

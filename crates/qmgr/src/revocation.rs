@@ -120,3 +120,22 @@ pub fn check(
     }
     Ok(())
 }
+
+/// The SSLCRLNL revocation checks for a partner's chain, off the async threads.
+pub(crate) async fn partner(
+    qm: &crate::listener::QueueManager,
+    chain: Vec<Vec<u8>>,
+) -> Result<(), (u32, String)> {
+    let mut config = configured(&qm.store.read().expect("store lock"));
+    config.cdp = qm.cdp_check;
+    if config.is_empty() {
+        return Ok(());
+    }
+    let anchors: Vec<Vec<u8>> =
+        qm.keystore.read().expect("keystore lock").trusted().into_iter().map(<[u8]>::to_vec).collect();
+    let client = qm.ocsp.clone();
+    let now = crate::unix_now() as i64;
+    tokio::task::spawn_blocking(move || check(&config, &client, &chain, &anchors, now))
+        .await
+        .map_err(|e| (reason::SSL_INITIALIZATION_ERROR, format!("the revocation check failed: {e}")))?
+}

@@ -6,9 +6,10 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use mqtls_channel::frame::{encode, Frame};
+use mqtls_channel::frame::{encode, ChannelStart, Frame};
 use mqtls_channel::ops::{request_id, Reply, Request, MAX_IN_FLIGHT};
 use mqtls_channel::reason;
+use mqtls_model::ObjectType;
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
@@ -30,6 +31,20 @@ pub(crate) struct Started {
     pub(crate) traffic: Arc<Traffic>,
     /// QMGR SSLRKEYC.
     pub(crate) reset_after: u64,
+}
+
+/// MQ's negotiation: MAXMSGL the smallest of both ends (and the listener's frame bound),
+/// SHARECNV the smaller (at least one conversation), HBINT the larger.
+pub(crate) fn negotiate(qm: &QueueManager, channel: &str, start: &ChannelStart) -> (u32, u16, u32) {
+    let store = qm.store.read().expect("store lock");
+    let def = store.get(ObjectType::Channel, channel);
+    let int = |kw: &str, default: i64| {
+        def.and_then(|d| d.int(kw)).unwrap_or(default).clamp(0, i64::from(u32::MAX)) as u32
+    };
+    let max_msg_len = start.max_msg_len.min(int("MAXMSGL", 4_194_304)).min(qm.limits.max_frame);
+    let sharecnv = start.sharecnv.min(int("SHARECNV", 10).min(999) as u16).max(1);
+    let heartbeat = start.heartbeat.max(int("HBINT", 300));
+    (max_msg_len, sharecnv, heartbeat)
 }
 
 /// A connection whose TLS secret keys can be reset (MQ's SSLRKEYC; a TLS 1.3 KeyUpdate).

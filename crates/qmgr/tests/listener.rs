@@ -208,6 +208,31 @@ async fn connections_past_the_limit_are_closed_at_once() {
 }
 
 #[tokio::test]
+async fn one_address_cannot_hold_more_pending_handshakes_than_its_share() {
+    let dir = pki("qm-pending");
+    let limits = Limits {
+        handshake_timeout: Duration::from_secs(60),
+        max_pending_per_address: 2,
+        ..Limits::default()
+    };
+    let (port, _qm) = listen(&dir, "", limits).await;
+    // Two connections that send nothing (a slowloris) hold this address's two places.
+    let mut first = TcpStream::connect(("127.0.0.1", port)).await.unwrap();
+    let _second = TcpStream::connect(("127.0.0.1", port)).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let mut third = TcpStream::connect(("127.0.0.1", port)).await.unwrap();
+    let mut rest = Vec::new();
+    let closed = tokio::time::timeout(Duration::from_secs(10), third.read_to_end(&mut rest)).await;
+    assert!(matches!(closed, Ok(Ok(0))), "the third is closed at once: {closed:?}");
+    // A started channel is no longer pending: its place goes to the next connection.
+    first.write_all(&start_frame("PLAIN.SVRCONN")).await.unwrap();
+    assert!(matches!(read_frame(&mut first).await, Frame::StartAck { .. }));
+    let mut fourth = TcpStream::connect(("127.0.0.1", port)).await.unwrap();
+    fourth.write_all(&start_frame("PLAIN.SVRCONN")).await.unwrap();
+    assert!(matches!(read_frame(&mut fourth).await, Frame::StartAck { .. }));
+}
+
+#[tokio::test]
 async fn alter_channel_applies_to_the_next_connection() {
     let dir = pki("qm-alter");
     let (port, qm) = listen(&dir, "", Limits::default()).await;

@@ -62,6 +62,9 @@ pub(crate) struct Tuning {
     /// Connections served at once.
     #[arg(long, default_value_t = 1000)]
     max_connections: usize,
+    /// Connections one address may have in their handshake or channel start.
+    #[arg(long, default_value_t = 100)]
+    max_pending_per_address: usize,
 }
 
 impl Tuning {
@@ -69,6 +72,7 @@ impl Tuning {
         Limits {
             handshake_timeout: std::time::Duration::from_secs(self.handshake_timeout),
             max_connections: self.max_connections,
+            max_pending_per_address: self.max_pending_per_address,
             ..Limits::default()
         }
     }
@@ -79,6 +83,8 @@ impl Tuning {
             self.handshake_timeout.to_string(),
             "--max-connections".into(),
             self.max_connections.to_string(),
+            "--max-pending-per-address".into(),
+            self.max_pending_per_address.to_string(),
         ]
     }
 }
