@@ -49,11 +49,7 @@ fn main() {
     let dir = scratch("idle-memory");
     ca_and_leaf(&dir, "qm1", "ec");
     ca_and_leaf(&dir, "app1", "ec");
-    let ks = dir.join("ks");
-    std::fs::create_dir_all(&ks).unwrap();
-    let read = |f: &str| std::fs::read(dir.join(f)).unwrap();
-    std::fs::write(ks.join("qm1.pem"), [read("qm1.key"), read("qm1.pem")].concat()).unwrap();
-    std::fs::write(ks.join("ca.pem"), read("ca.pem")).unwrap();
+    mqtls_test_support::pem_keystore_dir(&dir, "qm1");
     std::fs::write(
         dir.join("qm1.mqsc"),
         "ALTER QMGR CERTLABL('qm1')\n\

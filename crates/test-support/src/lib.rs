@@ -168,6 +168,18 @@ pub fn serve_file(file: &Path) -> u16 {
     port
 }
 
+/// A PEM keystore directory `dir/ks` (as `mqtls qmgr run --keystore` reads one):
+/// `<label>.pem` holding `<label>.key` and `<label>.pem`, and the CA as `ca.pem`.
+pub fn pem_keystore_dir(dir: &Path, label: &str) -> PathBuf {
+    let ks = dir.join("ks");
+    std::fs::create_dir_all(&ks).expect("create the keystore directory");
+    let read = |f: &str| std::fs::read(dir.join(f)).expect("read a PKI file");
+    let identity = [read(&format!("{label}.key")), read(&format!("{label}.pem"))].concat();
+    std::fs::write(ks.join(format!("{label}.pem")), identity).expect("write the identity");
+    std::fs::write(ks.join("ca.pem"), read("ca.pem")).expect("write the CA");
+    ks
+}
+
 /// An `openssl ca` database beside the CA (`ca.cnf`, `index.txt`, `crlnumber`).
 pub fn ca_database(dir: &Path) {
     std::fs::write(dir.join("index.txt"), "").expect("index");
