@@ -14,47 +14,64 @@ const MQI: &[&str] =
 /// Authorities ALLADM stands for.
 const ADM: &[&str] = &["CHG", "CLR", "DLT", "DSP", "CTRL", "CTRLX"];
 
-/// Whether `user` has `needed` on the object `name` of `objtype` ("QMGR", "QUEUE").
-pub(crate) fn granted(store: &Store, user: &str, objtype: &str, name: &str, needed: &str) -> bool {
-    let groups = groups_of(user);
-    if groups.iter().any(|g| g == "mqm") {
-        return true;
-    }
-    store.authrecs().iter().any(|rec| {
-        let who = match &rec.entity {
-            Entity::Principal(p) => p == user,
-            Entity::Group(g) => groups.contains(g),
-        };
-        who && rec.objtype == objtype
-            && (objtype == "QMGR" || profile_matches(&rec.profile, name))
-            && rec.authorities.iter().any(|a| {
-                *a == needed
-                    || *a == "ALL"
-                    || (*a == "ALLMQI" && MQI.contains(&needed))
-                    || (*a == "ALLADM" && ADM.contains(&needed))
-            })
-    })
+/// A conversation's user and its operating-system groups, read once when the
+/// conversation starts (as MQ caches them until REFRESH SECURITY).
+#[derive(Clone, Debug)]
+pub(crate) struct Principal {
+    /// The user id (MCAUSER, or the one the client asserted).
+    pub(crate) user: String,
+    groups: Vec<String>,
 }
 
-/// Refuses with 2035 and the SET AUTHREC that would grant it.
-pub(crate) fn require(
-    store: &Store,
-    user: &str,
-    objtype: &str,
-    name: &str,
-    needed: &str,
-) -> Result<(), (u32, String)> {
-    if granted(store, user, objtype, name, needed) {
-        return Ok(());
+impl Principal {
+    /// `user` with its groups from /etc/passwd and /etc/group.
+    pub(crate) fn of(user: String) -> Self {
+        let groups = groups_of(&user);
+        Self { user, groups }
     }
-    let profile = if objtype == "QMGR" { String::new() } else { format!("PROFILE('{name}') ") };
-    tracing::warn!(%user, objtype, object = %name, needed, "not authorised");
-    Err((
-        reason::NOT_AUTHORIZED,
-        format!(
-            "user '{user}' lacks {needed} authority on {objtype} {name}: SET AUTHREC {profile}OBJTYPE({objtype}) PRINCIPAL('{user}') AUTHADD({needed})"
-        ),
-    ))
+
+    /// Whether the user has `needed` on the object `name` of `objtype` ("QMGR", "QUEUE").
+    pub(crate) fn granted(&self, store: &Store, objtype: &str, name: &str, needed: &str) -> bool {
+        if self.groups.iter().any(|g| g == "mqm") {
+            return true;
+        }
+        store.authrecs().iter().any(|rec| {
+            let who = match &rec.entity {
+                Entity::Principal(p) => *p == self.user,
+                Entity::Group(g) => self.groups.contains(g),
+            };
+            who && rec.objtype == objtype
+                && (objtype == "QMGR" || profile_matches(&rec.profile, name))
+                && rec.authorities.iter().any(|a| {
+                    *a == needed
+                        || *a == "ALL"
+                        || (*a == "ALLMQI" && MQI.contains(&needed))
+                        || (*a == "ALLADM" && ADM.contains(&needed))
+                })
+        })
+    }
+
+    /// Refuses with 2035 and the SET AUTHREC that would grant it.
+    pub(crate) fn require(
+        &self,
+        store: &Store,
+        objtype: &str,
+        name: &str,
+        needed: &str,
+    ) -> Result<(), (u32, String)> {
+        if self.granted(store, objtype, name, needed) {
+            return Ok(());
+        }
+        let user = &self.user;
+        let profile = if objtype == "QMGR" { String::new() } else { format!("PROFILE('{name}') ") };
+        tracing::warn!(%user, objtype, object = %name, needed, "not authorised");
+        Err((
+            reason::NOT_AUTHORIZED,
+            format!(
+                "user '{user}' lacks {needed} authority on {objtype} {name}: SET AUTHREC {profile}OBJTYPE({objtype}) PRINCIPAL('{user}') AUTHADD({needed})"
+            ),
+        ))
+    }
 }
 
 /// MQ's generic profiles: `*` any characters within one qualifier, `**` any qualifiers,

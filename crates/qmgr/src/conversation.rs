@@ -15,6 +15,7 @@ use mqtls_channel::reason;
 use mqtls_model::Message;
 use mqtls_msgstore::{Cursor, Select, StoreError, Uow};
 
+use crate::authority::Principal;
 use crate::listener::QueueManager;
 use crate::queues::{resolve, rules, Resolved};
 use crate::status::Traffic;
@@ -34,7 +35,7 @@ struct Handle {
 pub(crate) struct Session {
     qm: Arc<QueueManager>,
     traffic: Arc<Traffic>,
-    user: String,
+    principal: Principal,
     max_msg_len: u32,
     connected: bool,
     handles: HashMap<u32, Handle>,
@@ -68,7 +69,7 @@ impl Session {
         Self {
             qm,
             traffic,
-            user,
+            principal: Principal::of(user),
             max_msg_len,
             connected: false,
             handles: HashMap::new(),
@@ -126,13 +127,7 @@ impl Session {
                 format!("this channel reaches queue manager {name}, not {wanted}"),
             ));
         }
-        crate::authority::require(
-            &self.qm.store.read().expect("store lock"),
-            &self.user,
-            "QMGR",
-            &name,
-            "CONNECT",
-        )?;
+        self.principal.require(&self.qm.store.read().expect("store lock"), "QMGR", &name, "CONNECT")?;
         self.connected = true;
         Ok(Reply::Connected { qmgr: name })
     }
@@ -157,7 +152,7 @@ impl Session {
             [(OPEN_INPUT, "GET"), (OPEN_BROWSE, "BROWSE"), (OPEN_OUTPUT, "PUT"), (OPEN_INQUIRE, "INQ")]
         {
             if options & bit != 0 {
-                crate::authority::require(&store, &self.user, "QUEUE", queue, needed)?;
+                self.principal.require(&store, "QUEUE", queue, needed)?;
             }
         }
         drop(store);
@@ -206,7 +201,7 @@ impl Session {
                 format!("{} bytes exceed the channel's MAXMSGL({})", message.payload.len(), self.max_msg_len);
             return Err((reason::MSG_TOO_BIG_FOR_CHANNEL, text));
         }
-        message.user_id.clone_from(&self.user);
+        message.user_id.clone_from(&self.principal.user);
         message.put_time = crate::unix_now_ms();
         message.backout_count = 0;
         let uow = self.uow(syncpoint);
@@ -306,17 +301,17 @@ impl Session {
         let allowed = {
             let store = self.qm.store.read().expect("store lock");
             let qmgr = store.qmgr().name().to_owned();
-            needed.iter().any(|a| crate::authority::granted(&store, &self.user, "QMGR", &qmgr, a))
+            needed.iter().any(|a| self.principal.granted(&store, "QMGR", &qmgr, a))
         };
         if !allowed {
             let text = format!(
                 "user '{}' may not run {} over a client channel: SET AUTHREC OBJTYPE(QMGR) PRINCIPAL('{}') AUTHADD({})",
-                self.user,
+                self.principal.user,
                 if display_only { "DISPLAY commands" } else { "MQSC that changes definitions" },
-                self.user,
+                self.principal.user,
                 needed[0]
             );
-            tracing::warn!(user = %self.user, "MQSC refused: not authorised");
+            tracing::warn!(user = %self.principal.user, "MQSC refused: not authorised");
             return Err((reason::NOT_AUTHORIZED, text));
         }
         let qm = self.qm.clone();

@@ -158,14 +158,10 @@ pub struct StatusTable {
 }
 
 impl StatusTable {
-    /// Adds a running instance; the returned signal fires when STOP CHANNEL ends it.
-    pub fn insert(&self, row: ChannelStatus) -> Arc<Notify> {
-        self.admit(row, u64::MAX, u64::MAX).expect("no bound")
-    }
-
-    /// Adds a running instance unless the channel already runs `max` instances
-    /// (MAXINST), or `per_address` from the row's CONNAME (MAXINSTC): counted and added
-    /// under one lock, so simultaneous starts cannot both pass. The refusal says which.
+    /// Adds a running instance, whose returned signal fires when STOP CHANNEL ends it,
+    /// unless the channel already runs `max` instances (MAXINST), or `per_address` from
+    /// the row's CONNAME (MAXINSTC): counted and added under one lock, so simultaneous
+    /// starts cannot both pass. The refusal says which.
     pub fn admit(&self, row: ChannelStatus, max: u64, per_address: u64) -> Result<Arc<Notify>, String> {
         let mut rows = self.rows.lock().expect("status lock");
         let same = rows.iter().filter(|r| r.channel == row.channel);
