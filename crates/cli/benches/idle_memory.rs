@@ -7,20 +7,11 @@
 #![allow(missing_docs)]
 
 use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::Arc;
 
 use mqtls_client::{Address, ClientChannel, ConnectOptions, Connection};
-use mqtls_test_support::{ca_and_leaf, free_port, keystore, scratch};
-
-struct Running(Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
+use mqtls_test_support::{ca_and_leaf, free_port, keystore, scratch, Running};
 
 fn rss_kib(pid: u32) -> u64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();

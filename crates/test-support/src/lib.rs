@@ -168,6 +168,18 @@ pub fn serve_file(file: &Path) -> u16 {
     port
 }
 
+/// A child process (a queue manager, a peer) killed and reaped when dropped, so a failing
+/// test or bench leaves nothing running.
+#[derive(Debug)]
+pub struct Running(pub Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 /// A PEM keystore directory `dir/ks` (as `mqtls qmgr run --keystore` reads one):
 /// `<label>.pem` holding `<label>.key` and `<label>.pem`, and the CA as `ca.pem`.
 pub fn pem_keystore_dir(dir: &Path, label: &str) -> PathBuf {
@@ -199,7 +211,7 @@ pub fn free_port() -> u16 {
 
 /// An `openssl ocsp` responder for the CA database in a directory; killed when dropped.
 pub struct OcspResponder {
-    child: Child,
+    _child: Running,
     /// The loopback port it answers on.
     pub port: u16,
 }
@@ -236,18 +248,11 @@ impl OcspResponder {
             line.clear();
             assert!(err.read_line(&mut line).expect("responder stderr") > 0, "the OCSP responder exited");
         }
-        Self { child, port }
+        Self { _child: Running(child), port }
     }
 
     /// Its URL.
     pub fn url(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
-    }
-}
-
-impl Drop for OcspResponder {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }

@@ -4,17 +4,7 @@
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, Command, Stdio};
 
-use mqtls_test_support::{ca_and_leaf, free_port, scratch};
-
-/// Kills the queue manager when the test ends, pass or fail.
-pub(crate) struct Running(Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
+use mqtls_test_support::{ca_and_leaf, free_port, scratch, Running};
 
 /// A frame: `MQT`, version 1, kind, flags 0, reserved 0, payload length, payload.
 fn frame(kind: u8, payload: &[u8]) -> Vec<u8> {
