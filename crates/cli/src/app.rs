@@ -5,7 +5,8 @@
 use std::io::{BufRead, Write};
 
 use mqtls_client::{
-    connect, ClientError, Environment, GetMode, GetOptions, Message, OPEN_BROWSE, OPEN_INPUT, OPEN_OUTPUT,
+    connect, login_user, ClientError, Environment, GetMode, GetOptions, Message, OPEN_BROWSE, OPEN_INPUT,
+    OPEN_OUTPUT,
 };
 
 /// Where the client looks for its channel.
@@ -50,12 +51,8 @@ pub(crate) struct GetArgs {
 }
 
 /// The error as an MQ sample prints it: the reason code first.
-fn mq(e: ClientError) -> anyhow::Error {
+pub(crate) fn mq(e: ClientError) -> anyhow::Error {
     anyhow::anyhow!("reason code {}: {e}", e.reason())
-}
-
-fn user() -> String {
-    std::env::var("USER").or_else(|_| std::env::var("LOGNAME")).unwrap_or_default()
 }
 
 fn environment(target: &Target) -> Environment {
@@ -111,7 +108,7 @@ pub(crate) fn get(args: GetArgs) -> anyhow::Result<u8> {
 
 /// Connects as the environment says and tells stderr where to, over what.
 async fn connected(target: &Target) -> anyhow::Result<mqtls_client::Hconn> {
-    let hconn = connect(&target.qmgr, &environment(target), &user()).await.map_err(mq)?;
+    let hconn = connect(&target.qmgr, &environment(target), &login_user()).await.map_err(mq)?;
     let n = hconn.connection().negotiated();
     let tls = match (&n.protocol, &n.suite) {
         (Some(p), Some(s)) => format!("{p}, {s}"),

@@ -153,9 +153,8 @@ fn as_client(qmgr: &str) -> anyhow::Result<u8> {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     runtime.block_on(async {
         let env = mqtls_client::Environment::from_process("/var/mqm");
-        let user = std::env::var("USER").unwrap_or_default();
-        let fail = |e: mqtls_client::ClientError| anyhow::anyhow!("reason code {}: {e}", e.reason());
-        let mut hconn = mqtls_client::connect(qmgr, &env, &user).await.map_err(fail)?;
+        let fail = crate::app::mq;
+        let mut hconn = mqtls_client::connect(qmgr, &env, &mqtls_client::login_user()).await.map_err(fail)?;
         let (code, report) = hconn.mqsc(&src).await.map_err(fail)?;
         println!("Starting MQSC for queue manager {}.\n", hconn.qmgr());
         io::stdout().lock().write_all(report.as_bytes())?;

@@ -37,11 +37,15 @@ pub struct ConnectOptions {
 }
 
 impl Default for ConnectOptions {
-    /// User from `$USER`, no keystore, no label, 30 seconds.
+    /// The login user, no keystore, no label, 30 seconds.
     fn default() -> Self {
-        let user = std::env::var("USER").or_else(|_| std::env::var("LOGNAME")).unwrap_or_default();
-        Self { user, keystore: None, cert_label: None, timeout: Duration::from_secs(30) }
+        Self { user: login_user(), keystore: None, cert_label: None, timeout: Duration::from_secs(30) }
     }
+}
+
+/// The user the process runs as, from `$USER`, else `$LOGNAME` (what an MQ client asserts).
+pub fn login_user() -> String {
+    std::env::var("USER").or_else(|_| std::env::var("LOGNAME")).unwrap_or_default()
 }
 
 /// What the channel start settled.
