@@ -30,6 +30,16 @@ struct State {
     work: HashMap<u64, Work>,
 }
 
+impl State {
+    /// Refuses a unit of work that already ended.
+    fn active(&self, uow: Option<Uow>) -> Result<(), StoreError> {
+        match uow {
+            Some(Uow(id)) if !self.work.contains_key(&id) => Err(StoreError::NoUnitOfWork(id)),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// All queues' messages.
 pub struct MessageStore {
     disk: Disk,
@@ -94,11 +104,7 @@ impl MessageStore {
     ) -> Result<[u8; 24], StoreError> {
         let mut guard = self.lock();
         let state = &mut *guard;
-        if let Some(Uow(id)) = uow {
-            if !state.work.contains_key(&id) {
-                return Err(StoreError::NoUnitOfWork(id));
-            }
-        }
+        state.active(uow)?;
         let q = state.queues.entry(queue.to_owned()).or_default();
         if q.depth() >= max_depth {
             return Err(StoreError::QueueFull { queue: queue.to_owned(), max_depth });
@@ -137,11 +143,7 @@ impl MessageStore {
     ) -> Result<Option<Arc<Message>>, StoreError> {
         let mut guard = self.lock();
         let state = &mut *guard;
-        if let Some(Uow(id)) = uow {
-            if !state.work.contains_key(&id) {
-                return Err(StoreError::NoUnitOfWork(id));
-            }
-        }
+        state.active(uow)?;
         let Some(q) = state.queues.get_mut(queue) else { return Ok(None) };
         let Some((cursor, message)) = q.first(None, select).map(|(c, m)| (c, m.clone())) else {
             return Ok(None);
