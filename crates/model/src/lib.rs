@@ -32,6 +32,7 @@ mod channel;
 mod chlauth;
 mod error;
 mod message;
+mod transmission;
 mod object;
 pub mod schema;
 mod store;
@@ -45,6 +46,7 @@ pub use chlauth::{
 };
 pub use error::{ModelError, Severity};
 pub use message::Message;
+pub use transmission::{Transmission, XMIT_FORMAT};
 pub use object::{check_name, Object, Stamp};
 pub use store::{generic_match, Store};
 pub use types::{ChannelType, ObjectType};

@@ -58,12 +58,7 @@ impl Message {
         out.extend_from_slice(&self.put_time.to_be_bytes());
         out.extend_from_slice(&self.backout_count.to_be_bytes());
         for field in [&self.format, &self.user_id, &self.reply_to_q, &self.reply_to_qmgr] {
-            let mut end = field.len().min(MAX_TEXT);
-            while !field.is_char_boundary(end) {
-                end -= 1;
-            }
-            out.extend_from_slice(&(end as u16).to_be_bytes());
-            out.extend_from_slice(&field.as_bytes()[..end]);
+            put_text(out, field);
         }
         out.extend_from_slice(&(self.payload.len() as u32).to_be_bytes());
         out.extend_from_slice(&self.payload);
@@ -126,17 +121,28 @@ impl Message {
     }
 }
 
-fn bad(what: &'static str, why: &'static str) -> ModelError {
+/// Appends `field` as a u16 length and at most 48 bytes of UTF-8, cut at a character
+/// boundary.
+pub(crate) fn put_text(out: &mut Vec<u8>, field: &str) {
+    let mut end = field.len().min(MAX_TEXT);
+    while !field.is_char_boundary(end) {
+        end -= 1;
+    }
+    out.extend_from_slice(&(end as u16).to_be_bytes());
+    out.extend_from_slice(&field.as_bytes()[..end]);
+}
+
+pub(crate) fn bad(what: &'static str, why: &'static str) -> ModelError {
     ModelError::BadMessage { what, why }
 }
 
-struct Cursor<'a> {
-    bytes: &'a [u8],
-    at: usize,
+pub(crate) struct Cursor<'a> {
+    pub(crate) bytes: &'a [u8],
+    pub(crate) at: usize,
 }
 
 impl<'a> Cursor<'a> {
-    fn take(&mut self, n: usize, what: &'static str) -> Result<&'a [u8], ModelError> {
+    pub(crate) fn take(&mut self, n: usize, what: &'static str) -> Result<&'a [u8], ModelError> {
         let end = self
             .at
             .checked_add(n)
@@ -153,7 +159,7 @@ impl<'a> Cursor<'a> {
         Ok(out)
     }
 
-    fn text(&mut self, what: &'static str) -> Result<String, ModelError> {
+    pub(crate) fn text(&mut self, what: &'static str) -> Result<String, ModelError> {
         let len = usize::from(u16::from_be_bytes(self.array(what)?));
         if len > MAX_TEXT {
             return Err(bad(what, "longer than 48 bytes"));

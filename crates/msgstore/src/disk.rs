@@ -12,6 +12,7 @@ use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
 use crate::error::{Context, StoreError};
 
 const MESSAGES: TableDefinition<(&str, u64), &[u8]> = TableDefinition::new("messages");
+const CHANNELS: TableDefinition<&str, &[u8]> = TableDefinition::new("channels");
 
 /// A persistent message as loaded at start-up.
 pub(crate) struct Loaded {
@@ -27,7 +28,7 @@ pub(crate) struct Disk {
 
 impl Disk {
     /// Opens or creates the file (owner-only) and reads every stored message.
-    pub(crate) fn open(path: &Path) -> Result<(Self, Vec<Loaded>), StoreError> {
+    pub(crate) fn open(path: &Path) -> Result<(Self, Vec<Loaded>, Vec<(String, Vec<u8>)>), StoreError> {
         let file = OpenOptions::new()
             .read(true)
             .write(true)
@@ -41,7 +42,8 @@ impl Disk {
         let db = Database::builder().create_with_backend(backend).during("open")?;
         let disk = Self { db };
         let loaded = disk.load()?;
-        Ok((disk, loaded))
+        let channels = disk.load_channels()?;
+        Ok((disk, loaded, channels))
     }
 
     /// A database in memory: nothing survives the process (tests, the demo).
@@ -73,16 +75,45 @@ impl Disk {
         Ok(out)
     }
 
+    fn load_channels(&self) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
+        let txn = self.db.begin_read().during("read")?;
+        let table = match txn.open_table(CHANNELS) {
+            Ok(table) => table,
+            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(Vec::new()),
+            Err(e) => return Err(e).during("open the channel table"),
+        };
+        let mut out = Vec::new();
+        for row in table.iter().during("read channel records")? {
+            let (key, value) = row.during("read a channel record")?;
+            out.push((key.value().to_owned(), value.value().to_vec()));
+        }
+        Ok(out)
+    }
+
     /// One atomic, durable change: `inserts` written and `deletes` removed together.
     pub(crate) fn write(
         &self,
         inserts: &[(&str, u64, &Message)],
         deletes: &[(&str, u64)],
     ) -> Result<(), StoreError> {
-        if inserts.is_empty() && deletes.is_empty() {
+        self.write_with(inserts, deletes, None)
+    }
+
+    /// [`write`](Self::write) and, in the same transaction, a channel's record.
+    pub(crate) fn write_with(
+        &self,
+        inserts: &[(&str, u64, &Message)],
+        deletes: &[(&str, u64)],
+        channel: Option<(&str, &[u8])>,
+    ) -> Result<(), StoreError> {
+        if inserts.is_empty() && deletes.is_empty() && channel.is_none() {
             return Ok(());
         }
         let txn = self.db.begin_write().during("begin a transaction")?;
+        if let Some((key, record)) = channel {
+            let mut table = txn.open_table(CHANNELS).during("open the channel table")?;
+            table.insert(key, record).during("write a channel record")?;
+        }
         {
             let mut table = txn.open_table(MESSAGES).during("open the message table")?;
             let mut buf = Vec::new();

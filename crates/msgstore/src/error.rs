@@ -33,6 +33,22 @@ pub enum StoreError {
         #[source]
         source: mqtls_model::ModelError,
     },
+    /// A channel's synchronisation record does not decode.
+    #[error("message store: the synchronisation record of channel {key} is damaged ({why}); restore the file from a backup")]
+    DamagedSync {
+        /// The channel's key.
+        key: String,
+        /// What is wrong.
+        why: &'static str,
+    },
+    /// A channel operation that needs the channel not to be in doubt, or to be.
+    #[error("channel {key}: {why}")]
+    ChannelState {
+        /// The channel's key.
+        key: String,
+        /// What is wrong and what to do.
+        why: &'static str,
+    },
     /// MAXDEPTH reached (MQRC_Q_FULL).
     #[error("queue {queue} is full: it holds MAXDEPTH({max_depth}) messages")]
     QueueFull {

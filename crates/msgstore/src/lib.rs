@@ -23,7 +23,9 @@ mod disk;
 mod error;
 mod queue;
 mod store;
+mod sync;
 
 pub use error::StoreError;
 pub use queue::{Cursor, Select};
 pub use store::{MessageStore, Uow};
+pub use sync::{ChannelSync, InDoubt};

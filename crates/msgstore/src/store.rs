@@ -11,28 +11,60 @@ use mqtls_model::Message;
 use crate::disk::Disk;
 use crate::error::StoreError;
 use crate::queue::{Cursor, Queue, Select};
+use crate::sync::ChannelSync;
 
 /// A unit of work: puts and gets that take effect together at commit.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct Uow(u64);
+pub struct Uow(pub(crate) u64);
 
 #[derive(Debug, Default)]
-struct Work {
-    puts: Vec<(String, Cursor, Arc<Message>)>,
-    gets: Vec<(String, Cursor, Arc<Message>)>,
+pub(crate) struct Work {
+    pub(crate) puts: Vec<(String, Cursor, Arc<Message>)>,
+    pub(crate) gets: Vec<(String, Cursor, Arc<Message>)>,
 }
 
 #[derive(Debug, Default)]
-struct State {
-    queues: HashMap<String, Queue>,
+pub(crate) struct State {
+    pub(crate) queues: HashMap<String, Queue>,
     next_seq: u64,
     next_uow: u64,
-    work: HashMap<u64, Work>,
+    pub(crate) work: HashMap<u64, Work>,
+    /// Message channels' synchronisation records.
+    pub(crate) channels: HashMap<String, ChannelSync>,
+    /// The unit of work of each channel in doubt.
+    pub(crate) prepared: HashMap<String, Uow>,
 }
 
 impl State {
+    /// Starts a unit of work holding `work`.
+    pub(crate) fn begin(&mut self, work: Work) -> Uow {
+        self.next_uow += 1;
+        self.work.insert(self.next_uow, work);
+        Uow(self.next_uow)
+    }
+
+    /// Ends `uow`, its puts dropped and its gets returned with BackoutCount + 1.
+    pub(crate) fn backout(&mut self, uow: Uow) -> Vec<String> {
+        let Some(work) = self.work.remove(&uow.0) else { return Vec::new() };
+        for (queue, _, _) in &work.puts {
+            self.queues.get_mut(queue).expect("a queue with staged puts exists").staged_puts -= 1;
+        }
+        let mut regained = Vec::new();
+        for (queue, cursor, message) in work.gets {
+            let q = self.queues.get_mut(&queue).expect("a queue with staged gets exists");
+            q.staged_gets -= 1;
+            let mut message = Arc::unwrap_or_clone(message);
+            message.backout_count = message.backout_count.saturating_add(1);
+            q.ready.insert(cursor, Arc::new(message));
+            if !regained.contains(&queue) {
+                regained.push(queue);
+            }
+        }
+        regained
+    }
+
     /// Refuses a unit of work that already ended.
-    fn active(&self, uow: Option<Uow>) -> Result<(), StoreError> {
+    pub(crate) fn active(&self, uow: Option<Uow>) -> Result<(), StoreError> {
         match uow {
             Some(Uow(id)) if !self.work.contains_key(&id) => Err(StoreError::NoUnitOfWork(id)),
             _ => Ok(()),
@@ -42,7 +74,7 @@ impl State {
 
 /// All queues' messages.
 pub struct MessageStore {
-    disk: Disk,
+    pub(crate) disk: Disk,
     state: Mutex<State>,
     /// Makes generated MsgIds unique across restarts (the store's open time).
     instance: [u8; 8],
@@ -57,12 +89,15 @@ impl std::fmt::Debug for MessageStore {
 impl MessageStore {
     /// Opens (or creates, owner-only) the store file and loads every persistent message.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
-        let (disk, loaded) = Disk::open(path)?;
+        let (disk, loaded, channels) = Disk::open(path)?;
         let mut state = State::default();
         for row in loaded {
             state.next_seq = state.next_seq.max(row.seq + 1);
             let cursor = Cursor::new(row.message.priority, row.seq);
             state.queues.entry(row.queue).or_default().ready.insert(cursor, Arc::new(row.message));
+        }
+        for (key, record) in channels {
+            crate::sync::restore(&mut state, key, &record)?;
         }
         Ok(Self::with(disk, state))
     }
@@ -78,7 +113,7 @@ impl MessageStore {
         Self { disk, state: Mutex::new(state), instance: (nanos as u64).to_be_bytes() }
     }
 
-    fn lock(&self) -> MutexGuard<'_, State> {
+    pub(crate) fn lock(&self) -> MutexGuard<'_, State> {
         // A panic while holding the lock cannot leave the maps half-changed: every
         // operation checks before it changes, and changes nothing after a failed write.
         self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -86,11 +121,7 @@ impl MessageStore {
 
     /// Starts a unit of work.
     pub fn begin(&self) -> Uow {
-        let mut state = self.lock();
-        state.next_uow += 1;
-        let id = state.next_uow;
-        state.work.insert(id, Work::default());
-        Uow(id)
+        self.lock().begin(Work::default())
     }
 
     /// Puts `message` on `queue`, inside `uow` or at once. A MsgId of zeros is replaced by
@@ -178,6 +209,15 @@ impl MessageStore {
     /// its puts become visible. Returns the queues that gained messages. When the write
     /// fails, nothing changed and the unit of work is still active.
     pub fn commit(&self, uow: Uow) -> Result<Vec<String>, StoreError> {
+        self.commit_with(uow, None)
+    }
+
+    /// [`commit`](Self::commit), writing a channel's record in the same transaction.
+    pub(crate) fn commit_with(
+        &self,
+        uow: Uow,
+        channel: Option<(&str, &ChannelSync)>,
+    ) -> Result<Vec<String>, StoreError> {
         let mut guard = self.lock();
         let state = &mut *guard;
         let work = state.work.get(&uow.0).ok_or(StoreError::NoUnitOfWork(uow.0))?;
@@ -193,7 +233,12 @@ impl MessageStore {
             .filter(|(_, _, m)| m.persistent)
             .map(|(q, c, _)| (q.as_str(), c.seq()))
             .collect();
-        self.disk.write(&inserts, &deletes)?;
+        let record = channel.map(|(key, sync)| (key, sync.encode(&[])));
+        self.disk.write_with(&inserts, &deletes, record.as_ref().map(|(k, r)| (*k, r.as_slice())))?;
+        if let Some((key, sync)) = channel {
+            state.channels.insert(key.to_owned(), sync.clone());
+            state.prepared.remove(key);
+        }
         let work = state.work.remove(&uow.0).expect("present above");
         let mut gained = Vec::new();
         for (queue, _, _) in &work.gets {
@@ -214,26 +259,12 @@ impl MessageStore {
     /// count raised. Returns the queues that regained messages. Unknown units of work
     /// (already ended) are ignored.
     pub fn backout(&self, uow: Uow) -> Vec<String> {
-        let mut guard = self.lock();
-        let state = &mut *guard;
-        let Some(work) = state.work.remove(&uow.0) else { return Vec::new() };
-        for (queue, _, _) in &work.puts {
-            state.queues.get_mut(queue).expect("a queue with staged puts exists").staged_puts -= 1;
-        }
-        let mut regained = Vec::new();
-        for (queue, cursor, message) in work.gets {
-            let q = state.queues.get_mut(&queue).expect("a queue with staged gets exists");
-            q.staged_gets -= 1;
-            let mut message = Arc::unwrap_or_clone(message);
-            message.backout_count = message.backout_count.saturating_add(1);
-            q.ready.insert(cursor, Arc::new(message));
-            if !regained.contains(&queue) {
-                regained.push(queue);
-            }
-        }
-        regained
+        self.lock().backout(uow)
     }
 
+}
+
+impl MessageStore {
     /// CURDEPTH of `queue`: committed messages and those units of work hold.
     pub fn depth(&self, queue: &str) -> usize {
         self.lock().queues.get(queue).map_or(0, Queue::depth)
