@@ -138,6 +138,12 @@ pub mod reason {
     pub const KEY_REPOSITORY_ERROR: u32 = 2381;
     /// MQRC_FUNCTION_NOT_SUPPORTED: a request kind this engine does not know.
     pub const FUNCTION_NOT_SUPPORTED: u32 = 2298;
+    /// MQRC_UNKNOWN_REMOTE_Q_MGR: no transmission queue leads to the queue manager.
+    pub const UNKNOWN_REMOTE_Q_MGR: u32 = 2087;
+    /// MQRC_XMIT_Q_USAGE_ERROR: a transmission queue without USAGE(XMITQ).
+    pub const XMIT_Q_USAGE_ERROR: u32 = 2091;
+    /// MQRC_OPTION_NOT_VALID_FOR_TYPE: e.g. a remote queue opened for input.
+    pub const OPTION_NOT_VALID_FOR_TYPE: u32 = 2045;
 }
 
 impl ChannelError {

@@ -154,6 +154,10 @@ impl Reader<'_> {
         let b = self.take(4, what)?;
         Ok(u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
     }
+    pub(crate) fn u64(&mut self, what: &'static str) -> Result<u64, FrameError> {
+        let b = self.take(8, what)?;
+        Ok(u64::from_be_bytes(b.try_into().expect("8 bytes")))
+    }
     pub(crate) fn text(&mut self, what: &'static str) -> Result<String, FrameError> {
         let len = usize::from(self.u16(what)?);
         if len > MAX_TEXT {

@@ -4,6 +4,7 @@
 //! - [`sni`]: channel names in the TLS SNI (reversible, case-preserving, valid DNS);
 //! - [`frame`]: the wire frames after the handshake (bounded, versioned, panic-free);
 //! - [`ops`]: the message operations (connect, open, put, get, commit...) inside Data frames;
+//! - [`transfer`]: the sender / receiver exchange (resynchronisation, batches, confirms);
 //! - [`config`]: rustls configurations built from a channel definition and a keystore;
 //! - [`ChannelError::outcome`]: the one mapping from errors to MQ reason codes and fixes.
 #![forbid(unsafe_code)]
@@ -14,5 +15,6 @@ pub mod frame;
 pub mod ops;
 pub mod sni;
 pub mod start;
+pub mod transfer;
 
 pub use error::{reason, ChannelError};

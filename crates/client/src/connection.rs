@@ -100,6 +100,88 @@ impl std::fmt::Debug for Connection {
     }
 }
 
+/// What a channel start needs from the initiating side.
+#[derive(Clone, Debug)]
+pub struct Dial<'a> {
+    /// The channel name (also in the SNI).
+    pub channel: &'a str,
+    /// This end's channel type as an MQCHT value (6 CLNTCONN, 1 SDR, ...).
+    pub chltype: u8,
+    /// This end's queue manager (blank for a client).
+    pub qmgr: &'a str,
+    /// The user id asserted.
+    pub user: &'a str,
+    /// The TLS configuration, for a channel with an SSLCIPH.
+    pub tls: Option<Arc<rustls::ClientConfig>>,
+    /// SSLPEER the partner's certificate must match (blank: any).
+    pub peer_filter: &'a str,
+    /// This end's MAXMSGL.
+    pub max_msg_len: u32,
+    /// This end's SHARECNV.
+    pub sharecnv: u16,
+    /// This end's HBINT, seconds.
+    pub heartbeat: u32,
+    /// Time allowed for TCP connect, TLS handshake and channel start together.
+    pub timeout: Duration,
+}
+
+/// A byte stream a started channel runs over (TLS or plain TCP).
+pub trait ChannelStream: AsyncRead + AsyncWrite + Unpin + Send {}
+impl<T: AsyncRead + AsyncWrite + Unpin + Send> ChannelStream for T {}
+
+/// A started channel before anything runs on it.
+pub struct Dialled {
+    /// The connection.
+    pub stream: Box<dyn ChannelStream>,
+    /// Bytes read past the StartAck.
+    pub buf: Vec<u8>,
+    /// What the start settled.
+    pub negotiated: Negotiated,
+}
+
+impl std::fmt::Debug for Dialled {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Dialled").field("negotiated", &self.negotiated).finish_non_exhaustive()
+    }
+}
+
+/// Connects to `address` and starts `dial.channel`: TCP, TLS when `dial.tls` is set (the
+/// channel name in the SNI, the partner's DN checked against SSLPEER), the channel start.
+pub async fn dial(address: &Address, dial: Dial<'_>) -> Result<Dialled, ClientError> {
+    let host_port = (address.host.clone(), address.port.unwrap_or(1414));
+    let shown = address.to_string();
+    let attempt = async {
+        let sock = TcpStream::connect(&host_port)
+            .await
+            .map_err(|e| ClientError::Unreachable { tried: shown.clone(), last: e.to_string() })?;
+        let _ = sock.set_nodelay(true);
+        match dial.tls.clone() {
+            None => start(Box::new(sock), &dial, &shown, (None, None, None)).await,
+            Some(config) => {
+                let name = ServerName::try_from(sni::encode(dial.channel))
+                    .map_err(|e| ClientError::Resolve(format!("channel name {}: {e}", dial.channel)))?;
+                let tls = tokio_rustls::TlsConnector::from(config).connect(name, sock).await.map_err(|e| {
+                    ClientError::Handshake {
+                        address: shown.clone(),
+                        channel: dial.channel.to_owned(),
+                        why: e.to_string(),
+                    }
+                })?;
+                let (_, conn) = tls.get_ref();
+                let protocol = conn.protocol_version().map(|v| format!("{v:?}"));
+                let suite = conn.negotiated_cipher_suite().and_then(|s| s.suite().as_str()).map(str::to_owned);
+                let leaf = conn.peer_certificates().and_then(|c| c.first()).map(|c| c.to_vec());
+                let peer = check_peer(dial.peer_filter, leaf.as_deref())?;
+                start(Box::new(tls), &dial, &shown, (protocol, suite, peer)).await
+            }
+        }
+    };
+    timeout(dial.timeout, attempt).await.map_err(|_| ClientError::Unreachable {
+        tried: shown.clone(),
+        last: format!("no channel start within {}s", dial.timeout.as_secs()),
+    })?
+}
+
 impl Connection {
     /// Connects to `address` over `channel` (a CLNTCONN definition): TLS when it has an
     /// SSLCIPH, the queue manager checked against its SSLPEER, then the channel start.
@@ -108,41 +190,30 @@ impl Connection {
         address: &Address,
         opts: &ConnectOptions,
     ) -> Result<Arc<Self>, ClientError> {
-        let host_port = (address.host.clone(), address.port.unwrap_or(1414));
-        let shown = address.to_string();
-        let config = if channel.uses_tls() { Some(tls_config(channel, opts)?) } else { None };
-        let attempt = async {
-            let sock = TcpStream::connect(&host_port)
-                .await
-                .map_err(|e| ClientError::Unreachable { tried: shown.clone(), last: e.to_string() })?;
-            let _ = sock.set_nodelay(true);
-            match config {
-                None => start(sock, channel, &shown, opts, (None, None, None)).await,
-                Some(config) => {
-                    let name = ServerName::try_from(sni::encode(&channel.name))
-                        .map_err(|e| ClientError::Resolve(format!("channel name {}: {e}", channel.name)))?;
-                    let tls =
-                        tokio_rustls::TlsConnector::from(config).connect(name, sock).await.map_err(|e| {
-                            ClientError::Handshake {
-                                address: shown.clone(),
-                                channel: channel.name.clone(),
-                                why: e.to_string(),
-                            }
-                        })?;
-                    let (_, conn) = tls.get_ref();
-                    let protocol = conn.protocol_version().map(|v| format!("{v:?}"));
-                    let suite =
-                        conn.negotiated_cipher_suite().and_then(|s| s.suite().as_str()).map(str::to_owned);
-                    let leaf = conn.peer_certificates().and_then(|c| c.first()).map(|c| c.to_vec());
-                    let peer = check_peer(&channel.peer_name, leaf.as_deref())?;
-                    start(tls, channel, &shown, opts, (protocol, suite, peer)).await
-                }
-            }
-        };
-        timeout(opts.timeout, attempt).await.map_err(|_| ClientError::Unreachable {
-            tried: shown.clone(),
-            last: format!("no channel start within {}s", opts.timeout.as_secs()),
-        })?
+        let tls = if channel.uses_tls() { Some(tls_config(channel, opts)?) } else { None };
+        let dialled = dial(
+            address,
+            Dial {
+                channel: &channel.name,
+                chltype: 6,
+                qmgr: "",
+                user: &opts.user,
+                tls,
+                peer_filter: &channel.peer_name,
+                max_msg_len: channel.max_msg_length.max(0) as u32,
+                sharecnv: channel.sharing_conversations.clamp(1, 999) as u16,
+                heartbeat: channel.heartbeat.max(0) as u32,
+                timeout: opts.timeout,
+            },
+        )
+        .await?;
+        let Dialled { stream, buf, negotiated } = dialled;
+        let (outgoing, requests) = mpsc::unbounded_channel();
+        let shared = Arc::new(Shared { routes: Mutex::default(), broken: Mutex::default() });
+        // Replies carry a message of up to MAXMSGL plus its descriptor and framing.
+        let max_frame = negotiated.max_msg_len.saturating_add(65_536);
+        tokio::spawn(drive(stream, buf, max_frame, negotiated.heartbeat, shared.clone(), requests));
+        Ok(Arc::new(Connection { outgoing, shared, next_request: AtomicU32::new(1), negotiated }))
     }
 
     /// What the channel start settled.
@@ -189,28 +260,27 @@ fn check_peer(filter: &str, leaf: Option<&[u8]>) -> Result<Option<String>, Clien
     Ok(Some(subject))
 }
 
-async fn start<S: AsyncRead + AsyncWrite + Unpin + Send + 'static>(
-    mut stream: S,
-    channel: &ClientChannel,
+async fn start(
+    mut stream: Box<dyn ChannelStream>,
+    dial: &Dial<'_>,
     address: &str,
-    opts: &ConnectOptions,
     (protocol, suite, peer): (Option<String>, Option<String>, Option<String>),
-) -> Result<Arc<Connection>, ClientError> {
+) -> Result<Dialled, ClientError> {
     let request = ChannelStart {
-        channel: channel.name.clone(),
-        chltype: 6,
-        qmgr: String::new(),
-        user: opts.user.clone(),
-        max_msg_len: channel.max_msg_length.max(0) as u32,
-        sharecnv: channel.sharing_conversations.clamp(1, 999) as u16,
-        heartbeat: channel.heartbeat.max(0) as u32,
+        channel: dial.channel.to_owned(),
+        chltype: dial.chltype,
+        qmgr: dial.qmgr.to_owned(),
+        user: dial.user.to_owned(),
+        max_msg_len: dial.max_msg_len,
+        sharecnv: dial.sharecnv,
+        heartbeat: dial.heartbeat,
     };
     // In TLS 1.3 the server judges the client's certificate after the client has
     // finished: its refusal arrives as an alert on the first write or read.
     let tls = protocol.is_some();
     let broken = |why: String| {
         if tls && why.contains("alert") {
-            ClientError::Handshake { address: address.to_owned(), channel: channel.name.clone(), why }
+            ClientError::Handshake { address: address.to_owned(), channel: dial.channel.to_owned(), why }
         } else {
             ClientError::Broken(why)
         }
@@ -221,7 +291,7 @@ async fn start<S: AsyncRead + AsyncWrite + Unpin + Send + 'static>(
     let (max_msg_len, sharecnv, heartbeat) = match read_frame(&mut stream, &mut buf, 65_536).await {
         Ok(Frame::StartAck { max_msg_len, sharecnv, heartbeat }) => (max_msg_len, sharecnv, heartbeat),
         Ok(Frame::Refuse { reason, text }) => {
-            return Err(ClientError::Refused { channel: channel.name.clone(), reason, text })
+            return Err(ClientError::Refused { channel: dial.channel.to_owned(), reason, text })
         }
         Ok(other) => {
             return Err(ClientError::Broken(format!("expected a channel-start answer, got {other:?}")))
@@ -229,7 +299,7 @@ async fn start<S: AsyncRead + AsyncWrite + Unpin + Send + 'static>(
         Err(why) => return Err(broken(why)),
     };
     let negotiated = Negotiated {
-        channel: channel.name.clone(),
+        channel: dial.channel.to_owned(),
         address: address.to_owned(),
         max_msg_len,
         sharecnv: sharecnv.max(1),
@@ -238,12 +308,7 @@ async fn start<S: AsyncRead + AsyncWrite + Unpin + Send + 'static>(
         suite,
         peer,
     };
-    let (outgoing, requests) = mpsc::unbounded_channel();
-    let shared = Arc::new(Shared { routes: Mutex::default(), broken: Mutex::default() });
-    // Replies carry a message of up to MAXMSGL plus its descriptor and framing.
-    let max_frame = max_msg_len.saturating_add(65_536);
-    tokio::spawn(drive(stream, buf, max_frame, heartbeat, shared.clone(), requests));
-    Ok(Arc::new(Connection { outgoing, shared, next_request: AtomicU32::new(1), negotiated }))
+    Ok(Dialled { stream, buf, negotiated })
 }
 
 /// Owns the stream until the queue manager ends the channel or every handle is dropped.

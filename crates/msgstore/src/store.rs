@@ -142,9 +142,7 @@ impl MessageStore {
         }
         let seq = state.next_seq;
         if message.msg_id == [0; 24] {
-            message.msg_id[..4].copy_from_slice(b"AMQ ");
-            message.msg_id[4..12].copy_from_slice(&self.instance);
-            message.msg_id[12..20].copy_from_slice(&seq.to_be_bytes());
+            message.msg_id = self.msg_id(seq);
         }
         let msg_id = message.msg_id;
         let cursor = Cursor::new(message.priority, seq);
@@ -163,6 +161,22 @@ impl MessageStore {
         }
         state.next_seq += 1;
         Ok(msg_id)
+    }
+
+    fn msg_id(&self, seq: u64) -> [u8; 24] {
+        let mut id = [0u8; 24];
+        id[..4].copy_from_slice(b"AMQ ");
+        id[4..12].copy_from_slice(&self.instance);
+        id[12..20].copy_from_slice(&seq.to_be_bytes());
+        id
+    }
+
+    /// A MsgId no other message of this store has (for a message wrapped before its put,
+    /// such as one bound for a remote queue).
+    pub fn fresh_msg_id(&self) -> [u8; 24] {
+        let mut state = self.lock();
+        state.next_seq += 1;
+        self.msg_id(state.next_seq - 1)
     }
 
     /// Gets (removes) the first message `select` admits, inside `uow` or at once.

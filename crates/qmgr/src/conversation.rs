@@ -147,6 +147,12 @@ impl Session {
         }
         let store = self.qm.store.read().expect("store lock");
         let resolved = resolve(&store, queue)?;
+        if resolved.remote.is_some() && options & (OPEN_INPUT | OPEN_BROWSE | OPEN_INQUIRE) != 0 {
+            return Err((
+                reason::OPTION_NOT_VALID_FOR_TYPE,
+                format!("queue {queue} is remote: it can be opened for output only"),
+            ));
+        }
         // MQ checks the name opened (an alias's own profile, not its target's).
         for (bit, needed) in
             [(OPEN_INPUT, "GET"), (OPEN_BROWSE, "BROWSE"), (OPEN_OUTPUT, "PUT"), (OPEN_INQUIRE, "INQ")]
@@ -204,6 +210,13 @@ impl Session {
         message.user_id.clone_from(&self.principal.user);
         message.put_time = crate::unix_now_ms();
         message.backout_count = 0;
+        if let Some((remote_q, remote_qmgr)) = &queue.remote {
+            if message.msg_id == [0; 24] {
+                message.msg_id = self.qm.queues.store.fresh_msg_id();
+            }
+            let t = mqtls_model::Transmission { remote_q: remote_q.clone(), remote_qmgr: remote_qmgr.clone(), message };
+            message = t.wrap();
+        }
         let uow = self.uow(syncpoint);
         let persistent = message.persistent;
         let qm = self.qm.clone();
@@ -328,7 +341,7 @@ impl Session {
 }
 
 /// Runs a store call that may write to disk off the async threads.
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, Refusal> {
+pub(crate) async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, Refusal> {
     tokio::task::spawn_blocking(f)
         .await
         .map_err(|e| (reason::RESOURCE_PROBLEM, format!("the message store task failed: {e}")))
@@ -338,7 +351,7 @@ fn not_open(handle: u32) -> Refusal {
     (reason::HOBJ_ERROR, format!("handle {handle} is not an open queue"))
 }
 
-fn refusal(e: StoreError) -> Refusal {
+pub(crate) fn refusal(e: StoreError) -> Refusal {
     let code = match e {
         StoreError::QueueFull { .. } => reason::Q_FULL,
         _ => reason::RESOURCE_PROBLEM,

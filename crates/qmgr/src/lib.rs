@@ -12,9 +12,11 @@ mod listener;
 mod listeners;
 mod pending;
 mod queues;
+mod receiver;
 mod revocation;
 mod running;
 mod status;
+mod transfer;
 
 pub use admin::{bind_admin, run_mqsc, serve_admin};
 pub use home::{Home, HomeError, DEFAULT_OBJECTS};
@@ -25,6 +27,7 @@ pub use mqtls_client::read_frame;
 pub use queues::Queues;
 pub use revocation::{check as check_revocation, configured as revocation, Revocation};
 pub use status::{ChannelStatus, StatusTable, Traffic};
+pub use transfer::Transfer;
 
 /// Seconds since the Unix epoch (0 if the clock is before it).
 fn unix_now() -> u64 {

@@ -80,6 +80,7 @@ pub struct QueueManager {
     next_id: AtomicU64,
     configs: Mutex<HashMap<String, Cached>>,
     pub(crate) ocsp: Arc<mqtls_pki::OcspClient>,
+    pub(crate) receivers: crate::receiver::Receivers,
 }
 
 /// Reads the keystore again (its file and password stay with the caller).
@@ -118,6 +119,7 @@ impl QueueManager {
             next_id: AtomicU64::new(1),
             configs: Mutex::default(),
             ocsp: Arc::default(),
+            receivers: crate::receiver::Receivers::default(),
         }
     }
 
@@ -326,6 +328,15 @@ async fn channel_start<S: AsyncRead + AsyncWrite + Unpin + crate::running::Rekey
     }
     let id = qm.next_id.fetch_add(1, Ordering::Relaxed);
     let traffic = Arc::new(Traffic::default());
+    let transfer = (admitted.chltype == mqtls_model::ChannelType::Rcvr).then(|| {
+        let store = qm.store.read().expect("store lock");
+        let def = store.get(ObjectType::Channel, &admitted.channel);
+        let batchsz = def.and_then(|d| d.int("BATCHSZ")).unwrap_or(50).max(1) as u64;
+        let fast = def.is_none_or(|d| d.str("NPMSPEED") != "NORMAL");
+        let t = Arc::new(crate::transfer::Transfer::new("RUNNING", String::new(), batchsz, fast));
+        t.set_rqmname(&start.qmgr);
+        t
+    });
     let (max_inst, max_instc) = {
         let store = qm.store.read().expect("store lock");
         let def = store.get(ObjectType::Channel, &admitted.channel);
@@ -349,6 +360,7 @@ async fn channel_start<S: AsyncRead + AsyncWrite + Unpin + crate::running::Rekey
             hbint: heartbeat,
             id,
             traffic: traffic.clone(),
+            transfer: transfer.clone(),
         },
         max_inst,
         max_instc,
@@ -361,6 +373,7 @@ async fn channel_start<S: AsyncRead + AsyncWrite + Unpin + crate::running::Rekey
             return refuse(&mut stream, reason::CHANNEL_NOT_AVAILABLE, text).await;
         }
     };
+    let channel = admitted.channel.clone();
     tracing::info!(channel = %admitted.channel, %addr, secprot = admitted.secprot, sslciph = admitted.sslciph, mcauser = %admitted.mcauser, "channel started");
     drop(place); // started: no longer pending
     let ack = Frame::StartAck { max_msg_len, sharecnv, heartbeat };
@@ -380,7 +393,10 @@ async fn channel_start<S: AsyncRead + AsyncWrite + Unpin + crate::running::Rekey
         stream.flush().await
     };
     let result = match sent.await {
-        Ok(()) => crate::running::run(&mut stream, &mut buf, qm, started).await,
+        Ok(()) => match transfer {
+            Some(t) => crate::receiver::run(&mut stream, &mut buf, qm, started, (&channel, &start.qmgr), t).await,
+            None => crate::running::run(&mut stream, &mut buf, qm, started).await,
+        },
         Err(e) => Err(e.to_string()),
     };
     qm.status.remove(id);

@@ -15,8 +15,11 @@ use tokio::sync::Notify;
 pub(crate) struct Resolved {
     /// The name the application used.
     pub(crate) name: String,
-    /// The local queue messages go to and come from.
+    /// The local queue messages go to and come from (a transmission queue for a remote
+    /// queue).
     pub(crate) local: String,
+    /// For a remote queue: RNAME and RQMNAME, the transmission header's destination.
+    pub(crate) remote: Option<(String, String)>,
 }
 
 /// The limits and switches a put or get obeys, read from the definitions at that moment
@@ -87,27 +90,64 @@ impl Queues {
 pub(crate) fn resolve(store: &Store, name: &str) -> Result<Resolved, (u32, String)> {
     let object = find(store, name)?;
     match object.object_type() {
-        ObjectType::Qlocal => Ok(Resolved { name: name.to_owned(), local: name.to_owned() }),
+        ObjectType::Qlocal => Ok(Resolved { name: name.to_owned(), local: name.to_owned(), remote: None }),
         ObjectType::Qalias => {
             let target = object.str("TARGET");
             let target = if target.is_empty() { object.str("TARGQ") } else { target };
             match find(store, &target)?.object_type() {
-                ObjectType::Qlocal => Ok(Resolved { name: name.to_owned(), local: target }),
+                ObjectType::Qlocal => Ok(Resolved { name: name.to_owned(), local: target, remote: None }),
                 other => Err((
                     reason::UNKNOWN_OBJECT_NAME,
                     format!("QALIAS({name}) targets {other}({target}); mqtls resolves aliases to local queues only"),
                 )),
             }
         }
-        ObjectType::Qremote => Err((
-            reason::FUNCTION_NOT_SUPPORTED,
-            format!("QREMOTE({name}): putting to remote queues needs sender channels, which mqtls does not run yet"),
-        )),
+        ObjectType::Qremote => {
+            let (rname, rqmname) = (object.str("RNAME"), object.str("RQMNAME"));
+            if rname.is_empty() {
+                return Err((
+                    reason::UNKNOWN_OBJECT_NAME,
+                    format!("QREMOTE({name}) has no RNAME: queue-manager aliases are not resolved by mqtls; ALTER QREMOTE({name}) RNAME(queue)"),
+                ));
+            }
+            if rqmname.is_empty() || rqmname == store.qmgr().name() {
+                let local = resolve(store, &rname)?;
+                return Ok(Resolved { name: name.to_owned(), ..local });
+            }
+            let xmitq = xmitq_for(store, &object.str("XMITQ"), &rqmname)?;
+            Ok(Resolved { name: name.to_owned(), local: xmitq, remote: Some((rname, rqmname)) })
+        }
         other => Err((
             reason::UNKNOWN_OBJECT_NAME,
             format!("{other}({name}) cannot be opened; define a QLOCAL or QALIAS"),
         )),
     }
+}
+
+/// The transmission queue for queue manager `rqmname`: the named XMITQ, else a local queue
+/// named after the queue manager, else the queue manager's DEFXMITQ; it must be a QLOCAL
+/// with USAGE(XMITQ).
+pub(crate) fn xmitq_for(store: &Store, named: &str, rqmname: &str) -> Result<String, (u32, String)> {
+    let defxmitq = store.qmgr().str("DEFXMITQ");
+    let chosen = [named, rqmname, defxmitq.as_str()]
+        .into_iter()
+        .find(|n| !n.is_empty() && (n == &named || store.get(ObjectType::Qlocal, n).is_some()))
+        .ok_or_else(|| {
+            (
+                reason::UNKNOWN_REMOTE_Q_MGR,
+                format!("no transmission queue leads to queue manager {rqmname}: DEFINE QLOCAL({rqmname}) USAGE(XMITQ), or name one in XMITQ or the QMGR's DEFXMITQ"),
+            )
+        })?;
+    let q = store.get(ObjectType::Qlocal, chosen).ok_or_else(|| {
+        (reason::UNKNOWN_OBJECT_NAME, format!("transmission queue {chosen} is not defined: DEFINE QLOCAL({chosen}) USAGE(XMITQ)"))
+    })?;
+    if q.str("USAGE") != "XMITQ" {
+        return Err((
+            reason::XMIT_Q_USAGE_ERROR,
+            format!("queue {chosen} is used as a transmission queue but has USAGE(NORMAL): ALTER QLOCAL({chosen}) USAGE(XMITQ)"),
+        ));
+    }
+    Ok(chosen.to_owned())
 }
 
 fn find<'a>(store: &'a Store, name: &str) -> Result<&'a Object, (u32, String)> {

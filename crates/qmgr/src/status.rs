@@ -102,6 +102,8 @@ pub struct ChannelStatus {
     pub id: u64,
     /// Messages and bytes carried so far.
     pub traffic: Arc<Traffic>,
+    /// A message channel's (SDR, RCVR) state, sequence numbers and batches.
+    pub transfer: Option<Arc<crate::transfer::Transfer>>,
 }
 
 impl ChannelStatus {
@@ -122,7 +124,7 @@ impl ChannelStatus {
             ("CHLTYPE", self.chltype.to_string()),
             ("CONNAME", self.conname.clone()),
             ("CURRENT", String::new()),
-            ("STATUS", self.status.to_owned()),
+            ("STATUS", self.transfer.as_ref().map_or(self.status, |t| t.state().0).to_owned()),
             ("SUBSTATE", substate.to_owned()),
             ("CHSTADA", self.started.date.clone()),
             ("CHSTATI", self.started.time.clone()),
@@ -144,6 +146,7 @@ impl ChannelStatus {
             ("SSLRKEYS", resets.to_string()),
         ]
         .into_iter()
+        .chain(self.transfer.iter().flat_map(|t| t.items()))
         .map(|(k, v)| (k.to_owned(), v))
         .collect()
     }
@@ -181,6 +184,13 @@ impl StatusTable {
         self.stops.lock().expect("status lock").insert(row.id, (stop.clone(), 0));
         rows.push(row);
         Ok(stop)
+    }
+
+    /// Changes a row in place (a sender's partner and TLS fields once it has started).
+    pub fn update(&self, id: u64, change: impl FnOnce(&mut ChannelStatus)) {
+        if let Some(row) = self.rows.lock().expect("status lock").iter_mut().find(|r| r.id == id) {
+            change(row);
+        }
     }
 
     /// Removes an instance when its connection ends.

@@ -48,7 +48,7 @@ pub(crate) static CHANNEL: &[AttrDef] = &[
     on(a("CONVERT", YESNO, w("NO")), SENDING),
     on(a("DEFRECON", e(&["NO", "YES", "QMGR", "DISABLED"]), w("NO")), CLNTCONN),
     on(DESCR, ALL),
-    on(a("DISC", n(0, MAXINT), i(6000)), SENDING | SVRCONN),
+    on(a("DISCINT", n(0, MAXINT), i(6000)), SENDING | SVRCONN),
     a("HBINT", n(0, MAXINT), i(300)),
     a("KAINT", Kind::IntOr { min: 0, max: 99_999, words: &["AUTO"] }, w("AUTO")),
     on(a("LOCLADDR", s(48), NONE), CONNECTING),

@@ -9,11 +9,12 @@ use crate::error::MqscError;
 use crate::keywords::Noun;
 use crate::syntax::Param;
 
-/// Attributes DISPLAY CHSTATUS can show.
+/// Attributes DISPLAY CHSTATUS can show (LASTERR, why a message channel last failed, is
+/// mqtls's own; the rest are MQ's).
 pub const CHSTATUS_ATTRS: &[&str] = &[
     "BATCHES", "BATCHSZ", "BUFSRCVD", "BUFSSENT", "BYTSRCVD", "BYTSSENT", "CHLTYPE", "CHSTADA", "CHSTATI",
     "COMPHDR", "COMPMSG", "CONNAME", "CURLUWID", "CURMSGS", "CURSEQNO", "CURSHCNV", "HBINT", "INDOUBT",
-    "JOBNAME", "KAINT", "LOCLADDR", "LSTLUWID", "LSTMSGDA", "LSTMSGTI", "LSTSEQNO", "MAXMSGL", "MAXSHCNV",
+    "JOBNAME", "KAINT", "LASTERR", "LOCLADDR", "LSTLUWID", "LSTMSGDA", "LSTMSGTI", "LSTSEQNO", "MAXMSGL", "MAXSHCNV",
     "MCASTAT", "MCAUSER", "MSGS", "NPMSPEED", "RAPPLTAG", "RQMNAME", "SECPROT", "SHARECNV", "SSLCERTI",
     "SSLCIPH", "SSLKEYDA", "SSLKEYTI", "SSLPEER", "SSLRKEYS", "STATUS", "STOPREQ", "SUBSTATE", "XMITQ",
     "XQMSGSA",

@@ -1,0 +1,236 @@
+//! A receiver channel (RCVR) once started: resynchronisation with the sender, batches of
+//! messages put to their destination queues inside one unit of work, committed together
+//! with the channel's record (sequence number, batch id) when the sender ends the batch,
+//! and only then confirmed. A broken connection backs the open batch out: the sender still
+//! holds it and sends it again. One instance per sending queue manager and channel runs
+//! at a time; a new one ends the old first.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use mqtls_channel::frame::{encode, Frame};
+use mqtls_channel::reason;
+use mqtls_channel::transfer::{Answer, Send};
+use mqtls_client::read_frame;
+use mqtls_model::{Message, Transmission};
+use mqtls_msgstore::{ChannelSync, Uow};
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
+use tokio::sync::watch;
+use tokio::time::timeout;
+
+use crate::conversation::{blocking, refusal};
+use crate::listener::QueueManager;
+use crate::queues::{resolve, rules, xmitq_for, Resolved};
+use crate::running::Started;
+use crate::transfer::Transfer;
+
+/// The receiving end of each (channel, sending queue manager): one instance at a time.
+#[derive(Debug, Default)]
+pub(crate) struct Receivers(Mutex<HashMap<String, Arc<Slot>>>);
+
+#[derive(Debug)]
+struct Slot {
+    running: tokio::sync::Mutex<()>,
+    generation: watch::Sender<u64>,
+}
+
+impl Receivers {
+    fn slot(&self, key: &str) -> Arc<Slot> {
+        let mut map = self.0.lock().expect("receivers lock");
+        map.entry(key.to_owned())
+            .or_insert_with(|| {
+                Arc::new(Slot { running: tokio::sync::Mutex::new(()), generation: watch::channel(0).0 })
+            })
+            .clone()
+    }
+}
+
+type Failure = (u32, String);
+
+/// Serves a started receiver channel `channel` from queue manager `remote` until the
+/// sender closes, goes silent, fails a check, or STOP CHANNEL ends it.
+pub(crate) async fn run<S: AsyncRead + AsyncWrite + Unpin>(
+    stream: &mut S,
+    buf: &mut Vec<u8>,
+    qm: &Arc<QueueManager>,
+    started: Started,
+    (channel, remote): (&str, &str),
+    transfer: Arc<Transfer>,
+) -> Result<(), String> {
+    let key = key_of(channel, remote);
+    let slot = qm.receivers.slot(&key);
+    slot.generation.send_modify(|g| *g += 1);
+    let mut superseded = slot.generation.subscribe();
+    superseded.borrow_and_update();
+    let _running = timeout(qm.limits.handshake_timeout, slot.running.lock())
+        .await
+        .map_err(|_| format!("an earlier instance of channel {channel} from {remote} did not end"))?;
+    let sync = qm.queues.store.channel_sync(&key);
+    let mut batch = Batch { key, sync, uow: None, count: 0 };
+    transfer.committed(&batch.sync);
+    let hb = started.heartbeat;
+    let idle = Duration::from_secs(if hb == 0 { 7200 } else { 2 * u64::from(hb) });
+    let result = loop {
+        let frame = tokio::select! {
+            frame = timeout(idle, read_frame(stream, buf, qm.limits.max_frame)) => match frame {
+                Err(_) => break Err(format!("nothing from the sender for {}s (twice HBINT)", idle.as_secs())),
+                Ok(Err(why)) => break Err(why),
+                Ok(Ok(frame)) => frame,
+            },
+            () = started.stop.notified() => {
+                let _ = stream.write_all(&encode(&Frame::Close { reason: qm.status.stop_reason(started.id) })).await;
+                let _ = stream.shutdown().await;
+                break Err("ended by STOP CHANNEL".to_owned());
+            }
+            _ = superseded.changed() => break Err("a new instance from the same queue manager replaced this one".to_owned()),
+        };
+        started.traffic.bytes(0, frame.encoded_len());
+        let answer = match frame {
+            Frame::Heartbeat => Some(encode(&Frame::Heartbeat)),
+            Frame::Close { .. } => break Ok(()),
+            Frame::Data { conversation: 0, payload } => match step(qm, &mut batch, &payload, &started, &transfer).await {
+                Ok(None) => None,
+                Ok(Some(answer)) => Some(encode(&Frame::Data { conversation: 0, payload: answer.encode() })),
+                Err((code, text)) => {
+                    let failed = Answer::Failed { reason: code, text: text.clone() };
+                    let _ = stream.write_all(&encode(&Frame::Data { conversation: 0, payload: failed.encode() })).await;
+                    let _ = stream.flush().await;
+                    break Err(text);
+                }
+            },
+            _ => break Err("a sender may send only heartbeats, transfers on conversation 0 and close".to_owned()),
+        };
+        if let Some(bytes) = answer {
+            started.traffic.bytes(bytes.len(), 0);
+            if let Err(e) = async { stream.write_all(&bytes).await?; stream.flush().await }.await {
+                break Err(e.to_string());
+            }
+        }
+    };
+    if let Some(uow) = batch.uow.take() {
+        let regained = qm.queues.store.backout(uow);
+        qm.queues.wake(&regained);
+    }
+    result
+}
+
+/// The record key of a receiver: the channel and the sending queue manager.
+fn key_of(channel: &str, remote: &str) -> String {
+    format!("{channel}@{remote}")
+}
+
+struct Batch {
+    key: String,
+    sync: ChannelSync,
+    uow: Option<Uow>,
+    count: u32,
+}
+
+impl Batch {
+    fn next_seq(&self) -> u64 {
+        self.sync.seq.wrapping_add(u64::from(self.count)).wrapping_add(1)
+    }
+}
+
+async fn step(
+    qm: &Arc<QueueManager>,
+    batch: &mut Batch,
+    payload: &[u8],
+    started: &Started,
+    transfer: &Transfer,
+) -> Result<Option<Answer>, Failure> {
+    let send = Send::decode(payload).map_err(|e| (reason::CONNECTION_BROKEN, e.to_string()))?;
+    match send {
+        Send::Resync { seq, reset, .. } => {
+            if batch.uow.is_some() || batch.count > 0 {
+                return Err((reason::CONNECTION_BROKEN, "resynchronisation inside a batch".into()));
+            }
+            if reset {
+                let next = ChannelSync { seq, ..batch.sync.clone() };
+                let (store, key, rec) = (qm.clone(), batch.key.clone(), next.clone());
+                blocking(move || store.queues.store.reset_channel(&key, &rec)).await?.map_err(refusal)?;
+                tracing::info!(key = %batch.key, seq, "sequence number reset by the sender");
+                batch.sync = next;
+                transfer.committed(&batch.sync);
+            }
+            let qmgr = qm.store.read().expect("store lock").qmgr().name().to_owned();
+            Ok(Some(Answer::Synced { seq: batch.sync.seq, luwid: batch.sync.luwid, qmgr }))
+        }
+        Send::Msg { seq, now, message } => {
+            if seq != batch.next_seq() {
+                let text = format!(
+                    "message sequence number error on {}: expected {}, the sender sent {seq}; RESET CHANNEL at the sender",
+                    batch.key,
+                    batch.next_seq()
+                );
+                return Err((reason::CONNECTION_BROKEN, text));
+            }
+            let uow = if now { None } else { Some(*batch.uow.get_or_insert_with(|| qm.queues.store.begin())) };
+            let target = deliver(qm, &message, uow)?;
+            if uow.is_none() {
+                qm.queues.wake(&[target]);
+            }
+            batch.count += 1;
+            started.traffic.message(crate::unix_now());
+            transfer.current(batch.sync.luwid.wrapping_add(1), seq, u64::from(batch.count));
+            Ok(None)
+        }
+        Send::EndBatch { luwid, seq, count } => {
+            if count != batch.count || seq != batch.next_seq().wrapping_sub(1) {
+                let text = format!(
+                    "batch {luwid} ends at sequence number {seq} with {count} messages, but {} arrived ending at {}",
+                    batch.count,
+                    batch.next_seq().wrapping_sub(1)
+                );
+                return Err((reason::CONNECTION_BROKEN, text));
+            }
+            let uow = batch.uow.take().unwrap_or_else(|| qm.queues.store.begin());
+            let next = ChannelSync { seq, luwid, in_doubt: None };
+            let (q, key, rec) = (qm.clone(), batch.key.clone(), next.clone());
+            let gained = blocking(move || q.queues.store.commit_channel(uow, &key, &rec)).await?.map_err(refusal)?;
+            qm.queues.wake(&gained);
+            batch.sync = next;
+            batch.count = 0;
+            transfer.batch_done(&batch.sync);
+            Ok(Some(Answer::Confirmed { luwid }))
+        }
+    }
+}
+
+/// Puts one arriving message where its transmission header says: a queue of this queue
+/// manager (through aliases and remote definitions), or the transmission queue towards
+/// another. Returns the queue it went to.
+fn deliver(qm: &QueueManager, message: &Message, uow: Option<Uow>) -> Result<String, Failure> {
+    let t = Transmission::unwrap(message).map_err(|e| (reason::CONNECTION_BROKEN, e.to_string()))?;
+    let store = qm.store.read().expect("store lock");
+    let ours = store.qmgr().name().to_owned();
+    let (resolved, msg) = if t.remote_qmgr.is_empty() || t.remote_qmgr == ours {
+        let r = resolve(&store, &t.remote_q)
+            .map_err(|(code, why)| (code, format!("a message for {} on {ours}: {why}", t.remote_q)))?;
+        let msg = match &r.remote {
+            Some((remote_q, remote_qmgr)) => Transmission {
+                remote_q: remote_q.clone(),
+                remote_qmgr: remote_qmgr.clone(),
+                message: t.message,
+            }
+            .wrap(),
+            None => t.message,
+        };
+        (r, msg)
+    } else {
+        let xmitq = xmitq_for(&store, "", &t.remote_qmgr)?;
+        (Resolved { name: xmitq.clone(), local: xmitq, remote: None }, message.clone())
+    };
+    let rules = rules(&store, &resolved)?;
+    drop(store);
+    if !rules.put_enabled {
+        return Err((reason::PUT_INHIBITED, format!("queue {} has PUT(DISABLED)", resolved.local)));
+    }
+    if msg.payload.len() > rules.max_msg_len {
+        let text = format!("{} bytes exceed MAXMSGL({}) of queue {}", msg.payload.len(), rules.max_msg_len, resolved.local);
+        return Err((reason::MSG_TOO_BIG_FOR_Q, text));
+    }
+    qm.queues.store.put(&resolved.local, msg, uow, rules.max_depth).map_err(refusal)?;
+    Ok(resolved.local)
+}
