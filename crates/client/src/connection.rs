@@ -137,6 +137,10 @@ pub struct Dialled {
     pub buf: Vec<u8>,
     /// What the start settled.
     pub negotiated: Negotiated,
+    /// The TLS suite negotiated (IANA number), if TLS.
+    pub suite_id: Option<u16>,
+    /// The partner's certificate chain, leaf first (empty without TLS).
+    pub chain: Vec<Vec<u8>>,
 }
 
 impl std::fmt::Debug for Dialled {
@@ -160,19 +164,28 @@ pub async fn dial(address: &Address, dial: Dial<'_>) -> Result<Dialled, ClientEr
             Some(config) => {
                 let name = ServerName::try_from(sni::encode(dial.channel))
                     .map_err(|e| ClientError::Resolve(format!("channel name {}: {e}", dial.channel)))?;
-                let tls = tokio_rustls::TlsConnector::from(config).connect(name, sock).await.map_err(|e| {
-                    ClientError::Handshake {
-                        address: shown.clone(),
-                        channel: dial.channel.to_owned(),
-                        why: e.to_string(),
-                    }
-                })?;
+                let tls =
+                    tokio_rustls::TlsConnector::from(config).connect(name, sock).await.map_err(|e| {
+                        ClientError::Handshake {
+                            address: shown.clone(),
+                            channel: dial.channel.to_owned(),
+                            why: e.to_string(),
+                        }
+                    })?;
                 let (_, conn) = tls.get_ref();
                 let protocol = conn.protocol_version().map(|v| format!("{v:?}"));
-                let suite = conn.negotiated_cipher_suite().and_then(|s| s.suite().as_str()).map(str::to_owned);
-                let leaf = conn.peer_certificates().and_then(|c| c.first()).map(|c| c.to_vec());
-                let peer = check_peer(dial.peer_filter, leaf.as_deref())?;
-                start(Box::new(tls), &dial, &shown, (protocol, suite, peer)).await
+                let suite =
+                    conn.negotiated_cipher_suite().and_then(|s| s.suite().as_str()).map(str::to_owned);
+                let chain: Vec<Vec<u8>> = conn
+                    .peer_certificates()
+                    .map(|c| c.iter().map(|d| d.to_vec()).collect())
+                    .unwrap_or_default();
+                let suite_id = conn.negotiated_cipher_suite().map(|s| u16::from(s.suite()));
+                let peer = check_peer(dial.peer_filter, chain.first().map(Vec::as_slice))?;
+                let mut dialled = start(Box::new(tls), &dial, &shown, (protocol, suite, peer)).await?;
+                dialled.chain = chain;
+                dialled.suite_id = suite_id;
+                Ok(dialled)
             }
         }
     };
@@ -207,13 +220,13 @@ impl Connection {
             },
         )
         .await?;
-        let Dialled { stream, buf, negotiated } = dialled;
+        let Dialled { stream, buf, negotiated, .. } = dialled;
         let (outgoing, requests) = mpsc::unbounded_channel();
         let shared = Arc::new(Shared { routes: Mutex::default(), broken: Mutex::default() });
         // Replies carry a message of up to MAXMSGL plus its descriptor and framing.
         let max_frame = negotiated.max_msg_len.saturating_add(65_536);
         tokio::spawn(drive(stream, buf, max_frame, negotiated.heartbeat, shared.clone(), requests));
-        Ok(Arc::new(Connection { outgoing, shared, next_request: AtomicU32::new(1), negotiated }))
+        Ok(Arc::new(Self { outgoing, shared, next_request: AtomicU32::new(1), negotiated }))
     }
 
     /// What the channel start settled.
@@ -308,7 +321,7 @@ async fn start(
         suite,
         peer,
     };
-    Ok(Dialled { stream, buf, negotiated })
+    Ok(Dialled { stream, buf, negotiated, suite_id: None, chain: Vec::new() })
 }
 
 /// Owns the stream until the queue manager ends the channel or every handle is dropped.

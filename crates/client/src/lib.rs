@@ -11,7 +11,9 @@ mod hconn;
 mod locate;
 mod reconnect;
 
-pub use connection::{dial, login_user, ChannelStream, ConnectOptions, Connection, Dial, Dialled, Negotiated};
+pub use connection::{
+    dial, login_user, ChannelStream, ConnectOptions, Connection, Dial, Dialled, Negotiated,
+};
 pub use error::ClientError;
 pub use hconn::{Hconn, Hobj};
 pub use locate::{

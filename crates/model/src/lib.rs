@@ -32,10 +32,10 @@ mod channel;
 mod chlauth;
 mod error;
 mod message;
-mod transmission;
 mod object;
 pub mod schema;
 mod store;
+mod transmission;
 mod types;
 mod value;
 
@@ -46,8 +46,8 @@ pub use chlauth::{
 };
 pub use error::{ModelError, Severity};
 pub use message::Message;
-pub use transmission::{Transmission, XMIT_FORMAT};
 pub use object::{check_name, Object, Stamp};
 pub use store::{generic_match, Store};
+pub use transmission::{Transmission, XMIT_FORMAT};
 pub use types::{ChannelType, ObjectType};
 pub use value::{write_quoted, Value};

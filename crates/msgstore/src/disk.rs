@@ -21,6 +21,9 @@ pub(crate) struct Loaded {
     pub(crate) message: Message,
 }
 
+/// A channel's record as stored: its key and bytes.
+pub(crate) type ChannelRecord = (String, Vec<u8>);
+
 /// The database.
 pub(crate) struct Disk {
     db: Database,
@@ -28,7 +31,7 @@ pub(crate) struct Disk {
 
 impl Disk {
     /// Opens or creates the file (owner-only) and reads every stored message.
-    pub(crate) fn open(path: &Path) -> Result<(Self, Vec<Loaded>, Vec<(String, Vec<u8>)>), StoreError> {
+    pub(crate) fn open(path: &Path) -> Result<(Self, Vec<Loaded>, Vec<ChannelRecord>), StoreError> {
         let file = OpenOptions::new()
             .read(true)
             .write(true)
@@ -75,7 +78,7 @@ impl Disk {
         Ok(out)
     }
 
-    fn load_channels(&self) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
+    fn load_channels(&self) -> Result<Vec<ChannelRecord>, StoreError> {
         let txn = self.db.begin_read().during("read")?;
         let table = match txn.open_table(CHANNELS) {
             Ok(table) => table,

@@ -275,7 +275,6 @@ impl MessageStore {
     pub fn backout(&self, uow: Uow) -> Vec<String> {
         self.lock().backout(uow)
     }
-
 }
 
 impl MessageStore {

@@ -21,6 +21,8 @@ pub struct ChannelSync {
     pub luwid: u64,
     /// A sender's batch sent and not yet confirmed.
     pub in_doubt: Option<InDoubt>,
+    /// RESET CHANNEL at the sender: the receiver is told `seq` at the next start.
+    pub reset_pending: bool,
 }
 
 /// A batch the sender sent whose commit at the receiver is not yet known.
@@ -36,6 +38,9 @@ pub struct InDoubt {
 
 const VERSION: u8 = 1;
 
+/// The (queue, sequence) keys of the messages a batch in doubt holds.
+type Held = Vec<(String, u64)>;
+
 impl ChannelSync {
     /// The record: version, seq, luwid, then for a batch in doubt its luwid, seq and the
     /// (queue, sequence) keys of the messages it holds.
@@ -43,10 +48,11 @@ impl ChannelSync {
         let mut out = vec![VERSION];
         out.extend_from_slice(&self.seq.to_be_bytes());
         out.extend_from_slice(&self.luwid.to_be_bytes());
+        let reset = u8::from(self.reset_pending) << 1;
         match &self.in_doubt {
-            None => out.push(0),
+            None => out.push(reset),
             Some(d) => {
-                out.push(1);
+                out.push(1 | reset);
                 out.extend_from_slice(&d.luwid.to_be_bytes());
                 out.extend_from_slice(&d.seq.to_be_bytes());
                 out.extend_from_slice(&(held.len() as u32).to_be_bytes());
@@ -60,7 +66,7 @@ impl ChannelSync {
         out
     }
 
-    fn decode(bytes: &[u8]) -> Result<(Self, Vec<(String, u64)>), &'static str> {
+    fn decode(bytes: &[u8]) -> Result<(Self, Held), &'static str> {
         let mut at = 0;
         let mut take = |n: usize| -> Result<&[u8], &'static str> {
             let end = at + n;
@@ -75,9 +81,13 @@ impl ChannelSync {
         let seq = u64_at(take(8)?);
         let luwid = u64_at(take(8)?);
         let mut held = Vec::new();
-        let in_doubt = match take(1)? {
-            [0] => None,
-            [1] => {
+        let flags = take(1)?[0];
+        if flags > 3 {
+            return Err("bad flags");
+        }
+        let in_doubt = match flags & 1 {
+            0 => None,
+            _ => {
                 let d_luwid = u64_at(take(8)?);
                 let d_seq = u64_at(take(8)?);
                 let n = u32::from_be_bytes(take(4)?.try_into().expect("4 bytes"));
@@ -88,12 +98,11 @@ impl ChannelSync {
                 }
                 Some(InDoubt { luwid: d_luwid, seq: d_seq, messages: held.len() })
             }
-            _ => return Err("bad in-doubt flag"),
         };
         if at != bytes.len() {
             return Err("extra bytes");
         }
-        Ok((Self { seq, luwid, in_doubt }, held))
+        Ok((Self { seq, luwid, in_doubt, reset_pending: flags & 2 == 2 }, held))
     }
 }
 
@@ -122,6 +131,12 @@ impl MessageStore {
     /// The record of the channel `key` (zeros for a channel that never ran).
     pub fn channel_sync(&self, key: &str) -> ChannelSync {
         self.lock().channels.get(key).cloned().unwrap_or_default()
+    }
+
+    /// The keys of the channel records starting with `prefix` (a receiver's records, one
+    /// per sending queue manager).
+    pub fn channel_keys(&self, prefix: &str) -> Vec<String> {
+        self.lock().channels.keys().filter(|k| k.starts_with(prefix)).cloned().collect()
     }
 
     /// The unit of work holding the channel's batch in doubt, if one is.
@@ -167,8 +182,12 @@ impl MessageStore {
         let mut state = self.lock();
         state.active(Some(uow))?;
         let work = &state.work[&uow.0];
-        let held: Vec<(&str, u64)> =
-            work.gets.iter().filter(|(_, _, m)| m.persistent).map(|(q, c, _)| (q.as_str(), c.seq())).collect();
+        let held: Vec<(&str, u64)> = work
+            .gets
+            .iter()
+            .filter(|(_, _, m)| m.persistent)
+            .map(|(q, c, _)| (q.as_str(), c.seq()))
+            .collect();
         let mut sync = state.channels.get(key).cloned().unwrap_or_default();
         sync.in_doubt = Some(InDoubt { luwid, seq, messages: held.len() });
         self.disk.write_with(&[], &[], Some((key, &sync.encode(&held))))?;
@@ -185,7 +204,12 @@ impl MessageStore {
 
     /// Writes the channel's new record, then backs out `uow` (the batch goes back on its
     /// queue, to be sent again).
-    pub fn backout_channel(&self, uow: Uow, key: &str, sync: &ChannelSync) -> Result<Vec<String>, StoreError> {
+    pub fn backout_channel(
+        &self,
+        uow: Uow,
+        key: &str,
+        sync: &ChannelSync,
+    ) -> Result<Vec<String>, StoreError> {
         let mut state = self.lock();
         self.disk.write_with(&[], &[], Some((key, &sync.encode(&[]))))?;
         state.channels.insert(key.to_owned(), sync.clone());
@@ -214,7 +238,12 @@ mod tests {
 
     #[test]
     fn records_round_trip_and_damage_is_named() {
-        let sync = ChannelSync { seq: 9, luwid: 4, in_doubt: Some(InDoubt { luwid: 5, seq: 12, messages: 2 }) };
+        let sync = ChannelSync {
+            seq: 9,
+            luwid: 4,
+            in_doubt: Some(InDoubt { luwid: 5, seq: 12, messages: 2 }),
+            reset_pending: true,
+        };
         let bytes = sync.encode(&[("XMITQ", 3), ("XMITQ", 7)]);
         let (back, held) = ChannelSync::decode(&bytes).unwrap();
         assert_eq!(back, sync);

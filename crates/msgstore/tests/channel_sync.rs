@@ -39,7 +39,7 @@ fn a_batch_in_doubt_is_held_after_a_crash_and_commit_removes_it_for_good() {
     let next = store.begin();
     assert_eq!(bodies(&store.take("XMITQ", next, 10, usize::MAX, true).unwrap()), ["c"], "a and b are held");
     store.backout(next);
-    let delivered = ChannelSync { seq: 2, luwid: 1, in_doubt: None };
+    let delivered = ChannelSync { seq: 2, luwid: 1, in_doubt: None, reset_pending: false };
     store.commit_channel(uow, "TO.QM2", &delivered).unwrap();
     assert!(store.in_doubt("TO.QM2").is_none());
     drop(store);
@@ -72,13 +72,22 @@ fn a_receivers_puts_and_its_record_commit_together() {
         let store = MessageStore::open(&path).unwrap();
         let uow = store.begin();
         store.put("APP.IN", persistent("x"), Some(uow), DEPTH).unwrap();
-        store.commit_channel(uow, "TO.QM2@QM1", &ChannelSync { seq: 1, luwid: 1, in_doubt: None }).unwrap();
+        store
+            .commit_channel(
+                uow,
+                "TO.QM2@QM1",
+                &ChannelSync { seq: 1, luwid: 1, in_doubt: None, reset_pending: false },
+            )
+            .unwrap();
         let uow = store.begin();
         store.put("APP.IN", persistent("y"), Some(uow), DEPTH).unwrap();
         // Crash before the second batch commits: neither its message nor its record stay.
     }
     let store = MessageStore::open(&path).unwrap();
-    assert_eq!(store.channel_sync("TO.QM2@QM1"), ChannelSync { seq: 1, luwid: 1, in_doubt: None });
+    assert_eq!(
+        store.channel_sync("TO.QM2@QM1"),
+        ChannelSync { seq: 1, luwid: 1, in_doubt: None, reset_pending: false }
+    );
     assert_eq!(store.depth("APP.IN"), 1);
 }
 

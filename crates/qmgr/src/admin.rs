@@ -100,9 +100,33 @@ pub fn run_mqsc(qm: &Arc<QueueManager>, src: &str) -> (i32, String) {
                 }
             }
             Some(Command::Start(c)) if c.target == ControlTarget::Channel => {
-                qm.status.start(&c.name);
-                entry.output = vec!["AMQ8018I: Start WebSphere MQ channel accepted.".to_owned()];
+                let sender = store
+                    .get(ObjectType::Channel, &c.name)
+                    .and_then(mqtls_model::Object::channel_type)
+                    .is_some_and(|t| t == mqtls_model::ChannelType::Sdr);
+                drop(store);
+                let started = if sender { crate::initiator::start(qm, &c.name) } else { Ok(()) };
+                match started {
+                    Ok(()) => {
+                        qm.status.start(&c.name);
+                        entry.output = vec!["AMQ8018I: Start WebSphere MQ channel accepted.".to_owned()];
+                    }
+                    Err(why) => entry.failure = Some(failed("START CHANNEL", why)),
+                }
+                store = qm.store.write().expect("store lock");
             }
+            Some(Command::ResetChannel { name, seqnum }) => {
+                drop(store);
+                match qm.reset_channel(name, seqnum.unwrap_or(1).max(1) as u64) {
+                    Ok(line) => entry.output = vec![line],
+                    Err(why) => entry.failure = Some(failed("RESET CHANNEL", why)),
+                }
+                store = qm.store.write().expect("store lock");
+            }
+            Some(Command::ResolveChannel { name, commit }) => match qm.resolve_channel(name, *commit) {
+                Ok(line) => entry.output = vec![line],
+                Err(why) => entry.failure = Some(failed("RESOLVE CHANNEL", why)),
+            },
             Some(cmd) => match execute_live(&mut store, cmd, stamp.clone(), &Depths(qm)) {
                 Ok(lines) => entry.output = lines,
                 Err(e) => entry.failure = Some(e),
@@ -189,7 +213,7 @@ fn failed(command: &str, why: String) -> MqscError {
 /// channel startable.
 fn stop(qm: &QueueManager, c: &Control) -> Result<Vec<String>, String> {
     if c.qmname.is_some() {
-        return Err("QMNAME selects queue-manager channels (SDR, RCVR), which mqtls does not run yet".into());
+        return Err("STOP CHANNEL QMNAME is not supported by mqtls; STOP CHANNEL(name) CONNAME(address) ends one receiver instance".into());
     }
     if c.conname.is_some() && c.status == Some("STOPPED") {
         return Err(

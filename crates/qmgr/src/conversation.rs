@@ -214,7 +214,11 @@ impl Session {
             if message.msg_id == [0; 24] {
                 message.msg_id = self.qm.queues.store.fresh_msg_id();
             }
-            let t = mqtls_model::Transmission { remote_q: remote_q.clone(), remote_qmgr: remote_qmgr.clone(), message };
+            let t = mqtls_model::Transmission {
+                remote_q: remote_q.clone(),
+                remote_qmgr: remote_qmgr.clone(),
+                message,
+            };
             message = t.wrap();
         }
         let uow = self.uow(syncpoint);
@@ -341,7 +345,9 @@ impl Session {
 }
 
 /// Runs a store call that may write to disk off the async threads.
-pub(crate) async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, Refusal> {
+pub(crate) async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, Refusal> {
     tokio::task::spawn_blocking(f)
         .await
         .map_err(|e| (reason::RESOURCE_PROBLEM, format!("the message store task failed: {e}")))

@@ -8,6 +8,7 @@ mod admin;
 mod authority;
 mod conversation;
 mod home;
+mod initiator;
 mod listener;
 mod listeners;
 mod pending;
@@ -15,6 +16,7 @@ mod queues;
 mod receiver;
 mod revocation;
 mod running;
+mod sender;
 mod status;
 mod transfer;
 

@@ -148,6 +148,11 @@ impl QueueManager {
         self
     }
 
+    /// An id for a new channel instance, unique within the run.
+    pub(crate) fn next_id(&self) -> u64 {
+        self.next_id.fetch_add(1, Ordering::Relaxed)
+    }
+
     /// REFRESH SECURITY TYPE(SSL): reads the keystore again (when a loader was given) and
     /// drops every cached TLS configuration, so the next connection uses the new
     /// certificates. A keystore that fails to load changes nothing.
@@ -326,7 +331,7 @@ async fn channel_start<S: AsyncRead + AsyncWrite + Unpin + crate::running::Rekey
         );
         return refuse(&mut stream, reason::CHANNEL_NOT_AVAILABLE, text).await;
     }
-    let id = qm.next_id.fetch_add(1, Ordering::Relaxed);
+    let id = qm.next_id();
     let traffic = Arc::new(Traffic::default());
     let transfer = (admitted.chltype == mqtls_model::ChannelType::Rcvr).then(|| {
         let store = qm.store.read().expect("store lock");
@@ -394,7 +399,9 @@ async fn channel_start<S: AsyncRead + AsyncWrite + Unpin + crate::running::Rekey
     };
     let result = match sent.await {
         Ok(()) => match transfer {
-            Some(t) => crate::receiver::run(&mut stream, &mut buf, qm, started, (&channel, &start.qmgr), t).await,
+            Some(t) => {
+                crate::receiver::run(&mut stream, &mut buf, qm, started, (&channel, &start.qmgr), t).await
+            }
             None => crate::running::run(&mut stream, &mut buf, qm, started).await,
         },
         Err(e) => Err(e.to_string()),

@@ -39,12 +39,14 @@ pub struct Queues {
     waiters: Mutex<HashMap<String, Arc<Notify>>>,
     /// Handles open per local queue, for input and for output (IPPROCS, OPPROCS).
     handles: Mutex<HashMap<String, (usize, usize)>>,
+    /// The channel initiator, told of queues that gained messages.
+    trigger: Mutex<Option<tokio::sync::mpsc::UnboundedSender<String>>>,
 }
 
 impl Queues {
     /// Queues over `store`.
     pub fn new(store: MessageStore) -> Self {
-        Self { store, waiters: Mutex::default(), handles: Mutex::default() }
+        Self { store, waiters: Mutex::default(), handles: Mutex::default(), trigger: Mutex::default() }
     }
 
     /// The message store.
@@ -74,12 +76,24 @@ impl Queues {
         self.waiters.lock().expect("waiters lock").entry(queue.to_owned()).or_default().clone()
     }
 
-    /// Wakes the gets waiting on `queues`.
+    /// Tells the channel initiator of every queue that gains messages.
+    pub(crate) fn set_trigger(&self, initiator: tokio::sync::mpsc::UnboundedSender<String>) {
+        *self.trigger.lock().expect("trigger lock") = Some(initiator);
+    }
+
+    /// Wakes the gets (and sender channels) waiting on `queues`, and tells the channel
+    /// initiator.
     pub(crate) fn wake(&self, queues: &[String]) {
         let waiters = self.waiters.lock().expect("waiters lock");
         for q in queues {
             if let Some(n) = waiters.get(q) {
                 n.notify_waiters();
+            }
+        }
+        drop(waiters);
+        if let Some(initiator) = &*self.trigger.lock().expect("trigger lock") {
+            for q in queues {
+                let _ = initiator.send(q.clone());
             }
         }
     }
@@ -139,7 +153,10 @@ pub(crate) fn xmitq_for(store: &Store, named: &str, rqmname: &str) -> Result<Str
             )
         })?;
     let q = store.get(ObjectType::Qlocal, chosen).ok_or_else(|| {
-        (reason::UNKNOWN_OBJECT_NAME, format!("transmission queue {chosen} is not defined: DEFINE QLOCAL({chosen}) USAGE(XMITQ)"))
+        (
+            reason::UNKNOWN_OBJECT_NAME,
+            format!("transmission queue {chosen} is not defined: DEFINE QLOCAL({chosen}) USAGE(XMITQ)"),
+        )
     })?;
     if q.str("USAGE") != "XMITQ" {
         return Err((

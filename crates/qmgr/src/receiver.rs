@@ -89,21 +89,36 @@ pub(crate) async fn run<S: AsyncRead + AsyncWrite + Unpin>(
         let answer = match frame {
             Frame::Heartbeat => Some(encode(&Frame::Heartbeat)),
             Frame::Close { .. } => break Ok(()),
-            Frame::Data { conversation: 0, payload } => match step(qm, &mut batch, &payload, &started, &transfer).await {
-                Ok(None) => None,
-                Ok(Some(answer)) => Some(encode(&Frame::Data { conversation: 0, payload: answer.encode() })),
-                Err((code, text)) => {
-                    let failed = Answer::Failed { reason: code, text: text.clone() };
-                    let _ = stream.write_all(&encode(&Frame::Data { conversation: 0, payload: failed.encode() })).await;
-                    let _ = stream.flush().await;
-                    break Err(text);
+            Frame::Data { conversation: 0, payload } => {
+                match step(qm, &mut batch, &payload, &started, &transfer).await {
+                    Ok(None) => None,
+                    Ok(Some(answer)) => {
+                        Some(encode(&Frame::Data { conversation: 0, payload: answer.encode() }))
+                    }
+                    Err((code, text)) => {
+                        let failed = Answer::Failed { reason: code, text: text.clone() };
+                        let _ = stream
+                            .write_all(&encode(&Frame::Data { conversation: 0, payload: failed.encode() }))
+                            .await;
+                        let _ = stream.flush().await;
+                        break Err(text);
+                    }
                 }
-            },
-            _ => break Err("a sender may send only heartbeats, transfers on conversation 0 and close".to_owned()),
+            }
+            _ => {
+                break Err(
+                    "a sender may send only heartbeats, transfers on conversation 0 and close".to_owned()
+                )
+            }
         };
         if let Some(bytes) = answer {
             started.traffic.bytes(bytes.len(), 0);
-            if let Err(e) = async { stream.write_all(&bytes).await?; stream.flush().await }.await {
+            if let Err(e) = async {
+                stream.write_all(&bytes).await?;
+                stream.flush().await
+            }
+            .await
+            {
                 break Err(e.to_string());
             }
         }
@@ -166,7 +181,8 @@ async fn step(
                 );
                 return Err((reason::CONNECTION_BROKEN, text));
             }
-            let uow = if now { None } else { Some(*batch.uow.get_or_insert_with(|| qm.queues.store.begin())) };
+            let uow =
+                if now { None } else { Some(*batch.uow.get_or_insert_with(|| qm.queues.store.begin())) };
             let target = deliver(qm, &message, uow)?;
             if uow.is_none() {
                 qm.queues.wake(&[target]);
@@ -186,9 +202,10 @@ async fn step(
                 return Err((reason::CONNECTION_BROKEN, text));
             }
             let uow = batch.uow.take().unwrap_or_else(|| qm.queues.store.begin());
-            let next = ChannelSync { seq, luwid, in_doubt: None };
+            let next = ChannelSync { seq, luwid, in_doubt: None, reset_pending: false };
             let (q, key, rec) = (qm.clone(), batch.key.clone(), next.clone());
-            let gained = blocking(move || q.queues.store.commit_channel(uow, &key, &rec)).await?.map_err(refusal)?;
+            let gained =
+                blocking(move || q.queues.store.commit_channel(uow, &key, &rec)).await?.map_err(refusal)?;
             qm.queues.wake(&gained);
             batch.sync = next;
             batch.count = 0;
@@ -228,7 +245,12 @@ fn deliver(qm: &QueueManager, message: &Message, uow: Option<Uow>) -> Result<Str
         return Err((reason::PUT_INHIBITED, format!("queue {} has PUT(DISABLED)", resolved.local)));
     }
     if msg.payload.len() > rules.max_msg_len {
-        let text = format!("{} bytes exceed MAXMSGL({}) of queue {}", msg.payload.len(), rules.max_msg_len, resolved.local);
+        let text = format!(
+            "{} bytes exceed MAXMSGL({}) of queue {}",
+            msg.payload.len(),
+            rules.max_msg_len,
+            resolved.local
+        );
         return Err((reason::MSG_TOO_BIG_FOR_Q, text));
     }
     qm.queues.store.put(&resolved.local, msg, uow, rules.max_depth).map_err(refusal)?;

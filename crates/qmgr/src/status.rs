@@ -234,6 +234,11 @@ impl StatusTable {
         self.stopped.lock().expect("status lock").remove(channel)
     }
 
+    /// Leaves `channel` STOPPED (a sender out of retries or needing an operator).
+    pub fn mark_stopped(&self, channel: &str) {
+        self.stopped.lock().expect("status lock").insert(channel.to_owned());
+    }
+
     /// Whether STOP CHANNEL left `channel` STOPPED.
     pub fn is_stopped(&self, channel: &str) -> bool {
         self.stopped.lock().expect("status lock").contains(channel)

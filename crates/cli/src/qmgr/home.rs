@@ -85,6 +85,7 @@ pub(super) fn foreground(qmgr: &str, ini_mqsc: Option<&Path>, tuning: &Tuning) -
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     let served = runtime.block_on(async {
         let outcomes = qm.listeners.start_controlled(&qm);
+        qm.start_channels();
         say(format_args!("Queue manager {qmgr} started (pid {}).", std::process::id()));
         for problem in qm.tls_problems("*") {
             say(format_args!("Warning: {problem}"));

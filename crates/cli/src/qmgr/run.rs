@@ -83,6 +83,7 @@ pub(crate) fn run(args: RunArgs) -> anyhow::Result<u8> {
             ));
             tokio::spawn(serve_admin(admin, qm.clone()));
         }
+        qm.start_channels();
         tokio::select! {
             served = serve(listener, qm) => served.context("the listener failed")?,
             () = ended() => say(format_args!("Queue manager {qmgr} ending.")),

@@ -1,0 +1,333 @@
+//! The channel initiator: starts sender channels on START CHANNEL, when messages arrive on
+//! a triggered transmission queue (TRIGGER, TRIGDATA naming the channel or blank for the
+//! SDR channel serving that queue), and at queue-manager start for triggered queues that
+//! hold messages or channels left in doubt. RESET and RESOLVE CHANNEL act on the records.
+
+use std::sync::Arc;
+
+use mqtls_ccdt::{parse_conname, Address};
+use mqtls_channel::config::client_config;
+use mqtls_client::Dialled;
+use mqtls_model::{Channel, ChannelType, ObjectType, Stamp, Store};
+use mqtls_msgstore::ChannelSync;
+use tokio::sync::mpsc;
+
+use crate::listener::QueueManager;
+use crate::sender::Instance;
+use crate::status::{ChannelStatus, Traffic};
+use crate::transfer::Transfer;
+
+/// A sender channel's definition as one instance runs with it (read at each start, so
+/// ALTER CHANNEL applies from the next one).
+pub(crate) struct SenderDef {
+    pub(crate) conname: Vec<Address>,
+    pub(crate) xmitq: String,
+    pub(crate) batchsz: usize,
+    pub(crate) batchint: u64,
+    pub(crate) batchlim: usize,
+    pub(crate) discint: u64,
+    pub(crate) hbint: u32,
+    pub(crate) maxmsgl: u32,
+    pub(crate) fast: bool,
+    pub(crate) sslpeer: String,
+    /// (SHORTRTY, SHORTTMR) and (LONGRTY, LONGTMR).
+    pub(crate) short: (u64, u64),
+    pub(crate) long: (u64, u64),
+    definition: mqtls_model::Object,
+    label: String,
+}
+
+impl SenderDef {
+    /// The definition of `name`, which must be an SDR channel with a CONNAME and a
+    /// transmission queue of USAGE(XMITQ).
+    pub(crate) fn read(qm: &QueueManager, name: &str) -> Result<Self, String> {
+        let store = qm.store.read().expect("store lock");
+        let object =
+            store.get(ObjectType::Channel, name).ok_or_else(|| format!("channel {name} is not defined"))?;
+        let chl = Channel::new(object).expect("channels have a type");
+        match chl.channel_type() {
+            ChannelType::Sdr => {}
+            other => {
+                return Err(format!(
+                    "channel {name} is CHLTYPE({other}); mqtls starts SDR channels (RCVR and SVRCONN start when their partner connects)"
+                ))
+            }
+        }
+        let conname = parse_conname(&object.str("CONNAME"));
+        if conname.is_empty() {
+            return Err(format!(
+                "channel {name} has no CONNAME: ALTER CHANNEL({name}) CHLTYPE(SDR) CONNAME('host(port)')"
+            ));
+        }
+        let xmitq = object.str("XMITQ");
+        if xmitq.is_empty() {
+            return Err(format!(
+                "channel {name} has no XMITQ: ALTER CHANNEL({name}) CHLTYPE(SDR) XMITQ(queue)"
+            ));
+        }
+        match store.get(ObjectType::Qlocal, &xmitq) {
+            None => return Err(format!("XMITQ({xmitq}) of channel {name} is not defined: DEFINE QLOCAL({xmitq}) USAGE(XMITQ)")),
+            Some(q) if q.str("USAGE") != "XMITQ" => {
+                return Err(format!("queue {xmitq} is the XMITQ of channel {name} but has USAGE(NORMAL): ALTER QLOCAL({xmitq}) USAGE(XMITQ)"))
+            }
+            Some(_) => {}
+        }
+        let int = |kw: &str, default: i64| object.int(kw).unwrap_or(default).max(0) as u64;
+        let label = chl
+            .cert_label()
+            .or_else(|| Some(store.qmgr().str("CERTLABL")).filter(|l| !l.is_empty()))
+            .unwrap_or_else(|| qm.default_label.clone());
+        Ok(Self {
+            conname,
+            xmitq,
+            batchsz: int("BATCHSZ", 50).max(1) as usize,
+            batchint: int("BATCHINT", 0),
+            batchlim: match int("BATCHLIM", 5000) {
+                0 => usize::MAX,
+                kb => (kb as usize).saturating_mul(1024),
+            },
+            discint: int("DISCINT", 6000),
+            hbint: int("HBINT", 300).min(u64::from(u32::MAX)) as u32,
+            maxmsgl: int("MAXMSGL", 4_194_304).min(u64::from(u32::MAX)) as u32,
+            fast: object.str("NPMSPEED") != "NORMAL",
+            sslpeer: chl.ssl_peer().unwrap_or_default(),
+            short: (int("SHORTRTY", 10), int("SHORTTMR", 60)),
+            long: (int("LONGRTY", 999_999_999), int("LONGTMR", 1200)),
+            definition: object.clone(),
+            label,
+        })
+    }
+
+    /// The TLS client configuration, for a channel with an SSLCIPH.
+    pub(crate) fn tls_config(&self, qm: &QueueManager) -> Result<Option<Arc<rustls::ClientConfig>>, String> {
+        let chl = Channel::new(&self.definition).expect("channels have a type");
+        if chl.ssl_ciph().is_none() {
+            return Ok(None);
+        }
+        let ks = qm.keystore.read().expect("keystore lock");
+        client_config(&chl, Some(&self.label), &ks).map(Some).map_err(|e| format!("{e}; {}", e.outcome().1))
+    }
+}
+
+/// START CHANNEL of a sender: a new instance (BINDING), unless one runs.
+pub(crate) fn start(qm: &Arc<QueueManager>, name: &str) -> Result<(), String> {
+    let def = SenderDef::read(qm, name)?;
+    if qm.running_message_channel(name) {
+        return Err(format!("channel {name} is already running"));
+    }
+    let rows = qm.status.matching("*");
+    if let Some(other) = rows.iter().find(|r| {
+        r.channel != name
+            && r.transfer.as_ref().is_some_and(|t| t.xmitq == def.xmitq && t.state().0 != "STOPPED")
+    }) {
+        return Err(format!("channel {} already serves transmission queue {}", other.channel, def.xmitq));
+    }
+    let runtime = tokio::runtime::Handle::try_current()
+        .map_err(|_| "sender channels run inside the queue manager's runtime".to_owned())?;
+    for stale in rows.iter().filter(|r| r.channel == name) {
+        qm.status.remove(stale.id);
+    }
+    qm.status.start(name);
+    let transfer = Arc::new(Transfer::new("BINDING", def.xmitq.clone(), def.batchsz as u64, def.fast));
+    transfer.set_retries(def.short.0, def.long.0);
+    transfer.committed(&qm.queues.store.channel_sync(name));
+    transfer.set_available(qm.queues.store.depth(&def.xmitq));
+    let traffic = Arc::new(Traffic::default());
+    let id = qm.next_id();
+    let row = ChannelStatus {
+        channel: name.to_owned(),
+        chltype: ChannelType::Sdr,
+        conname: def.conname.iter().map(ToString::to_string).collect::<Vec<_>>().join(","),
+        status: "BINDING",
+        mcauser: String::new(),
+        secprot: "",
+        sslciph: "",
+        sslpeer: String::new(),
+        sslcerti: String::new(),
+        started: Stamp::from_unix(crate::unix_now()),
+        maxmsgl: def.maxmsgl,
+        maxshcnv: 0,
+        hbint: def.hbint,
+        id,
+        traffic: traffic.clone(),
+        transfer: Some(transfer.clone()),
+    };
+    let stop = qm.status.admit(row, u64::MAX, u64::MAX)?;
+    tracing::info!(channel = name, xmitq = %def.xmitq, "sender channel starting");
+    let me = Instance { qm: qm.clone(), name: name.to_owned(), id, transfer, traffic, stop };
+    runtime.spawn(crate::sender::run(me));
+    Ok(())
+}
+
+/// Fills the instance's row once the channel has started: the address, the TLS fields.
+pub(crate) fn started(me: &Instance, def: &SenderDef, address: &str, d: &Dialled) {
+    let sslciph = Channel::new(&def.definition)
+        .and_then(|c| c.ssl_ciph())
+        .zip(d.suite_id)
+        .and_then(|(ciph, id)| ciph.accepts(mqtls_cipherspec::SuiteId(id)).ok());
+    let names = d.chain.first().and_then(|leaf| mqtls_dn::CertNames::from_der(leaf).ok());
+    me.qm.status.update(me.id, |row| {
+        address.clone_into(&mut row.conname);
+        row.secprot = sslciph.map_or("", |s| s.protocol.secprot());
+        row.sslciph = sslciph.map_or("", |s| s.name);
+        row.sslpeer = names.as_ref().map(|n| n.peer_with_serial().to_string()).unwrap_or_default();
+        row.sslcerti = names.as_ref().map(|n| n.issuer.to_string()).unwrap_or_default();
+        row.maxmsgl = d.negotiated.max_msg_len;
+        row.hbint = d.negotiated.heartbeat;
+        row.started = Stamp::from_unix(crate::unix_now());
+    });
+}
+
+/// The SDR channel a triggered transmission queue starts: TRIGDATA, else the SDR channel
+/// whose XMITQ it is.
+fn triggered_channel(store: &Store, queue: &str) -> Option<String> {
+    let q = store.get(ObjectType::Qlocal, queue)?;
+    if q.str("USAGE") != "XMITQ" || q.get("TRIGGER") != Some(mqtls_model::Value::Flag(true)) {
+        return None;
+    }
+    let named = q.str("TRIGDATA");
+    if !named.is_empty() {
+        return Some(named);
+    }
+    store
+        .channels()
+        .find(|c| c.channel_type() == ChannelType::Sdr && c.xmitq() == queue)
+        .map(|c| c.name().to_owned())
+}
+
+/// Starts the channel a queue triggers, if it holds messages and its channel neither runs
+/// nor was STOPPED.
+fn trigger(qm: &Arc<QueueManager>, queue: &str) {
+    let Some(channel) = triggered_channel(&qm.store.read().expect("store lock"), queue) else { return };
+    if qm.status.is_stopped(&channel)
+        || qm.queues.store.depth(queue) == 0
+        || qm.status.matching(&channel).iter().any(|r| r.channel == channel)
+    {
+        return;
+    }
+    match start(qm, &channel) {
+        Ok(()) => tracing::info!(%channel, %queue, "channel triggered"),
+        Err(why) => tracing::warn!(%channel, %queue, %why, "channel not triggered"),
+    }
+}
+
+/// After an instance went inactive: messages that arrived meanwhile trigger it again.
+pub(crate) fn retrigger(qm: &Arc<QueueManager>, channel: &str) {
+    let xmitq =
+        qm.store.read().expect("store lock").get(ObjectType::Channel, channel).map(|c| c.str("XMITQ"));
+    if let Some(q) = xmitq {
+        trigger(qm, &q);
+    }
+}
+
+impl QueueManager {
+    /// Starts the channel initiator: triggered transmission queues start their channels
+    /// as messages arrive; those holding messages now, and senders with a batch in doubt,
+    /// start at once. Call once, inside the runtime.
+    pub fn start_channels(self: &Arc<Self>) {
+        let (tx, mut rx) = mpsc::unbounded_channel::<String>();
+        self.queues.set_trigger(tx);
+        let qm = self.clone();
+        tokio::spawn(async move {
+            while let Some(queue) = rx.recv().await {
+                trigger(&qm, &queue);
+            }
+        });
+        let (queues, senders): (Vec<String>, Vec<String>) = {
+            let store = self.store.read().expect("store lock");
+            let queues = store.matching(&[ObjectType::Qlocal], "*").map(|q| q.name().to_owned()).collect();
+            let senders = store
+                .channels()
+                .filter(|c| c.channel_type() == ChannelType::Sdr)
+                .map(|c| c.name().to_owned())
+                .collect();
+            (queues, senders)
+        };
+        for q in queues {
+            trigger(self, &q);
+        }
+        for name in senders {
+            let running = self.status.matching(&name).iter().any(|r| r.channel == name);
+            if !running && self.queues.store.in_doubt(&name).is_some() {
+                if let Err(why) = start(self, &name) {
+                    tracing::warn!(channel = %name, %why, "channel in doubt not started");
+                }
+            }
+        }
+    }
+
+    /// Whether an instance of message channel `name` is under way (not STOPPED).
+    fn running_message_channel(&self, name: &str) -> bool {
+        self.status
+            .matching(name)
+            .iter()
+            .any(|r| r.channel == name && r.transfer.as_ref().is_some_and(|t| t.state().0 != "STOPPED"))
+    }
+
+    /// RESET CHANNEL: the channel's next message gets sequence number `seqnum`; a sender
+    /// tells its receiver at the next start. Refused while in doubt or running.
+    pub(crate) fn reset_channel(&self, name: &str, seqnum: u64) -> Result<String, String> {
+        if self.running_message_channel(name) {
+            return Err(format!("channel {name} is running: STOP CHANNEL({name}) first"));
+        }
+        let store = self.store.read().expect("store lock");
+        let chl =
+            store.get(ObjectType::Channel, name).ok_or_else(|| format!("channel {name} is not defined"))?;
+        let chltype = chl.channel_type();
+        drop(store);
+        let keys: Vec<String> = match chltype {
+            Some(ChannelType::Sdr) => vec![name.to_owned()],
+            Some(ChannelType::Rcvr) => self.queues.store.channel_keys(&format!("{name}@")),
+            _ => return Err(format!("RESET CHANNEL applies to SDR and RCVR channels; {name} is neither")),
+        };
+        for key in &keys {
+            let old = self.queues.store.channel_sync(key);
+            let next = ChannelSync {
+                seq: seqnum.saturating_sub(1),
+                luwid: old.luwid,
+                in_doubt: None,
+                reset_pending: chltype == Some(ChannelType::Sdr),
+            };
+            self.queues.store.reset_channel(key, &next).map_err(|e| e.to_string())?;
+        }
+        Ok(format!(
+            "AMQ8023I: IBM MQ channel reset ({} record(s), next sequence number {seqnum}).",
+            keys.len()
+        ))
+    }
+
+    /// RESOLVE CHANNEL: commits or backs out a stopped sender's batch in doubt.
+    pub(crate) fn resolve_channel(&self, name: &str, commit: bool) -> Result<String, String> {
+        if self.running_message_channel(name) {
+            return Err(format!("channel {name} is running: STOP CHANNEL({name}) first"));
+        }
+        let store = &self.queues.store;
+        let Some(uow) = store.in_doubt(name) else {
+            return Err(format!("channel {name} is not in doubt"));
+        };
+        let sync = store.channel_sync(name);
+        let d = sync.in_doubt.expect("a channel in doubt has its batch");
+        let next = if commit {
+            ChannelSync { seq: d.seq, luwid: d.luwid, in_doubt: None, reset_pending: false }
+        } else {
+            ChannelSync { in_doubt: None, ..sync }
+        };
+        let result = if commit {
+            store.commit_channel(uow, name, &next)
+        } else {
+            store.backout_channel(uow, name, &next)
+        };
+        self.queues.wake(&result.map_err(|e| e.to_string())?);
+        for row in self.status.matching(name) {
+            if let Some(t) = row.transfer.filter(|_| row.channel == name) {
+                t.committed(&next);
+            }
+        }
+        Ok(format!(
+            "AMQ8096I: IBM MQ channel in-doubt batch {} ({} messages) {}.",
+            d.luwid,
+            d.messages,
+            if commit { "committed" } else { "backed out" }
+        ))
+    }
+}

@@ -1,0 +1,405 @@
+//! A sender channel (SDR) instance: connects to the CONNAME addresses in turn (TLS with
+//! the channel's SSLCIPH and certificate, the receiver checked against SSLPEER and the
+//! queue manager's revocation settings), resolves a batch left in doubt, then moves the
+//! transmission queue in batches. A batch leaves the transmission queue only once the
+//! receiver confirmed its commit; a broken connection leaves it in doubt, resolved at the
+//! next start. Failures retry SHORTRTY times every SHORTTMR, then LONGRTY times every
+//! LONGTMR, then the channel is STOPPED; DISCINT of quiet ends it (INACTIVE).
+
+use std::pin::pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+use mqtls_channel::frame::{encode, Frame};
+use mqtls_channel::transfer::{Answer, Send};
+use mqtls_client::{dial, read_frame, ChannelStream, Dial};
+use mqtls_msgstore::{ChannelSync, Uow};
+use tokio::io::AsyncWriteExt;
+use tokio::sync::Notify;
+use tokio::time::{sleep, timeout, Instant};
+
+use crate::conversation::blocking;
+use crate::initiator::SenderDef;
+use crate::listener::QueueManager;
+use crate::status::Traffic;
+use crate::transfer::Transfer;
+
+/// How one connection attempt or run ended.
+enum Ended {
+    /// STOP CHANNEL.
+    Stopped,
+    /// DISCINT passed with nothing to send.
+    Idle,
+    /// Needs an operator (sequence numbers disagree, the definition is unusable).
+    Fatal(String),
+    /// Worth retrying; `ran` when the channel had started (the retry counts start again).
+    Failed { why: String, ran: bool },
+}
+
+/// What an instance runs with.
+pub(crate) struct Instance {
+    pub(crate) qm: Arc<QueueManager>,
+    pub(crate) name: String,
+    pub(crate) id: u64,
+    pub(crate) transfer: Arc<Transfer>,
+    pub(crate) traffic: Arc<Traffic>,
+    pub(crate) stop: Arc<Notify>,
+}
+
+/// Runs the instance until it stops, goes inactive, or runs out of retries.
+pub(crate) async fn run(me: Instance) {
+    let mut retries: Option<(u64, u64)> = None;
+    loop {
+        let ended = session(&me).await;
+        let why = match ended {
+            Ended::Stopped => return me.transfer.set_state("STOPPED", None),
+            Ended::Idle => {
+                tracing::info!(channel = %me.name, "channel inactive after DISCINT");
+                me.qm.status.remove(me.id);
+                return crate::initiator::retrigger(&me.qm, &me.name);
+            }
+            Ended::Fatal(why) => {
+                tracing::error!(channel = %me.name, %why, "channel stopped");
+                me.qm.status.mark_stopped(&me.name);
+                return me.transfer.set_state("STOPPED", Some(&why));
+            }
+            Ended::Failed { why, ran } => {
+                if ran {
+                    retries = None;
+                }
+                why
+            }
+        };
+        let def = match SenderDef::read(&me.qm, &me.name) {
+            Ok(def) => def,
+            Err(why) => return me.transfer.set_state("STOPPED", Some(&why)),
+        };
+        let (short, long) = retries.get_or_insert((def.short.0, def.long.0));
+        let wait = if *short > 0 {
+            *short -= 1;
+            def.short.1
+        } else if *long > 0 {
+            *long -= 1;
+            def.long.1
+        } else {
+            tracing::error!(channel = %me.name, %why, "channel stopped: no retries left (SHORTRTY, LONGRTY)");
+            me.qm.status.mark_stopped(&me.name);
+            return me.transfer.set_state("STOPPED", Some(&why));
+        };
+        tracing::warn!(channel = %me.name, %why, retry_in_s = wait, "channel failed; retrying");
+        me.transfer.set_retries(*short, *long);
+        me.transfer.set_state("RETRYING", Some(&why));
+        tokio::select! {
+            () = sleep(Duration::from_secs(wait)) => {}
+            () = me.stop.notified() => return me.transfer.set_state("STOPPED", None),
+        }
+    }
+}
+
+/// The connection, with what was read past the last frame.
+struct Link {
+    stream: Box<dyn ChannelStream>,
+    buf: Vec<u8>,
+    traffic: Arc<Traffic>,
+}
+
+impl Link {
+    async fn send(&mut self, frames: &[Vec<u8>]) -> Result<(), String> {
+        for f in frames {
+            self.stream.write_all(f).await.map_err(|e| e.to_string())?;
+            self.traffic.bytes(f.len(), 0);
+        }
+        self.stream.flush().await.map_err(|e| e.to_string())
+    }
+
+    /// The receiver's next answer, heartbeat echoes skipped.
+    async fn answer(&mut self, limit: Duration) -> Result<Answer, String> {
+        loop {
+            let frame = timeout(limit, read_frame(&mut self.stream, &mut self.buf, 65_536))
+                .await
+                .map_err(|_| format!("no answer from the receiver within {}s", limit.as_secs()))??;
+            self.traffic.bytes(0, frame.encoded_len());
+            match frame {
+                Frame::Heartbeat => continue,
+                Frame::Data { conversation: 0, payload } => {
+                    return Answer::decode(&payload).map_err(|e| e.to_string())
+                }
+                Frame::Close { reason } => {
+                    return Err(format!("the receiver ended the channel (reason {reason})"))
+                }
+                other => return Err(format!("unexpected frame from the receiver: {other:?}")),
+            }
+        }
+    }
+
+    /// The receiver's echo of a heartbeat.
+    async fn echo(&mut self, limit: Duration) -> Result<(), String> {
+        let frame = timeout(limit, read_frame(&mut self.stream, &mut self.buf, 65_536))
+            .await
+            .map_err(|_| format!("the receiver did not answer a heartbeat within {}s", limit.as_secs()))??;
+        self.traffic.bytes(0, frame.encoded_len());
+        match frame {
+            Frame::Heartbeat => Ok(()),
+            Frame::Close { reason } => Err(format!("the receiver ended the channel (reason {reason})")),
+            other => Err(format!("expected a heartbeat echo, got {other:?}")),
+        }
+    }
+
+    /// Why a write failed: the receiver's own reason when it sent one before closing.
+    async fn why_broken(&mut self, write_error: String) -> String {
+        match self.answer(Duration::from_secs(1)).await {
+            Ok(Answer::Failed { reason, text }) => {
+                format!("the receiver refused the batch ({reason}): {text}")
+            }
+            _ => write_error,
+        }
+    }
+}
+
+async fn session(me: &Instance) -> Ended {
+    let def = match SenderDef::read(&me.qm, &me.name) {
+        Ok(def) => def,
+        Err(why) => return Ended::Fatal(why),
+    };
+    me.transfer.set_state("BINDING", None);
+    let tls = match def.tls_config(&me.qm) {
+        Ok(tls) => tls,
+        Err(why) => return Ended::Failed { why, ran: false },
+    };
+    let ours = me.qm.store.read().expect("store lock").qmgr().name().to_owned();
+    let mut last = String::from("CONNAME is empty");
+    let mut dialled = None;
+    for address in &def.conname {
+        let attempt = dial(
+            address,
+            Dial {
+                channel: &me.name,
+                chltype: 1,
+                qmgr: &ours,
+                user: "",
+                tls: tls.clone(),
+                peer_filter: &def.sslpeer,
+                max_msg_len: def.maxmsgl,
+                sharecnv: 1,
+                heartbeat: def.hbint,
+                timeout: me.qm.limits.handshake_timeout,
+            },
+        );
+        let attempt = tokio::select! {
+            a = attempt => a,
+            () = me.stop.notified() => return Ended::Stopped,
+        };
+        match attempt {
+            Ok(d) => {
+                dialled = Some((address.to_string(), d));
+                break;
+            }
+            Err(e) => last = format!("{address}: {e}"),
+        }
+    }
+    let Some((address, d)) = dialled else { return Ended::Failed { why: last, ran: false } };
+    if !d.chain.is_empty() {
+        if let Err((code, why)) = crate::revocation::partner(&me.qm, d.chain.clone()).await {
+            return Ended::Failed { why: format!("the receiver's certificate ({code}): {why}"), ran: false };
+        }
+    }
+    crate::initiator::started(me, &def, &address, &d);
+    let mut link = Link { stream: d.stream, buf: d.buf, traffic: me.traffic.clone() };
+    let answer_limit = Duration::from_secs(u64::from(d.negotiated.heartbeat.max(30)) * 2);
+    let sync = match resync(me, &mut link, answer_limit).await {
+        Ok(sync) => sync,
+        Err(ended) => return ended,
+    };
+    me.transfer.set_state("RUNNING", None);
+    let ended = batches(me, &def, &mut link, sync, answer_limit, d.negotiated.heartbeat).await;
+    if matches!(ended, Ended::Stopped | Ended::Idle) {
+        let _ = link.send(&[encode(&Frame::Close { reason: 0 })]).await;
+        let _ = link.stream.shutdown().await;
+    }
+    match ended {
+        Ended::Failed { why, .. } => Ended::Failed { why, ran: true },
+        other => other,
+    }
+}
+
+/// Tells the receiver where this end is, settles a batch in doubt by what the receiver
+/// last committed, and checks that both ends agree on the sequence number.
+async fn resync(me: &Instance, link: &mut Link, limit: Duration) -> Result<ChannelSync, Ended> {
+    let failed = |why: String| Ended::Failed { why, ran: false };
+    let store = &me.qm.queues.store;
+    let mut sync = store.channel_sync(&me.name);
+    let hello =
+        Send::Resync { seq: sync.seq, in_doubt: sync.in_doubt.map(|d| d.luwid), reset: sync.reset_pending };
+    link.send(&[data(hello.encode())]).await.map_err(failed)?;
+    let (seq, luwid, rqm) = match link.answer(limit).await.map_err(failed)? {
+        Answer::Synced { seq, luwid, qmgr } => (seq, luwid, qmgr),
+        Answer::Failed { reason, text } => {
+            return Err(failed(format!("the receiver refused ({reason}): {text}")))
+        }
+        other => return Err(failed(format!("expected the receiver's position, got {other:?}"))),
+    };
+    me.transfer.set_rqmname(&rqm);
+    if let (Some(d), Some(uow)) = (sync.in_doubt, store.in_doubt(&me.name)) {
+        let delivered = luwid == d.luwid;
+        let next = if delivered {
+            ChannelSync { seq: d.seq, luwid: d.luwid, in_doubt: None, reset_pending: false }
+        } else {
+            ChannelSync { in_doubt: None, reset_pending: false, ..sync.clone() }
+        };
+        settle(me, uow, &next, delivered).await.map_err(failed)?;
+        tracing::info!(channel = %me.name, batch = d.luwid, committed = delivered, "batch in doubt resolved with {rqm}");
+        sync = next;
+    } else if sync.reset_pending {
+        sync.reset_pending = false;
+        let (q, key, rec) = (me.qm.clone(), me.name.clone(), sync.clone());
+        blocking(move || q.queues.store.reset_channel(&key, &rec))
+            .await
+            .map_err(|e| failed(e.1))?
+            .map_err(|e| failed(e.to_string()))?;
+    }
+    me.transfer.committed(&sync);
+    if seq != sync.seq {
+        return Err(Ended::Fatal(format!(
+            "message sequence number error: this end committed {}, {rqm} committed {seq}; RESET CHANNEL({}) SEQNUM({}) makes them agree",
+            sync.seq,
+            me.name,
+            seq + 1
+        )));
+    }
+    Ok(sync)
+}
+
+/// Commits (the receiver has the batch) or backs out (it has not) a batch in doubt.
+async fn settle(me: &Instance, uow: Uow, next: &ChannelSync, delivered: bool) -> Result<(), String> {
+    let (q, key, rec) = (me.qm.clone(), me.name.clone(), next.clone());
+    let regained = blocking(move || {
+        if delivered {
+            q.queues.store.commit_channel(uow, &key, &rec)
+        } else {
+            q.queues.store.backout_channel(uow, &key, &rec)
+        }
+    })
+    .await
+    .map_err(|e| e.1)?
+    .map_err(|e| e.to_string())?;
+    me.qm.queues.wake(&regained);
+    me.transfer.set_in_doubt(false);
+    Ok(())
+}
+
+fn data(payload: Vec<u8>) -> Vec<u8> {
+    encode(&Frame::Data { conversation: 0, payload })
+}
+
+async fn batches(
+    me: &Instance,
+    def: &SenderDef,
+    link: &mut Link,
+    mut sync: ChannelSync,
+    limit: Duration,
+    hbint: u32,
+) -> Ended {
+    let failed = |why: String| Ended::Failed { why, ran: true };
+    let store = &me.qm.queues.store;
+    let waiter = me.qm.queues.waiter(&def.xmitq);
+    let mut quiet_since = Instant::now();
+    loop {
+        if me.qm.status.stop_reason(me.id) != 0 {
+            return Ended::Stopped;
+        }
+        let mut arrived = pin!(waiter.notified());
+        arrived.as_mut().enable();
+        let uow = store.begin();
+        let mut msgs = match store.take(&def.xmitq, uow, def.batchsz, def.batchlim, def.fast) {
+            Ok(m) => m,
+            Err(e) => return failed(e.to_string()),
+        };
+        if msgs.is_empty() {
+            store.backout(uow);
+            me.transfer.set_available(0);
+            let beat = Duration::from_secs(u64::from(hbint.max(1)));
+            let discint = (def.discint > 0).then(|| quiet_since + Duration::from_secs(def.discint));
+            tokio::select! {
+                () = arrived => {}
+                () = async { match discint { Some(t) => tokio::time::sleep_until(t).await, None => std::future::pending().await } } => return Ended::Idle,
+                () = sleep(beat), if hbint > 0 => {
+                    if let Err(why) = link.send(&[encode(&Frame::Heartbeat)]).await {
+                        return failed(why);
+                    }
+                    if let Err(why) = link.echo(limit).await {
+                        return failed(why);
+                    }
+                }
+                () = me.stop.notified() => return Ended::Stopped,
+            }
+            continue;
+        }
+        if msgs.len() < def.batchsz && def.batchint > 0 {
+            sleep(Duration::from_millis(def.batchint)).await;
+            match store.take(&def.xmitq, uow, def.batchsz - msgs.len(), def.batchlim, def.fast) {
+                Ok(more) => msgs.extend(more),
+                Err(e) => return failed(e.to_string()),
+            }
+        }
+        quiet_since = Instant::now();
+        let luwid = sync.luwid.wrapping_add(1);
+        let mut seq = sync.seq;
+        let frames: Vec<Vec<u8>> = msgs
+            .iter()
+            .map(|m| {
+                seq = seq.wrapping_add(1);
+                data(Send::encode_msg(seq, def.fast && !m.persistent, m))
+            })
+            .collect();
+        me.transfer.current(luwid, seq, msgs.len() as u64);
+        if let Err(e) = link.send(&frames).await {
+            let why = link.why_broken(e).await;
+            let regained = store.backout(uow);
+            me.qm.queues.wake(&regained);
+            return failed(why);
+        }
+        let (q, key) = (me.qm.clone(), me.name.clone());
+        let prepared = blocking(move || q.queues.store.prepare(uow, &key, luwid, seq)).await;
+        if let Some(why) = match prepared {
+            Err(e) => Some(e.1),
+            Ok(Err(e)) => Some(e.to_string()),
+            Ok(Ok(())) => None,
+        } {
+            let regained = store.backout(uow);
+            me.qm.queues.wake(&regained);
+            return failed(why);
+        }
+        me.transfer.set_in_doubt(true);
+        let end = Send::EndBatch { luwid, seq, count: msgs.len() as u32 };
+        let answer = match link.send(&[data(end.encode())]).await {
+            Ok(()) => link.answer(limit).await,
+            Err(e) => Err(link.why_broken(e).await),
+        };
+        match answer {
+            Ok(Answer::Confirmed { luwid: confirmed }) if confirmed == luwid => {
+                let next = ChannelSync { seq, luwid, in_doubt: None, reset_pending: false };
+                if let Err(why) = settle(me, uow, &next, true).await {
+                    return Ended::Fatal(format!("batch {luwid} was delivered but not removed here: {why}"));
+                }
+                for _ in &msgs {
+                    me.traffic.message(crate::unix_now());
+                }
+                sync = next;
+                me.transfer.batch_done(&sync);
+                me.transfer.set_available(store.depth(&def.xmitq));
+            }
+            Ok(Answer::Failed { reason, text }) => {
+                let _ = settle(me, uow, &ChannelSync { in_doubt: None, ..sync.clone() }, false).await;
+                return failed(format!("the receiver refused batch {luwid} ({reason}): {text}"));
+            }
+            Ok(other) => {
+                return failed(format!(
+                    "unexpected answer to batch {luwid}: {other:?}; the batch stays in doubt"
+                ))
+            }
+            Err(why) => {
+                return failed(format!("{why}; batch {luwid} stays in doubt until the channel starts again"))
+            }
+        }
+    }
+}

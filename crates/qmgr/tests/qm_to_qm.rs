@@ -1,0 +1,316 @@
+//! Queue manager to queue manager: two queue managers on loopback, messages put to a
+//! QREMOTE on QM1 moving over a TLS sender / receiver channel to QM2, a loopback proxy
+//! that breaks the connection mid-batch (and swallows confirmations), a receiver whose
+//! DN fails SSLPEER, and the operators' RESET CHANNEL after a sequence number mismatch.
+
+mod common;
+
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use mqtls_client::{Address, ClientChannel, ConnectOptions, Connection, Hconn, Message, OPEN_OUTPUT};
+use mqtls_model::{Stamp, Store};
+use mqtls_msgstore::Select;
+use mqtls_qmgr::{run_mqsc, Limits, QueueManager};
+use mqtls_test_support::{ca_and_leaf, keystore, scratch};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+const RECEIVER: &str = "
+DEFINE CHANNEL(QM1.TO.QM2) CHLTYPE(RCVR) SSLCIPH(ANY_TLS13) SSLCAUTH(REQUIRED) SSLPEER('CN=qm1') CERTLABL('qm2')
+DEFINE QLOCAL(APP.IN) MAXDEPTH(100000)
+";
+
+/// QM1's side; `{port}` is the receiver's (or the proxy's) port, `{peer}` SSLPEER.
+const SENDER: &str = "
+DEFINE QLOCAL(QM2) USAGE(XMITQ) TRIGGER MAXDEPTH(100000)
+DEFINE CHANNEL(QM1.TO.QM2) CHLTYPE(SDR) CONNAME('127.0.0.1({port})') XMITQ(QM2) SSLCIPH(ANY_TLS13) CERTLABL('qm1') SSLPEER('{peer}') BATCHSZ(10) SHORTRTY(50) SHORTTMR(0) HBINT(5)
+DEFINE QREMOTE(TO.APP) RNAME(APP.IN) RQMNAME(QM2)
+DEFINE CHANNEL(APP.SVRCONN) CHLTYPE(SVRCONN) MCAUSER('app')
+SET AUTHREC OBJTYPE(QMGR) PRINCIPAL('app') AUTHADD(CONNECT)
+SET AUTHREC PROFILE('**') OBJTYPE(QUEUE) PRINCIPAL('app') AUTHADD(ALLMQI)
+";
+
+fn pki(name: &str) -> std::path::PathBuf {
+    let dir = scratch(name);
+    for leaf in ["qm1", "qm2"] {
+        ca_and_leaf(&dir, leaf, "ec");
+    }
+    dir
+}
+
+fn store(qmgr: &str, mqsc: &str) -> Store {
+    let mut store = Store::new(qmgr, Stamp::default()).unwrap();
+    let entries = mqtls_mqsc::script::run(mqsc, &mut store, &Stamp::default());
+    assert_eq!(
+        mqtls_mqsc::script::exit_code(&entries),
+        0,
+        "{}",
+        mqtls_mqsc::script::report(mqsc, &entries, true)
+    );
+    store
+}
+
+/// QM2 serving its receiver on a loopback port.
+async fn qm2(dir: &std::path::Path) -> (u16, Arc<QueueManager>) {
+    let qm = QueueManager::new(store("QM2", RECEIVER), keystore(dir, Some("qm2")), Limits::default());
+    common::serve(qm).await
+}
+
+/// QM1 with its sender towards `port`, the initiator started; its own listener's port.
+async fn qm1(dir: &std::path::Path, port: u16, peer: &str) -> (u16, Arc<QueueManager>) {
+    let mqsc = SENDER.replace("{port}", &port.to_string()).replace("{peer}", peer);
+    let qm = QueueManager::new(store("QM1", &mqsc), keystore(dir, Some("qm1")), Limits::default());
+    let (port, qm) = common::serve(qm).await;
+    qm.start_channels();
+    (port, qm)
+}
+
+/// Puts `n` messages numbered from `from` on TO.APP through QM1's client channel, every
+/// `np_every`-th one non-persistent; returns the MsgIds.
+async fn put(port: u16, from: usize, n: usize, np_every: usize, size: usize) -> Vec<[u8; 24]> {
+    let mut chl = ClientChannel::new("APP.SVRCONN");
+    chl.connections = vec![Address { host: "127.0.0.1".into(), port: Some(port) }];
+    let conn = Connection::open(&chl, &chl.connections[0], &ConnectOptions::default()).await.unwrap();
+    let mut h = Hconn::connect(conn, "QM1").await.unwrap();
+    let q = h.open("TO.APP", OPEN_OUTPUT).await.unwrap();
+    let mut ids = Vec::new();
+    for i in from..from + n {
+        let body = format!("{i:06}{}", "x".repeat(size.saturating_sub(6)));
+        let m = Message { persistent: np_every == 0 || i % np_every != 0, ..Message::text(&body) };
+        ids.push(h.put(&q, m, false).await.unwrap());
+    }
+    h.disconnect().await.unwrap();
+    ids
+}
+
+/// Waits (at most `secs`) until `check` holds.
+async fn eventually(secs: u64, what: &str, mut check: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    while !check() {
+        assert!(Instant::now() < deadline, "not within {secs}s: {what}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+fn row(qm: &QueueManager, channel: &str) -> HashMap<String, String> {
+    qm.status.matching(channel).pop().map(|r| r.items().into_iter().collect()).unwrap_or_default()
+}
+
+/// Every message on APP.IN: its number and MsgId.
+fn drain(qm: &QueueManager) -> Vec<(usize, [u8; 24])> {
+    std::iter::from_fn(|| qm.queues.store().get("APP.IN", None, &Select::ANY).unwrap())
+        .map(|m| (std::str::from_utf8(&m.payload[..6]).unwrap().parse().unwrap(), m.msg_id))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn messages_put_on_a_remote_queue_arrive_over_tls_and_both_ends_agree_on_chstatus() {
+    let dir = pki("q2q-basic");
+    let (port2, qm2) = qm2(&dir).await;
+    let (port1, qm1) = qm1(&dir, port2, "CN=qm2").await;
+    let ids = put(port1, 0, 30, 6, 100).await;
+    eventually(20, "30 messages on QM2's APP.IN", || qm2.queues.store().depth("APP.IN") == 30).await;
+    let arrived = drain(&qm2);
+    let numbers: Vec<usize> = arrived.iter().map(|(n, _)| *n).collect();
+    assert_eq!(numbers, (0..30).collect::<Vec<_>>(), "in order, each once");
+    assert_eq!(arrived.iter().map(|(_, id)| *id).collect::<Vec<_>>(), ids, "MsgIds kept end to end");
+    eventually(10, "the transmission queue empties", || qm1.queues.store().depth("QM2") == 0).await;
+    let (sdr, rcvr) = (row(&qm1, "QM1.TO.QM2"), row(&qm2, "QM1.TO.QM2"));
+    for (k, v) in [("STATUS", "RUNNING"), ("SECPROT", "TLSV13"), ("INDOUBT", "NO")] {
+        assert_eq!((sdr[k].as_str(), rcvr[k].as_str()), (v, v), "{k}: {sdr:?} / {rcvr:?}");
+    }
+    assert_eq!(sdr["SSLCIPH"], rcvr["SSLCIPH"]);
+    assert!(sdr["SSLCIPH"].starts_with("TLS_"), "{sdr:?}");
+    assert_eq!(sdr["CURSEQNO"], "30");
+    assert_eq!((sdr["LSTSEQNO"].as_str(), rcvr["LSTSEQNO"].as_str()), ("30", "30"));
+    assert_eq!((sdr["RQMNAME"].as_str(), rcvr["RQMNAME"].as_str()), ("QM2", "QM1"));
+    assert!(sdr["SSLPEER"].contains("CN=qm2") && rcvr["SSLPEER"].contains("CN=qm1"), "{sdr:?} / {rcvr:?}");
+    assert!(sdr["BATCHES"].parse::<u64>().unwrap() >= 3, "BATCHSZ(10): {sdr:?}");
+    assert_eq!((sdr["XMITQ"].as_str(), sdr["XQMSGSA"].as_str()), ("QM2", "0"));
+    let (code, shown) = run_mqsc(&qm1, "DISPLAY CHSTATUS(QM1.TO.QM2) ALL\n");
+    assert_eq!(code, 0, "{shown}");
+    assert!(shown.contains("STATUS(RUNNING)") && shown.contains("CURSEQNO(30)"), "{shown}");
+    let (code, stopped) = run_mqsc(&qm1, "STOP CHANNEL(QM1.TO.QM2)\n");
+    assert_eq!(code, 0, "{stopped}");
+    eventually(10, "the sender shows STOPPED", || row(&qm1, "QM1.TO.QM2")["STATUS"] == "STOPPED").await;
+    put(port1, 30, 3, 0, 100).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(qm1.queues.store().depth("QM2"), 3, "a STOPPED channel is not triggered");
+    assert_eq!(run_mqsc(&qm1, "START CHANNEL(QM1.TO.QM2)\n").0, 0);
+    eventually(20, "the rest arrives after START CHANNEL", || qm2.queues.store().depth("APP.IN") == 3).await;
+}
+
+/// Where a proxy breaks a connection.
+#[derive(Clone, Copy, Debug)]
+enum Way {
+    /// After so many bytes from the sender: messages cut mid-batch.
+    ToReceiver,
+    /// At the n-th read from the receiver (handshake, start, resync, then one per
+    /// confirmation): a confirmation lost after the receiver committed.
+    ToSender,
+}
+
+/// A loopback proxy to `target` breaking its first connections as `plan` says; later
+/// connections pass. Returns its port and the breaks made.
+async fn proxy(target: u16, plan: Vec<(Way, usize)>) -> (u16, Arc<AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let breaks = Arc::new(AtomicUsize::new(0));
+    let made = breaks.clone();
+    tokio::spawn(async move {
+        let mut plan = plan.into_iter();
+        loop {
+            let Ok((inbound, _)) = listener.accept().await else { return };
+            let Ok(outbound) = TcpStream::connect(("127.0.0.1", target)).await else { continue };
+            let step = plan.next();
+            let made = made.clone();
+            tokio::spawn(async move {
+                let (mut ir, mut iw) = inbound.into_split();
+                let (mut or, mut ow) = outbound.into_split();
+                let limit =
+                    |w: fn(Way) -> bool| step.filter(|(way, _)| w(*way)).map_or(usize::MAX, |(_, n)| n);
+                let up = pump(&mut ir, &mut ow, limit(|w| matches!(w, Way::ToReceiver)), false);
+                let down = pump(&mut or, &mut iw, limit(|w| matches!(w, Way::ToSender)), true);
+                let broke = tokio::select! { b = up => b, b = down => b };
+                if broke {
+                    made.fetch_add(1, Ordering::Relaxed);
+                }
+            });
+        }
+    });
+    (port, breaks)
+}
+
+/// Copies until EOF (false) or until `limit` bytes (or reads, `by_reads`) would be passed
+/// (true: the read that crosses it is dropped, and the connection with it).
+async fn pump(
+    from: &mut tokio::net::tcp::OwnedReadHalf,
+    to: &mut tokio::net::tcp::OwnedWriteHalf,
+    limit: usize,
+    by_reads: bool,
+) -> bool {
+    let (mut buf, mut passed) = (vec![0u8; 4096], 0usize);
+    loop {
+        let n = match from.read(&mut buf).await {
+            Ok(0) | Err(_) => return false,
+            Ok(n) => n,
+        };
+        let step = if by_reads { 1 } else { n };
+        if passed + step > limit {
+            return true;
+        }
+        passed += step;
+        if to.write_all(&buf[..n]).await.is_err() {
+            return false;
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connections_broken_mid_batch_and_lost_confirmations_lose_and_double_nothing() {
+    let dir = pki("q2q-proxy");
+    let (port2, qm2) = qm2(&dir).await;
+    let plan = vec![
+        (Way::ToReceiver, 2_000),
+        (Way::ToReceiver, 9_000),
+        (Way::ToSender, 4),
+        (Way::ToReceiver, 23_000),
+        (Way::ToSender, 5),
+        (Way::ToSender, 7),
+        (Way::ToReceiver, 51_000),
+        (Way::ToSender, 6),
+        (Way::ToReceiver, 80_000),
+        (Way::ToSender, 9),
+    ];
+    let (via, breaks) = proxy(port2, plan).await;
+    let (port1, qm1) = qm1(&dir, via, "CN=qm2").await;
+    let n = 400usize;
+    put(port1, 0, n, 7, 1024).await;
+    // Every 7th message is non-persistent: NPMSPEED(FAST) may lose it when a connection
+    // breaks, never double it; persistent ones are neither lost nor doubled.
+    let nonpersistent = n.div_ceil(7);
+    let done = || {
+        qm2.queues.store().depth("APP.IN") >= n - nonpersistent
+            && qm1.queues.store().depth("QM2") == 0
+            && row(&qm1, "QM1.TO.QM2").get("INDOUBT").is_some_and(|d| d == "NO")
+    };
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !done() && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(
+        done(),
+        "not delivered within 60s: QM2 has {}, QM1's XMITQ {}; sender {:?}; receiver {:?}",
+        qm2.queues.store().depth("APP.IN"),
+        qm1.queues.store().depth("QM2"),
+        row(&qm1, "QM1.TO.QM2"),
+        row(&qm2, "QM1.TO.QM2")
+    );
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let arrived = drain(&qm2);
+    let mut seen = HashSet::new();
+    let doubled: Vec<usize> = arrived.iter().map(|(i, _)| *i).filter(|i| !seen.insert(*i)).collect();
+    assert!(doubled.is_empty(), "delivered twice: {doubled:?}");
+    let lost: Vec<usize> = (0..n).filter(|i| !seen.contains(i) && i % 7 != 0).collect();
+    assert!(lost.is_empty(), "persistent messages lost: {lost:?}");
+    let np_lost = (0..n).filter(|i| !seen.contains(i)).count();
+    let breaks = breaks.load(Ordering::Relaxed);
+    println!("{n} messages, {breaks} connections broken by the proxy: no persistent message lost, none doubled, {np_lost} non-persistent (NPMSPEED(FAST)) lost with their connections");
+    assert!(breaks >= 8, "the proxy broke {breaks} connections");
+    let sdr = row(&qm1, "QM1.TO.QM2");
+    assert_eq!((sdr["STATUS"].as_str(), sdr["INDOUBT"].as_str()), ("RUNNING", "NO"), "{sdr:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_receiver_failing_sslpeer_leaves_the_sender_retrying_with_why_and_loses_nothing() {
+    let dir = pki("q2q-sslpeer");
+    let (port2, qm2) = qm2(&dir).await;
+    let (port1, qm1) = qm1(&dir, port2, "CN=somebody else").await;
+    put(port1, 0, 5, 0, 100).await;
+    eventually(20, "the sender retrying", || {
+        row(&qm1, "QM1.TO.QM2").get("STATUS").is_some_and(|s| s == "RETRYING")
+    })
+    .await;
+    let sdr = row(&qm1, "QM1.TO.QM2");
+    assert!(sdr["LASTERR"].contains("CN=somebody else") && sdr["LASTERR"].contains("CN=qm2"), "{sdr:?}");
+    assert_eq!(qm1.queues.store().depth("QM2"), 5, "the messages wait on the transmission queue");
+    assert_eq!(qm2.queues.store().depth("APP.IN"), 0);
+    let fix = "ALTER CHANNEL(QM1.TO.QM2) CHLTYPE(SDR) SSLPEER('CN=qm2')\n";
+    assert_eq!(run_mqsc(&qm1, fix).0, 0);
+    eventually(20, "delivered once the definition is fixed", || qm2.queues.store().depth("APP.IN") == 5)
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sequence_number_mismatch_stops_the_sender_until_reset_channel() {
+    let dir = pki("q2q-reset");
+    let (port2, qm2) = qm2(&dir).await;
+    let (port1, qm1) = qm1(&dir, port2, "CN=qm2").await;
+    put(port1, 0, 4, 0, 100).await;
+    eventually(20, "first messages", || qm2.queues.store().depth("APP.IN") == 4).await;
+    assert_eq!(run_mqsc(&qm1, "STOP CHANNEL(QM1.TO.QM2)\n").0, 0);
+    eventually(10, "stopped", || row(&qm1, "QM1.TO.QM2")["STATUS"] == "STOPPED").await;
+    eventually(10, "the receiver ended", || row(&qm2, "QM1.TO.QM2").is_empty()).await;
+    let (code, reset) = run_mqsc(&qm2, "RESET CHANNEL(QM1.TO.QM2) SEQNUM(500)\n");
+    assert_eq!(code, 0, "{reset}");
+    put(port1, 4, 2, 0, 100).await;
+    assert_eq!(run_mqsc(&qm1, "START CHANNEL(QM1.TO.QM2)\n").0, 0);
+    eventually(20, "stopped on the mismatch", || {
+        row(&qm1, "QM1.TO.QM2").get("LASTERR").is_some_and(|e| e.contains("sequence number"))
+    })
+    .await;
+    let sdr = row(&qm1, "QM1.TO.QM2");
+    assert_eq!(sdr["STATUS"], "STOPPED", "{sdr:?}");
+    assert!(sdr["LASTERR"].contains("committed 4") && sdr["LASTERR"].contains("499"), "{sdr:?}");
+    assert_eq!(qm2.queues.store().depth("APP.IN"), 4, "nothing moved");
+    let (code, reset) = run_mqsc(&qm1, "RESET CHANNEL(QM1.TO.QM2) SEQNUM(1)\nSTART CHANNEL(QM1.TO.QM2)\n");
+    assert_eq!(code, 0, "{reset}");
+    eventually(20, "flowing again after RESET CHANNEL at the sender", || {
+        qm2.queues.store().depth("APP.IN") == 6
+    })
+    .await;
+    assert_eq!(row(&qm2, "QM1.TO.QM2")["LSTSEQNO"], "2", "the receiver took the sender's number");
+}
