@@ -6,6 +6,7 @@ mod corpus;
 mod home_cli;
 mod keystore_cli;
 mod mqsc_cli;
+mod qm_to_qm_cli;
 mod qmgr_cli;
 
 use std::io::Write;
