@@ -14,11 +14,15 @@ use crate::frame::{text, FrameError, Reader};
 /// What the sender sends.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Send {
-    /// Kind 1: the sender's last committed sequence number, the id of its batch in doubt
-    /// (if any), and whether the receiver must take `seq` as its own (RESET CHANNEL).
+    /// Kind 1: the sender's last committed sequence number and batch, the id of its batch
+    /// in doubt (if any), and whether the receiver must take `seq` and `luwid` as its own
+    /// (after RESET CHANNEL at the sender, or when the receiver lost its record of
+    /// batches that carried only NPMSPEED(FAST) messages).
     Resync {
         /// The last sequence number committed.
         seq: u64,
+        /// The last batch committed.
+        luwid: u64,
         /// The batch in doubt.
         in_doubt: Option<u64>,
         /// RESET CHANNEL: the receiver takes `seq`.
@@ -78,9 +82,10 @@ impl Send {
     pub fn encode(&self) -> Vec<u8> {
         let mut p = Vec::new();
         match self {
-            Self::Resync { seq, in_doubt, reset } => {
+            Self::Resync { seq, luwid, in_doubt, reset } => {
                 p.push(1);
                 p.extend_from_slice(&seq.to_be_bytes());
+                p.extend_from_slice(&luwid.to_be_bytes());
                 p.push(u8::from(in_doubt.is_some()) | (u8::from(*reset) << 1));
                 p.extend_from_slice(&in_doubt.unwrap_or(0).to_be_bytes());
             }
@@ -111,12 +116,18 @@ impl Send {
         let send = match r.u8("transfer kind")? {
             1 => {
                 let seq = r.u64("sequence number")?;
+                let luwid = r.u64("batch id")?;
                 let flags = r.u8("resync flags")?;
                 if flags > 3 {
                     return Err(FrameError::Truncated("resync flags: undefined bits"));
                 }
-                let luwid = r.u64("batch id")?;
-                Self::Resync { seq, in_doubt: (flags & 1 == 1).then_some(luwid), reset: flags & 2 == 2 }
+                let doubt = r.u64("batch id in doubt")?;
+                Self::Resync {
+                    seq,
+                    luwid,
+                    in_doubt: (flags & 1 == 1).then_some(doubt),
+                    reset: flags & 2 == 2,
+                }
             }
             2 => {
                 let seq = r.u64("sequence number")?;
@@ -189,8 +200,8 @@ mod tests {
 
     fn samples() -> Vec<Send> {
         vec![
-            Send::Resync { seq: 7, in_doubt: Some(3), reset: false },
-            Send::Resync { seq: 0, in_doubt: None, reset: true },
+            Send::Resync { seq: 7, luwid: 2, in_doubt: Some(3), reset: false },
+            Send::Resync { seq: 0, luwid: 0, in_doubt: None, reset: true },
             Send::Msg { seq: 8, now: true, message: Message::text("hello") },
             Send::EndBatch { luwid: 4, seq: 8, count: 1 },
         ]
@@ -221,8 +232,8 @@ mod tests {
     #[test]
     fn unknown_kinds_flags_and_trailing_bytes_are_refused() {
         assert!(matches!(Send::decode(&[9]), Err(FrameError::UnknownOp { kind: 9, .. })));
-        let mut resync = Send::Resync { seq: 1, in_doubt: None, reset: false }.encode();
-        resync[9] = 4;
+        let mut resync = Send::Resync { seq: 1, luwid: 1, in_doubt: None, reset: false }.encode();
+        resync[17] = 4;
         assert!(Send::decode(&resync).is_err());
         let mut end = Send::EndBatch { luwid: 1, seq: 1, count: 1 }.encode();
         end.push(0);

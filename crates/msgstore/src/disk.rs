@@ -99,20 +99,26 @@ impl Disk {
         inserts: &[(&str, u64, &Message)],
         deletes: &[(&str, u64)],
     ) -> Result<(), StoreError> {
-        self.write_with(inserts, deletes, None)
+        self.write_with(inserts, deletes, None, true)
     }
 
-    /// [`write`](Self::write) and, in the same transaction, a channel's record.
+    /// [`write`](Self::write) and, in the same transaction, a channel's record. Not
+    /// `durable`: atomic, but on disk only with the next durable write (a crash before it
+    /// undoes it whole).
     pub(crate) fn write_with(
         &self,
         inserts: &[(&str, u64, &Message)],
         deletes: &[(&str, u64)],
         channel: Option<(&str, &[u8])>,
+        durable: bool,
     ) -> Result<(), StoreError> {
         if inserts.is_empty() && deletes.is_empty() && channel.is_none() {
             return Ok(());
         }
-        let txn = self.db.begin_write().during("begin a transaction")?;
+        let mut txn = self.db.begin_write().during("begin a transaction")?;
+        if !durable {
+            txn.set_durability(redb::Durability::None).during("begin a transaction")?;
+        }
         if let Some((key, record)) = channel {
             let mut table = txn.open_table(CHANNELS).during("open the channel table")?;
             table.insert(key, record).during("write a channel record")?;

@@ -223,7 +223,7 @@ impl MessageStore {
     /// its puts become visible. Returns the queues that gained messages. When the write
     /// fails, nothing changed and the unit of work is still active.
     pub fn commit(&self, uow: Uow) -> Result<Vec<String>, StoreError> {
-        self.commit_with(uow, None)
+        self.commit_with(uow, None, true)
     }
 
     /// [`commit`](Self::commit), writing a channel's record in the same transaction.
@@ -231,6 +231,7 @@ impl MessageStore {
         &self,
         uow: Uow,
         channel: Option<(&str, &ChannelSync)>,
+        durable: bool,
     ) -> Result<Vec<String>, StoreError> {
         let mut guard = self.lock();
         let state = &mut *guard;
@@ -248,7 +249,12 @@ impl MessageStore {
             .map(|(q, c, _)| (q.as_str(), c.seq()))
             .collect();
         let record = channel.map(|(key, sync)| (key, sync.encode(&[])));
-        self.disk.write_with(&inserts, &deletes, record.as_ref().map(|(k, r)| (*k, r.as_slice())))?;
+        self.disk.write_with(
+            &inserts,
+            &deletes,
+            record.as_ref().map(|(k, r)| (*k, r.as_slice())),
+            durable,
+        )?;
         if let Some((key, sync)) = channel {
             state.channels.insert(key.to_owned(), sync.clone());
             state.prepared.remove(key);

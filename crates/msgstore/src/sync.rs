@@ -190,7 +190,7 @@ impl MessageStore {
             .collect();
         let mut sync = state.channels.get(key).cloned().unwrap_or_default();
         sync.in_doubt = Some(InDoubt { luwid, seq, messages: held.len() });
-        self.disk.write_with(&[], &[], Some((key, &sync.encode(&held))))?;
+        self.disk.write_with(&[], &[], Some((key, &sync.encode(&held))), true)?;
         state.channels.insert(key.to_owned(), sync);
         state.prepared.insert(key.to_owned(), uow);
         Ok(())
@@ -199,7 +199,16 @@ impl MessageStore {
     /// Commits `uow` and writes the channel's new record in the same transaction: the
     /// receiver's batch (its puts and the batch id), or the sender's confirmed batch.
     pub fn commit_channel(&self, uow: Uow, key: &str, sync: &ChannelSync) -> Result<Vec<String>, StoreError> {
-        self.commit_with(uow, Some((key, sync)))
+        self.commit_with(uow, Some((key, sync)), true)
+    }
+
+    /// [`commit_channel`](Self::commit_channel) without waiting for the disk: atomic, and
+    /// durable with the next durable write; a crash before that undoes it whole. For what
+    /// the other end's record recovers: a sender's confirmed batch (its durable in-doubt
+    /// record and the receiver's record settle it after a crash), or a batch that carried
+    /// only NPMSPEED(FAST) messages, which hold nothing to lose.
+    pub fn commit_lazily(&self, uow: Uow, key: &str, sync: &ChannelSync) -> Result<Vec<String>, StoreError> {
+        self.commit_with(uow, Some((key, sync)), false)
     }
 
     /// Writes the channel's new record, then backs out `uow` (the batch goes back on its
@@ -211,7 +220,7 @@ impl MessageStore {
         sync: &ChannelSync,
     ) -> Result<Vec<String>, StoreError> {
         let mut state = self.lock();
-        self.disk.write_with(&[], &[], Some((key, &sync.encode(&[]))))?;
+        self.disk.write_with(&[], &[], Some((key, &sync.encode(&[]))), true)?;
         state.channels.insert(key.to_owned(), sync.clone());
         state.prepared.remove(key);
         Ok(state.backout(uow))
@@ -226,7 +235,7 @@ impl MessageStore {
                 why: "is in doubt: RESOLVE CHANNEL ACTION(COMMIT) or ACTION(BACKOUT) first",
             });
         }
-        self.disk.write_with(&[], &[], Some((key, &sync.encode(&[]))))?;
+        self.disk.write_with(&[], &[], Some((key, &sync.encode(&[]))), true)?;
         state.channels.insert(key.to_owned(), sync.clone());
         Ok(())
     }

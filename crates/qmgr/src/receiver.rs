@@ -157,12 +157,12 @@ async fn step(
 ) -> Result<Option<Answer>, Failure> {
     let send = Send::decode(payload).map_err(|e| (reason::CONNECTION_BROKEN, e.to_string()))?;
     match send {
-        Send::Resync { seq, reset, .. } => {
+        Send::Resync { seq, luwid, reset, .. } => {
             if batch.uow.is_some() || batch.count > 0 {
                 return Err((reason::CONNECTION_BROKEN, "resynchronisation inside a batch".into()));
             }
             if reset {
-                let next = ChannelSync { seq, ..batch.sync.clone() };
+                let next = ChannelSync { seq, luwid, in_doubt: None, reset_pending: false };
                 let (store, key, rec) = (qm.clone(), batch.key.clone(), next.clone());
                 blocking(move || store.queues.store.reset_channel(&key, &rec)).await?.map_err(refusal)?;
                 tracing::info!(key = %batch.key, seq, "sequence number reset by the sender");

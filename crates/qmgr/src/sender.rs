@@ -228,16 +228,13 @@ async fn resync(me: &Instance, link: &mut Link, limit: Duration) -> Result<Chann
     let failed = |why: String| Ended::Failed { why, ran: false };
     let store = &me.qm.queues.store;
     let mut sync = store.channel_sync(&me.name);
-    let hello =
-        Send::Resync { seq: sync.seq, in_doubt: sync.in_doubt.map(|d| d.luwid), reset: sync.reset_pending };
-    link.send(&[data(hello.encode())]).await.map_err(failed)?;
-    let (seq, luwid, rqm) = match link.answer(limit).await.map_err(failed)? {
-        Answer::Synced { seq, luwid, qmgr } => (seq, luwid, qmgr),
-        Answer::Failed { reason, text } => {
-            return Err(failed(format!("the receiver refused ({reason}): {text}")))
-        }
-        other => return Err(failed(format!("expected the receiver's position, got {other:?}"))),
+    let hello = Send::Resync {
+        seq: sync.seq,
+        luwid: sync.luwid,
+        in_doubt: sync.in_doubt.map(|d| d.luwid),
+        reset: sync.reset_pending,
     };
+    let (mut seq, luwid, rqm) = ask(link, hello, limit).await.map_err(failed)?;
     me.transfer.set_rqmname(&rqm);
     if let (Some(d), Some(uow)) = (sync.in_doubt, store.in_doubt(&me.name)) {
         let delivered = luwid == d.luwid;
@@ -246,16 +243,27 @@ async fn resync(me: &Instance, link: &mut Link, limit: Duration) -> Result<Chann
         } else {
             ChannelSync { in_doubt: None, reset_pending: false, ..sync.clone() }
         };
-        settle(me, uow, &next, delivered).await.map_err(failed)?;
+        let outcome = if delivered { Outcome::Delivered } else { Outcome::NotDelivered };
+        settle(me, uow, &next, outcome).await.map_err(failed)?;
         tracing::info!(channel = %me.name, batch = d.luwid, committed = delivered, "batch in doubt resolved with {rqm}");
         sync = next;
     } else if sync.reset_pending {
         sync.reset_pending = false;
-        let (q, key, rec) = (me.qm.clone(), me.name.clone(), sync.clone());
-        blocking(move || q.queues.store.reset_channel(&key, &rec))
-            .await
-            .map_err(|e| failed(e.1))?
-            .map_err(|e| failed(e.to_string()))?;
+        record(me, &sync).await.map_err(failed)?;
+    }
+    // Batches of NPMSPEED(FAST) messages only are recorded without waiting for the disk
+    // at both ends, so a crash may leave one end behind by such batches; a batch with
+    // persistent messages is always recorded durably (and with it those before). The
+    // end that is behind takes the other's position; the same batch id with different
+    // sequence numbers is a real mismatch (RESET CHANNEL at one end only).
+    if luwid > sync.luwid {
+        tracing::info!(channel = %me.name, from = sync.seq, to = seq, "taking the receiver's position after batches of non-persistent messages");
+        sync = ChannelSync { seq, luwid, in_doubt: None, reset_pending: false };
+        record(me, &sync).await.map_err(failed)?;
+    } else if luwid < sync.luwid {
+        tracing::info!(channel = %me.name, from = seq, to = sync.seq, "the receiver takes this end's position after batches of non-persistent messages");
+        let reset = Send::Resync { seq: sync.seq, luwid: sync.luwid, in_doubt: None, reset: true };
+        seq = ask(link, reset, limit).await.map_err(failed)?.0;
     }
     me.transfer.committed(&sync);
     if seq != sync.seq {
@@ -269,14 +277,46 @@ async fn resync(me: &Instance, link: &mut Link, limit: Duration) -> Result<Chann
     Ok(sync)
 }
 
-/// Commits (the receiver has the batch) or backs out (it has not) a batch in doubt.
-async fn settle(me: &Instance, uow: Uow, next: &ChannelSync, delivered: bool) -> Result<(), String> {
+/// Sends a resynchronisation and returns the receiver's position: sequence number, batch
+/// and queue manager.
+async fn ask(link: &mut Link, hello: Send, limit: Duration) -> Result<(u64, u64, String), String> {
+    link.send(&[data(hello.encode())]).await?;
+    match link.answer(limit).await? {
+        Answer::Synced { seq, luwid, qmgr } => Ok((seq, luwid, qmgr)),
+        Answer::Failed { reason, text } => Err(format!("the receiver refused ({reason}): {text}")),
+        other => Err(format!("expected the receiver's position, got {other:?}")),
+    }
+}
+
+/// Writes the channel's record (not in doubt).
+async fn record(me: &Instance, sync: &ChannelSync) -> Result<(), String> {
+    let (q, key, rec) = (me.qm.clone(), me.name.clone(), sync.clone());
+    blocking(move || q.queues.store.reset_channel(&key, &rec))
+        .await
+        .map_err(|e| e.1)?
+        .map_err(|e| e.to_string())
+}
+
+/// What became of a batch in doubt.
+#[derive(Clone, Copy)]
+enum Outcome {
+    /// The receiver confirmed it just now: committed without waiting for the disk.
+    Confirmed,
+    /// The receiver's record shows it committed (found at resynchronisation).
+    Delivered,
+    /// The receiver does not have it: back on the transmission queue.
+    NotDelivered,
+}
+
+/// Removes a batch in doubt from the transmission queue, or returns it there.
+async fn settle(me: &Instance, uow: Uow, next: &ChannelSync, outcome: Outcome) -> Result<(), String> {
     let (q, key, rec) = (me.qm.clone(), me.name.clone(), next.clone());
     let regained = blocking(move || {
-        if delivered {
-            q.queues.store.commit_channel(uow, &key, &rec)
-        } else {
-            q.queues.store.backout_channel(uow, &key, &rec)
+        let store = &q.queues.store;
+        match outcome {
+            Outcome::Confirmed => store.commit_lazily(uow, &key, &rec),
+            Outcome::Delivered => store.commit_channel(uow, &key, &rec),
+            Outcome::NotDelivered => store.backout_channel(uow, &key, &rec),
         }
     })
     .await
@@ -358,18 +398,22 @@ async fn batches(
             me.qm.queues.wake(&regained);
             return failed(why);
         }
-        let (q, key) = (me.qm.clone(), me.name.clone());
-        let prepared = blocking(move || q.queues.store.prepare(uow, &key, luwid, seq)).await;
-        if let Some(why) = match prepared {
-            Err(e) => Some(e.1),
-            Ok(Err(e)) => Some(e.to_string()),
-            Ok(Ok(())) => None,
-        } {
-            let regained = store.backout(uow);
-            me.qm.queues.wake(&regained);
-            return failed(why);
+        // A batch of NPMSPEED(FAST) messages only holds nothing: no in-doubt record.
+        let holds = !msgs.iter().all(|m| def.fast && !m.persistent);
+        if holds {
+            let (q, key) = (me.qm.clone(), me.name.clone());
+            let prepared = blocking(move || q.queues.store.prepare(uow, &key, luwid, seq)).await;
+            if let Some(why) = match prepared {
+                Err(e) => Some(e.1),
+                Ok(Err(e)) => Some(e.to_string()),
+                Ok(Ok(())) => None,
+            } {
+                let regained = store.backout(uow);
+                me.qm.queues.wake(&regained);
+                return failed(why);
+            }
+            me.transfer.set_in_doubt(true);
         }
-        me.transfer.set_in_doubt(true);
         let end = Send::EndBatch { luwid, seq, count: msgs.len() as u32 };
         let answer = match link.send(&[data(end.encode())]).await {
             Ok(()) => link.answer(limit).await,
@@ -378,7 +422,7 @@ async fn batches(
         match answer {
             Ok(Answer::Confirmed { luwid: confirmed }) if confirmed == luwid => {
                 let next = ChannelSync { seq, luwid, in_doubt: None, reset_pending: false };
-                if let Err(why) = settle(me, uow, &next, true).await {
+                if let Err(why) = settle(me, uow, &next, Outcome::Confirmed).await {
                     return Ended::Fatal(format!("batch {luwid} was delivered but not removed here: {why}"));
                 }
                 for _ in &msgs {
@@ -389,7 +433,9 @@ async fn batches(
                 me.transfer.set_available(store.depth(&def.xmitq));
             }
             Ok(Answer::Failed { reason, text }) => {
-                let _ = settle(me, uow, &ChannelSync { in_doubt: None, ..sync.clone() }, false).await;
+                let _ =
+                    settle(me, uow, &ChannelSync { in_doubt: None, ..sync.clone() }, Outcome::NotDelivered)
+                        .await;
                 return failed(format!("the receiver refused batch {luwid} ({reason}): {text}"));
             }
             Ok(other) => {
