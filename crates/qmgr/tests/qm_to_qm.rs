@@ -14,7 +14,7 @@ use mqtls_client::{Address, ClientChannel, ConnectOptions, Connection, Hconn, Me
 use mqtls_model::{Stamp, Store};
 use mqtls_msgstore::Select;
 use mqtls_qmgr::{run_mqsc, Limits, QueueManager};
-use mqtls_test_support::{ca_and_leaf, keystore, scratch};
+use mqtls_test_support::{ca_and_leaf, ca_database, keystore, openssl, scratch, OcspResponder};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
@@ -61,7 +61,12 @@ async fn qm2(dir: &std::path::Path) -> (u16, Arc<QueueManager>) {
 
 /// QM1 with its sender towards `port`, the initiator started; its own listener's port.
 async fn qm1(dir: &std::path::Path, port: u16, peer: &str) -> (u16, Arc<QueueManager>) {
-    let mqsc = SENDER.replace("{port}", &port.to_string()).replace("{peer}", peer);
+    qm1_with(dir, port, peer, "").await
+}
+
+/// [`qm1`] with more definitions.
+async fn qm1_with(dir: &std::path::Path, port: u16, peer: &str, more: &str) -> (u16, Arc<QueueManager>) {
+    let mqsc = SENDER.replace("{port}", &port.to_string()).replace("{peer}", peer) + more;
     let qm = QueueManager::new(store("QM1", &mqsc), keystore(dir, Some("qm1")), Limits::default());
     let (port, qm) = common::serve(qm).await;
     qm.start_channels();
@@ -151,6 +156,8 @@ enum Way {
     /// At the n-th read from the receiver (handshake, start, resync, then one per
     /// confirmation): a confirmation lost after the receiver committed.
     ToSender,
+    /// At once: the receiver looks unreachable.
+    Refuse,
 }
 
 /// A loopback proxy to `target` breaking its first connections as `plan` says; later
@@ -166,6 +173,10 @@ async fn proxy(target: u16, plan: Vec<(Way, usize)>) -> (u16, Arc<AtomicUsize>) 
             let Ok((inbound, _)) = listener.accept().await else { return };
             let Ok(outbound) = TcpStream::connect(("127.0.0.1", target)).await else { continue };
             let step = plan.next();
+            if matches!(step, Some((Way::Refuse, _))) {
+                made.fetch_add(1, Ordering::Relaxed);
+                continue;
+            }
             let made = made.clone();
             tokio::spawn(async move {
                 let (mut ir, mut iw) = inbound.into_split();
@@ -336,4 +347,66 @@ async fn batches_of_fast_nonpersistent_messages_resynchronise_after_lost_confirm
     assert!(breaks.load(Ordering::Relaxed) >= 3);
     assert_eq!(arrived.len(), 200, "the confirmations were lost, not the messages");
     assert_eq!(row(&qm2, "QM1.TO.QM2")["LSTSEQNO"], "200", "the sender took the receiver's position");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn resolve_channel_commits_a_batch_left_in_doubt_and_nothing_is_sent_twice() {
+    let dir = pki("q2q-resolve");
+    let (port2, qm2) = qm2(&dir).await;
+    // The first batch's confirmation is lost, then the receiver is unreachable.
+    let mut plan = vec![(Way::ToSender, 4)];
+    plan.extend(std::iter::repeat_n((Way::Refuse, 0), 1000));
+    let (via, _) = proxy(port2, plan).await;
+    let (port1, qm1) = qm1(&dir, via, "CN=qm2").await;
+    put(port1, 0, 25, 0, 100).await;
+    eventually(20, "the first batch in doubt", || {
+        row(&qm1, "QM1.TO.QM2").get("INDOUBT").is_some_and(|d| d == "YES")
+    })
+    .await;
+    let (code, report) = run_mqsc(&qm1, "RESOLVE CHANNEL(QM1.TO.QM2) ACTION(COMMIT)\n");
+    assert_eq!(code, 20, "refused while the channel runs: {report}");
+    assert!(report.contains("STOP CHANNEL(QM1.TO.QM2) first"), "{report}");
+    assert_eq!(run_mqsc(&qm1, "STOP CHANNEL(QM1.TO.QM2)\n").0, 0);
+    eventually(10, "stopped", || row(&qm1, "QM1.TO.QM2")["STATUS"] == "STOPPED").await;
+    assert_eq!(qm2.queues.store().depth("APP.IN"), 10, "the receiver committed the first batch");
+    assert_eq!(qm1.queues.store().depth("QM2"), 25, "the sender still holds it, in doubt");
+    let (code, report) = run_mqsc(&qm1, "RESOLVE CHANNEL(QM1.TO.QM2) ACTION(COMMIT)\n");
+    assert_eq!(code, 0, "{report}");
+    assert!(report.contains("10 messages) committed"), "{report}");
+    assert_eq!(qm1.queues.store().depth("QM2"), 15);
+    assert_eq!(row(&qm1, "QM1.TO.QM2")["INDOUBT"], "NO");
+    let (code, report) = run_mqsc(&qm1, "RESOLVE CHANNEL(QM1.TO.QM2) ACTION(BACKOUT)\n");
+    assert!(code == 20 && report.contains("not in doubt"), "{report}");
+    let direct = format!(
+        "ALTER CHANNEL(QM1.TO.QM2) CHLTYPE(SDR) CONNAME('127.0.0.1({port2})')\nSTART CHANNEL(QM1.TO.QM2)\n"
+    );
+    assert_eq!(run_mqsc(&qm1, &direct).0, 0);
+    eventually(20, "the rest delivered", || qm2.queues.store().depth("APP.IN") == 25).await;
+    let numbers: Vec<usize> = drain(&qm2).into_iter().map(|(n, _)| n).collect();
+    assert_eq!(numbers, (0..25).collect::<Vec<_>>(), "each once, in order");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_receiver_whose_certificate_is_revoked_is_refused_by_the_sender_which_retries_and_says_why() {
+    let dir = pki("q2q-revoked");
+    ca_database(&dir);
+    openssl(&dir, &["ca", "-config", "ca.cnf", "-valid", "qm1.pem"]);
+    openssl(&dir, &["ca", "-config", "ca.cnf", "-revoke", "qm2.pem"]);
+    let responder = OcspResponder::start(&dir, "ca.pem", "ca.key");
+    let (port2, qm2) = qm2(&dir).await;
+    let revocation = format!(
+        "DEFINE AUTHINFO(OCSP) AUTHTYPE(OCSP) OCSPURL('{}')\nDEFINE NAMELIST(REV) NAMES(OCSP)\nALTER QMGR SSLCRLNL(REV)\n",
+        responder.url()
+    );
+    let (port1, qm1) = qm1_with(&dir, port2, "CN=qm2", &revocation).await;
+    put(port1, 0, 5, 0, 100).await;
+    eventually(20, "the sender retrying", || {
+        row(&qm1, "QM1.TO.QM2").get("LASTERR").is_some_and(|e| e.contains("revoked"))
+    })
+    .await;
+    let sdr = row(&qm1, "QM1.TO.QM2");
+    assert!(matches!(sdr["STATUS"].as_str(), "RETRYING" | "BINDING"), "{sdr:?}");
+    assert!(sdr["LASTERR"].contains("2401"), "{sdr:?}");
+    assert_eq!(qm1.queues.store().depth("QM2"), 5, "nothing left the transmission queue");
+    assert_eq!(qm2.queues.store().depth("APP.IN"), 0);
 }
