@@ -190,18 +190,7 @@ impl Session {
     async fn put(&mut self, handle: u32, syncpoint: bool, mut message: Message) -> Result<Reply, Refusal> {
         let queue = self.handle(handle, OPEN_OUTPUT)?.queue.clone();
         let rules = rules(&self.qm.store.read().expect("store lock"), &queue)?;
-        if !rules.put_enabled {
-            return Err((reason::PUT_INHIBITED, format!("queue {} has PUT(DISABLED)", queue.name)));
-        }
-        if message.payload.len() > rules.max_msg_len {
-            let text = format!(
-                "{} bytes exceed MAXMSGL({}) of queue {}",
-                message.payload.len(),
-                rules.max_msg_len,
-                queue.local
-            );
-            return Err((reason::MSG_TOO_BIG_FOR_Q, text));
-        }
+        rules.admit_put(&queue, message.payload.len())?;
         if message.payload.len() > self.max_msg_len as usize {
             let text =
                 format!("{} bytes exceed the channel's MAXMSGL({})", message.payload.len(), self.max_msg_len);

@@ -32,6 +32,20 @@ pub(crate) struct Rules {
     pub(crate) max_msg_len: usize,
 }
 
+impl Rules {
+    /// Refuses a put of `len` bytes to `queue` that PUT(DISABLED) or MAXMSGL forbids.
+    pub(crate) fn admit_put(&self, queue: &Resolved, len: usize) -> Result<(), (u32, String)> {
+        if !self.put_enabled {
+            return Err((reason::PUT_INHIBITED, format!("queue {} has PUT(DISABLED)", queue.name)));
+        }
+        if len > self.max_msg_len {
+            let text = format!("{len} bytes exceed MAXMSGL({}) of queue {}", self.max_msg_len, queue.local);
+            return Err((reason::MSG_TOO_BIG_FOR_Q, text));
+        }
+        Ok(())
+    }
+}
+
 /// The message store and the waiters, shared by every conversation.
 #[derive(Debug)]
 pub struct Queues {

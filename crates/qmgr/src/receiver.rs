@@ -241,18 +241,7 @@ fn deliver(qm: &QueueManager, message: &Message, uow: Option<Uow>) -> Result<Str
     };
     let rules = rules(&store, &resolved)?;
     drop(store);
-    if !rules.put_enabled {
-        return Err((reason::PUT_INHIBITED, format!("queue {} has PUT(DISABLED)", resolved.local)));
-    }
-    if msg.payload.len() > rules.max_msg_len {
-        let text = format!(
-            "{} bytes exceed MAXMSGL({}) of queue {}",
-            msg.payload.len(),
-            rules.max_msg_len,
-            resolved.local
-        );
-        return Err((reason::MSG_TOO_BIG_FOR_Q, text));
-    }
+    rules.admit_put(&resolved, msg.payload.len())?;
     qm.queues.store.put(&resolved.local, msg, uow, rules.max_depth).map_err(refusal)?;
     Ok(resolved.local)
 }
