@@ -9,6 +9,8 @@ mod authority;
 mod conversation;
 mod home;
 mod initiator;
+mod limits;
+mod link;
 mod listener;
 mod listeners;
 mod pending;
@@ -22,7 +24,8 @@ mod transfer;
 
 pub use admin::{bind_admin, run_mqsc, serve_admin};
 pub use home::{Home, HomeError, DEFAULT_OBJECTS};
-pub use listener::{serve, KeystoreLoader, Limits, QueueManager};
+pub use limits::Limits;
+pub use listener::{serve, KeystoreLoader, QueueManager};
 pub use listeners::Listeners;
 /// The frame reader the listener uses (the client's).
 pub use mqtls_client::read_frame;

@@ -7,7 +7,6 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
-use std::time::Duration;
 
 use mqtls_channel::frame::{encode, Frame};
 use mqtls_channel::start::{check, Negotiated};
@@ -23,36 +22,12 @@ use tokio::time::timeout;
 use tokio_rustls::LazyConfigAcceptor;
 
 use crate::home::Home;
+use crate::limits::Limits;
 use crate::listeners::Listeners;
 use crate::pending::{Pending, PendingGuard};
 use crate::queues::Queues;
 use crate::running::Started;
 use crate::status::{ChannelStatus, StatusTable, Traffic};
-
-/// Bounds on what partners may cost.
-#[derive(Clone, Copy, Debug)]
-pub struct Limits {
-    /// Time allowed for the TLS handshake and for the channel-start frame.
-    pub handshake_timeout: Duration,
-    /// Connections served at once; more are closed at once.
-    pub max_connections: usize,
-    /// Largest frame payload accepted.
-    pub max_frame: u32,
-    /// Connections one partner address may have in their handshake or channel start.
-    pub max_pending_per_address: usize,
-}
-
-impl Default for Limits {
-    /// Ten seconds, 1,000 connections, 4 MiB + 64 KiB frames, 100 pending per address.
-    fn default() -> Self {
-        Self {
-            handshake_timeout: Duration::from_secs(10),
-            max_connections: 1000,
-            max_frame: 4 * 1024 * 1024 + 65_536,
-            max_pending_per_address: 100,
-        }
-    }
-}
 
 /// What a running queue manager's listener needs.
 #[derive(Debug)]
@@ -333,15 +308,8 @@ async fn channel_start<S: AsyncRead + AsyncWrite + Unpin + crate::running::Rekey
     }
     let id = qm.next_id();
     let traffic = Arc::new(Traffic::default());
-    let transfer = (admitted.chltype == mqtls_model::ChannelType::Rcvr).then(|| {
-        let store = qm.store.read().expect("store lock");
-        let def = store.get(ObjectType::Channel, &admitted.channel);
-        let batchsz = def.and_then(|d| d.int("BATCHSZ")).unwrap_or(50).max(1) as u64;
-        let fast = def.is_none_or(|d| d.str("NPMSPEED") != "NORMAL");
-        let t = Arc::new(crate::transfer::Transfer::new("RUNNING", String::new(), batchsz, fast));
-        t.set_rqmname(&start.qmgr);
-        t
-    });
+    let transfer = (admitted.chltype == mqtls_model::ChannelType::Rcvr)
+        .then(|| crate::receiver::status(qm, &admitted.channel, &start.qmgr));
     let (max_inst, max_instc) = {
         let store = qm.store.read().expect("store lock");
         let def = store.get(ObjectType::Channel, &admitted.channel);

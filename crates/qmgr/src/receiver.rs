@@ -48,6 +48,17 @@ impl Receivers {
 
 type Failure = (u32, String);
 
+/// The CHSTATUS fields of a receiver instance started by queue manager `remote`.
+pub(crate) fn status(qm: &QueueManager, channel: &str, remote: &str) -> Arc<Transfer> {
+    let store = qm.store.read().expect("store lock");
+    let def = store.get(mqtls_model::ObjectType::Channel, channel);
+    let batchsz = def.and_then(|d| d.int("BATCHSZ")).unwrap_or(50).max(1) as u64;
+    let fast = def.is_none_or(|d| d.str("NPMSPEED") != "NORMAL");
+    let t = Arc::new(Transfer::new("RUNNING", String::new(), batchsz, fast));
+    t.set_rqmname(remote);
+    t
+}
+
 /// Serves a started receiver channel `channel` from queue manager `remote` until the
 /// sender closes, goes silent, fails a check, or STOP CHANNEL ends it.
 pub(crate) async fn run<S: AsyncRead + AsyncWrite + Unpin>(

@@ -12,14 +12,15 @@ use std::time::Duration;
 
 use mqtls_channel::frame::{encode, Frame};
 use mqtls_channel::transfer::{Answer, Send};
-use mqtls_client::{dial, read_frame, ChannelStream, Dial};
+use mqtls_client::{dial, Dial};
 use mqtls_msgstore::{ChannelSync, Uow};
 use tokio::io::AsyncWriteExt;
 use tokio::sync::Notify;
-use tokio::time::{sleep, timeout, Instant};
+use tokio::time::{sleep, Instant};
 
 use crate::conversation::blocking;
 use crate::initiator::SenderDef;
+use crate::link::{ask, data, Link};
 use crate::listener::QueueManager;
 use crate::status::Traffic;
 use crate::transfer::Transfer;
@@ -92,66 +93,6 @@ pub(crate) async fn run(me: Instance) {
         tokio::select! {
             () = sleep(Duration::from_secs(wait)) => {}
             () = me.stop.notified() => return me.transfer.set_state("STOPPED", None),
-        }
-    }
-}
-
-/// The connection, with what was read past the last frame.
-struct Link {
-    stream: Box<dyn ChannelStream>,
-    buf: Vec<u8>,
-    traffic: Arc<Traffic>,
-}
-
-impl Link {
-    async fn send(&mut self, frames: &[Vec<u8>]) -> Result<(), String> {
-        for f in frames {
-            self.stream.write_all(f).await.map_err(|e| e.to_string())?;
-            self.traffic.bytes(f.len(), 0);
-        }
-        self.stream.flush().await.map_err(|e| e.to_string())
-    }
-
-    /// The receiver's next answer, heartbeat echoes skipped.
-    async fn answer(&mut self, limit: Duration) -> Result<Answer, String> {
-        loop {
-            let frame = timeout(limit, read_frame(&mut self.stream, &mut self.buf, 65_536))
-                .await
-                .map_err(|_| format!("no answer from the receiver within {}s", limit.as_secs()))??;
-            self.traffic.bytes(0, frame.encoded_len());
-            match frame {
-                Frame::Heartbeat => continue,
-                Frame::Data { conversation: 0, payload } => {
-                    return Answer::decode(&payload).map_err(|e| e.to_string())
-                }
-                Frame::Close { reason } => {
-                    return Err(format!("the receiver ended the channel (reason {reason})"))
-                }
-                other => return Err(format!("unexpected frame from the receiver: {other:?}")),
-            }
-        }
-    }
-
-    /// The receiver's echo of a heartbeat.
-    async fn echo(&mut self, limit: Duration) -> Result<(), String> {
-        let frame = timeout(limit, read_frame(&mut self.stream, &mut self.buf, 65_536))
-            .await
-            .map_err(|_| format!("the receiver did not answer a heartbeat within {}s", limit.as_secs()))??;
-        self.traffic.bytes(0, frame.encoded_len());
-        match frame {
-            Frame::Heartbeat => Ok(()),
-            Frame::Close { reason } => Err(format!("the receiver ended the channel (reason {reason})")),
-            other => Err(format!("expected a heartbeat echo, got {other:?}")),
-        }
-    }
-
-    /// Why a write failed: the receiver's own reason when it sent one before closing.
-    async fn why_broken(&mut self, write_error: String) -> String {
-        match self.answer(Duration::from_secs(1)).await {
-            Ok(Answer::Failed { reason, text }) => {
-                format!("the receiver refused the batch ({reason}): {text}")
-            }
-            _ => write_error,
         }
     }
 }
@@ -277,17 +218,6 @@ async fn resync(me: &Instance, link: &mut Link, limit: Duration) -> Result<Chann
     Ok(sync)
 }
 
-/// Sends a resynchronisation and returns the receiver's position: sequence number, batch
-/// and queue manager.
-async fn ask(link: &mut Link, hello: Send, limit: Duration) -> Result<(u64, u64, String), String> {
-    link.send(&[data(hello.encode())]).await?;
-    match link.answer(limit).await? {
-        Answer::Synced { seq, luwid, qmgr } => Ok((seq, luwid, qmgr)),
-        Answer::Failed { reason, text } => Err(format!("the receiver refused ({reason}): {text}")),
-        other => Err(format!("expected the receiver's position, got {other:?}")),
-    }
-}
-
 /// Writes the channel's record (not in doubt).
 async fn record(me: &Instance, sync: &ChannelSync) -> Result<(), String> {
     let (q, key, rec) = (me.qm.clone(), me.name.clone(), sync.clone());
@@ -325,10 +255,6 @@ async fn settle(me: &Instance, uow: Uow, next: &ChannelSync, outcome: Outcome) -
     me.qm.queues.wake(&regained);
     me.transfer.set_in_doubt(false);
     Ok(())
-}
-
-fn data(payload: Vec<u8>) -> Vec<u8> {
-    encode(&Frame::Data { conversation: 0, payload })
 }
 
 async fn batches(
