@@ -19,6 +19,7 @@ use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
 use tokio::sync::watch;
 use tokio::time::timeout;
 
+use crate::authority::Principal;
 use crate::conversation::{blocking, refusal};
 use crate::listener::QueueManager;
 use crate::queues::{resolve, rules, xmitq_for, Resolved};
@@ -78,7 +79,10 @@ pub(crate) async fn run<S: AsyncRead + AsyncWrite + Unpin>(
         .await
         .map_err(|_| format!("an earlier instance of channel {channel} from {remote} did not end"))?;
     let sync = qm.queues.store.channel_sync(&key);
-    let mut batch = Batch { key, sync, uow: None, count: 0 };
+    // A receiver with an MCAUSER (set, or mapped by CHLAUTH) puts with that user's
+    // authority; a blank one runs as the queue manager, as in MQ.
+    let putter = Some(started.mcauser.clone()).filter(|u| !u.is_empty()).map(Principal::of);
+    let mut batch = Batch { key, sync, uow: None, count: 0, putter };
     transfer.committed(&batch.sync);
     let hb = started.heartbeat;
     let idle = Duration::from_secs(if hb == 0 { 7200 } else { 2 * u64::from(hb) });
@@ -151,6 +155,7 @@ struct Batch {
     sync: ChannelSync,
     uow: Option<Uow>,
     count: u32,
+    putter: Option<Principal>,
 }
 
 impl Batch {
@@ -194,7 +199,7 @@ async fn step(
             }
             let uow =
                 if now { None } else { Some(*batch.uow.get_or_insert_with(|| qm.queues.store.begin())) };
-            let target = deliver(qm, &message, uow)?;
+            let target = deliver(qm, &message, uow, batch.putter.as_ref())?;
             if uow.is_none() {
                 qm.queues.wake(&[target]);
             }
@@ -229,7 +234,12 @@ async fn step(
 /// Puts one arriving message where its transmission header says: a queue of this queue
 /// manager (through aliases and remote definitions), or the transmission queue towards
 /// another. Returns the queue it went to.
-fn deliver(qm: &QueueManager, message: &Message, uow: Option<Uow>) -> Result<String, Failure> {
+fn deliver(
+    qm: &QueueManager,
+    message: &Message,
+    uow: Option<Uow>,
+    putter: Option<&Principal>,
+) -> Result<String, Failure> {
     let t = Transmission::unwrap(message).map_err(|e| (reason::CONNECTION_BROKEN, e.to_string()))?;
     let store = qm.store.read().expect("store lock");
     let ours = store.qmgr().name().to_owned();
@@ -250,6 +260,9 @@ fn deliver(qm: &QueueManager, message: &Message, uow: Option<Uow>) -> Result<Str
         let xmitq = xmitq_for(&store, "", &t.remote_qmgr)?;
         (Resolved { name: xmitq.clone(), local: xmitq, remote: None }, message.clone())
     };
+    if let Some(p) = putter {
+        p.require(&store, "QUEUE", &resolved.name, "PUT")?;
+    }
     let rules = rules(&store, &resolved)?;
     drop(store);
     rules.admit_put(&resolved, msg.payload.len())?;

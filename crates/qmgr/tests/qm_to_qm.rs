@@ -423,3 +423,24 @@ async fn a_receiver_whose_certificate_is_revoked_is_refused_by_the_sender_which_
     assert_eq!(qm1.queues.store().depth("QM2"), 5, "nothing left the transmission queue");
     assert_eq!(committed_on(&qm2), 0);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_receiver_with_an_mcauser_puts_only_where_that_user_may() {
+    let dir = pki("q2q-mcauser");
+    let (port2, qm2) = qm2(&dir).await;
+    let alter = "ALTER CHANNEL(QM1.TO.QM2) CHLTYPE(RCVR) MCAUSER('rcvuser')\n";
+    assert_eq!(run_mqsc(&qm2, alter).0, 0);
+    let (port1, qm1) = qm1(&dir, port2, "CN=qm2").await;
+    put(port1, 0, 3, 0, 100).await;
+    eventually(20, "the sender told why", || {
+        row(&qm1, "QM1.TO.QM2")
+            .get("LASTERR")
+            .is_some_and(|e| e.contains("lacks PUT authority on QUEUE APP.IN"))
+    })
+    .await;
+    assert_eq!(committed_on(&qm2), 0);
+    assert_eq!(qm1.queues.store().depth("QM2"), 3, "the batch went back to the transmission queue");
+    let grant = "SET AUTHREC PROFILE('APP.IN') OBJTYPE(QUEUE) PRINCIPAL('rcvuser') AUTHADD(PUT)\n";
+    assert_eq!(run_mqsc(&qm2, grant).0, 0);
+    eventually(20, "delivered once granted", || committed_on(&qm2) == 3).await;
+}
