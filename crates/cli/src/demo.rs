@@ -20,6 +20,8 @@ use crate::mqsc::now;
 
 /// The demo configuration, embedded so the demo needs no files.
 const DEMO_MQSC: &str = include_str!("../../../mqsc/demo-qm1.mqsc");
+/// The partner queue manager's configuration.
+const DEMO_QM2: &str = include_str!("../../../mqsc/demo-qm2.mqsc");
 /// The demo client channel table.
 const DEMO_CCDT: &str = include_str!("../../../ccdt/demo-qm1.json");
 const ORG: &str = "mqtls demo";
@@ -31,26 +33,33 @@ pub(crate) fn run() -> anyhow::Result<u8> {
     let entries = script::run(DEMO_MQSC, &mut store, &stamp);
     print!("{}", script::report(DEMO_MQSC, &entries, true));
     let code = script::exit_code(&entries) as u8;
+    let mut qm2 = Store::new("QM2", stamp.clone())?;
+    let entries = script::run(DEMO_QM2, &mut qm2, &stamp);
+    if script::exit_code(&entries) != 0 {
+        bail!("mqsc/demo-qm2.mqsc: {}", script::report(DEMO_QM2, &entries, true));
+    }
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-    runtime.block_on(live(store))?;
+    runtime.block_on(live(store, qm2))?;
     Ok(code)
 }
 
 /// Serves QM1 on a loopback port; app1 puts and gets messages through the CCDT's channel,
 /// then an intruder is refused.
-async fn live(store: Store) -> anyhow::Result<()> {
+async fn live(store: Store, qm2: Store) -> anyhow::Result<()> {
     let secs = SystemTime::now().duration_since(UNIX_EPOCH)?.as_secs() as i64;
     println!(
-        "\nA one-day demo PKI, made in memory: CN=mqtls demo CA issues QM1, app1 and intruder (EC P-256)."
+        "\nA one-day demo PKI, made in memory: CN=mqtls demo CA issues QM1, QM2, app1 and intruder (EC P-256)."
     );
     let ca = CertAuthority::new(KeySpec::EcP256, "mqtls demo CA", ORG, secs, 1)?;
-    let keystore = |label: &str, cn: &str| -> anyhow::Result<Keystore> {
+    let keystore = |labels: &[&str], cn: &str| -> anyhow::Result<Keystore> {
         let mut ks = Keystore::new();
-        ks.add(label, ca.issue(KeySpec::EcP256, cn, ORG, &["127.0.0.1".into()], secs, 1)?)?;
+        for label in labels {
+            ks.add(label, ca.issue(KeySpec::EcP256, cn, ORG, &["127.0.0.1".into()], secs, 1)?)?;
+        }
         ks.add("ca", Entry::Trusted { cert: ca.certificate().to_vec() })?;
         Ok(ks)
     };
-    let qm = Arc::new(QueueManager::new(store, keystore("qm1", "QM1")?, Limits::default()));
+    let qm = Arc::new(QueueManager::new(store, keystore(&["qm1", "qm1-ec"], "QM1")?, Limits::default()));
     let listener = TcpListener::bind("127.0.0.1:0").await?;
     let port = listener.local_addr()?.port();
     tokio::spawn(serve(listener, qm.clone()));
@@ -67,7 +76,7 @@ async fn live(store: Store) -> anyhow::Result<()> {
     let options = |cn: &str| -> anyhow::Result<ConnectOptions> {
         Ok(ConnectOptions {
             user: cn.into(),
-            keystore: Some(keystore(&chl.cert_label, cn)?),
+            keystore: Some(keystore(&[chl.cert_label.as_str()], cn)?),
             ..ConnectOptions::default()
         })
     };
@@ -119,6 +128,64 @@ async fn live(store: Store) -> anyhow::Result<()> {
         Err(ClientError::Refused { reason, text, .. }) => println!("  refused, reason {reason}: {text}"),
         Err(e) => return Err(e.into()),
         Ok(_) => bail!("the intruder was admitted"),
+    }
+    to_qm2(&qm, qm2, keystore(&["qm2"], "QM2")?, options("app1")?, (chl, &here)).await
+}
+
+/// QM2 from mqsc/demo-qm2.mqsc; app1 puts orders on QM1's remote queue TO.QM2.ORDERS, the
+/// triggered sender channel moves them over TLS, both ends show their status.
+async fn to_qm2(
+    qm1: &Arc<QueueManager>,
+    store: Store,
+    keystore: Keystore,
+    options: ConnectOptions,
+    (chl, here): (&mqtls_client::ClientChannel, &Address),
+) -> anyhow::Result<()> {
+    let qm2 = Arc::new(QueueManager::new(store, keystore, Limits::default()));
+    let listener = TcpListener::bind("127.0.0.1:0").await?;
+    let port2 = listener.local_addr()?.port();
+    tokio::spawn(serve(listener, qm2.clone()));
+    println!("\nQM2 (mqsc/demo-qm2.mqsc) listens on 127.0.0.1({port2}); on QM1, for the demo:");
+    let alter = format!("ALTER CHANNEL(QM1.TO.QM2) CHLTYPE(SDR) CONNAME('127.0.0.1({port2})')\n");
+    print!("  {alter}");
+    let (code, report) = mqtls_qmgr::run_mqsc(qm1, &alter);
+    if code != 0 {
+        bail!("{report}");
+    }
+    qm1.start_channels();
+    let mut hconn = Hconn::connect(Connection::open(chl, here, &options).await?, "QM1").await?;
+    let q = hconn.open("TO.QM2.ORDERS", OPEN_OUTPUT).await?;
+    for body in ["order 4: 7 widgets", "order 5: 2 gadgets", "order 6: 9 sprockets"] {
+        hconn.put(&q, Message { persistent: true, ..Message::text(body) }, true).await?;
+    }
+    hconn.commit().await?;
+    hconn.disconnect().await?;
+    println!("$ app1 puts 3 persistent messages on QREMOTE TO.QM2.ORDERS; the transmission queue QM2 triggers QM1.TO.QM2");
+    let orders = qm2.queues.store();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while orders.depth("ORDERS") - orders.uncommitted("ORDERS") < 3 {
+        if std::time::Instant::now() > deadline {
+            bail!("the orders did not reach QM2 within 10s");
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    let wanted = [
+        "CHANNEL", "CHLTYPE", "STATUS", "RQMNAME", "SECPROT", "SSLCIPH", "SSLPEER", "LSTSEQNO", "BATCHES",
+        "INDOUBT",
+    ];
+    for (name, qm) in [("QM1", qm1), ("QM2", &qm2)] {
+        for row in qm.status.matching("QM1.TO.QM2") {
+            let items: Vec<_> =
+                row.items().into_iter().filter(|(k, _)| wanted.contains(&k.as_str())).collect();
+            println!("\n{name}: DISPLAY CHSTATUS(QM1.TO.QM2)");
+            for line in layout("AMQ8417I: Display Channel Status details.", &items) {
+                println!("{line}");
+            }
+        }
+    }
+    println!();
+    while let Some(m) = orders.get("ORDERS", None, &mqtls_msgstore::Select::ANY)? {
+        println!("QM2 ORDERS: <{}>", String::from_utf8_lossy(&m.payload));
     }
     Ok(())
 }

@@ -85,6 +85,21 @@ fn demo_runs_clean_and_serves_a_tls_channel() {
         out.contains("refused, reason 2035: channel APP.SVRCONN: SSLPEER('CN=app*,O=mqtls demo')"),
         "{out}"
     );
+    // QM1 to QM2: the triggered sender channel moved the orders; both ends agree.
+    assert!(out.contains("QM2 ORDERS: <order 6: 9 sprockets>"), "{out}");
+    let qm1 = out.find("QM1: DISPLAY CHSTATUS(QM1.TO.QM2)").expect(&out);
+    let qm2 = out.find("QM2: DISPLAY CHSTATUS(QM1.TO.QM2)").expect(&out);
+    for (at, ours, theirs) in [(&out[qm1..qm2], "SDR", "QM2"), (&out[qm2..], "RCVR", "QM1")] {
+        assert!(
+            at.contains(&format!("CHLTYPE({ours})")) && at.contains(&format!("RQMNAME({theirs})")),
+            "{at}"
+        );
+        assert!(
+            at.contains("SSLCIPH(ECDHE_ECDSA_AES_256_GCM_SHA384)") && at.contains("SECPROT(TLSV12)"),
+            "{at}"
+        );
+        assert!(at.contains("LSTSEQNO(3)") && at.contains("INDOUBT(NO)"), "{at}");
+    }
 }
 
 #[test]
