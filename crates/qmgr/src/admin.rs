@@ -100,12 +100,13 @@ pub fn run_mqsc(qm: &Arc<QueueManager>, src: &str) -> (i32, String) {
                 }
             }
             Some(Command::Start(c)) if c.target == ControlTarget::Channel => {
-                let sender = store
+                use mqtls_model::ChannelType::{Rqstr, Sdr, Svr};
+                let calls = store
                     .get(ObjectType::Channel, &c.name)
                     .and_then(mqtls_model::Object::channel_type)
-                    .is_some_and(|t| t == mqtls_model::ChannelType::Sdr);
+                    .is_some_and(|t| matches!(t, Sdr | Svr | Rqstr));
                 drop(store);
-                let started = if sender { crate::initiator::start(qm, &c.name) } else { Ok(()) };
+                let started = if calls { crate::initiator::start(qm, &c.name) } else { Ok(()) };
                 match started {
                     Ok(()) => {
                         qm.status.start(&c.name);

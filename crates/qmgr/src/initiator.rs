@@ -1,123 +1,59 @@
-//! The channel initiator: starts sender channels on START CHANNEL, when messages arrive on
-//! a triggered transmission queue (TRIGGER, TRIGDATA naming the channel or blank for the
-//! SDR channel serving that queue), and at queue-manager start for triggered queues that
-//! hold messages or channels left in doubt. RESET and RESOLVE CHANNEL act on the records.
+//! The channel initiator: starts SDR, SVR and RQSTR channels on START CHANNEL, senders
+//! when messages arrive on a triggered transmission queue (TRIGGER, TRIGDATA naming the
+//! channel or blank for the one serving that queue), and at queue-manager start for
+//! triggered queues that hold messages or senders left in doubt. RESET and RESOLVE
+//! CHANNEL act on the records.
 
 use std::sync::Arc;
 
-use mqtls_ccdt::{parse_conname, Address};
-use mqtls_channel::config::client_config;
 use mqtls_client::Dialled;
 use mqtls_model::{Channel, ChannelType, ObjectType, Stamp, Store};
 use mqtls_msgstore::ChannelSync;
 use tokio::sync::mpsc;
 
+use crate::definition::Definition;
 use crate::listener::QueueManager;
 use crate::sender::Instance;
 use crate::status::{ChannelStatus, Traffic};
 use crate::transfer::Transfer;
 
-/// A sender channel's definition as one instance runs with it (read at each start, so
-/// ALTER CHANNEL applies from the next one).
-pub(crate) struct SenderDef {
-    pub(crate) conname: Vec<Address>,
-    pub(crate) xmitq: String,
-    pub(crate) batchsz: usize,
-    pub(crate) batchint: u64,
-    pub(crate) batchlim: usize,
-    pub(crate) discint: u64,
-    pub(crate) hbint: u32,
-    pub(crate) maxmsgl: u32,
-    pub(crate) fast: bool,
-    pub(crate) sslpeer: String,
-    /// (SHORTRTY, SHORTTMR) and (LONGRTY, LONGTMR).
-    pub(crate) short: (u64, u64),
-    pub(crate) long: (u64, u64),
-    definition: mqtls_model::Object,
-    label: String,
-}
-
-impl SenderDef {
-    /// The definition of `name`, which must be an SDR channel with a CONNAME and a
-    /// transmission queue of USAGE(XMITQ).
-    pub(crate) fn read(qm: &QueueManager, name: &str) -> Result<Self, String> {
-        let store = qm.store.read().expect("store lock");
-        let object =
-            store.get(ObjectType::Channel, name).ok_or_else(|| format!("channel {name} is not defined"))?;
-        let chl = Channel::new(object).expect("channels have a type");
-        match chl.channel_type() {
-            ChannelType::Sdr => {}
-            other => {
-                return Err(format!(
-                    "channel {name} is CHLTYPE({other}); mqtls starts SDR channels (RCVR and SVRCONN start when their partner connects)"
-                ))
-            }
-        }
-        let conname = parse_conname(&object.str("CONNAME"));
-        if conname.is_empty() {
-            return Err(format!(
-                "channel {name} has no CONNAME: ALTER CHANNEL({name}) CHLTYPE(SDR) CONNAME('host(port)')"
-            ));
-        }
-        let xmitq = object.str("XMITQ");
-        if xmitq.is_empty() {
-            return Err(format!(
-                "channel {name} has no XMITQ: ALTER CHANNEL({name}) CHLTYPE(SDR) XMITQ(queue)"
-            ));
-        }
-        match store.get(ObjectType::Qlocal, &xmitq) {
-            None => return Err(format!("XMITQ({xmitq}) of channel {name} is not defined: DEFINE QLOCAL({xmitq}) USAGE(XMITQ)")),
-            Some(q) if q.str("USAGE") != "XMITQ" => {
-                return Err(format!("queue {xmitq} is the XMITQ of channel {name} but has USAGE(NORMAL): ALTER QLOCAL({xmitq}) USAGE(XMITQ)"))
-            }
-            Some(_) => {}
-        }
-        let int = |kw: &str, default: i64| object.int(kw).unwrap_or(default).max(0) as u64;
-        let label = chl
-            .cert_label()
-            .or_else(|| Some(store.qmgr().str("CERTLABL")).filter(|l| !l.is_empty()))
-            .unwrap_or_else(|| qm.default_label.clone());
-        Ok(Self {
-            conname,
-            xmitq,
-            batchsz: int("BATCHSZ", 50).max(1) as usize,
-            batchint: int("BATCHINT", 0),
-            batchlim: match int("BATCHLIM", 5000) {
-                0 => usize::MAX,
-                kb => (kb as usize).saturating_mul(1024),
-            },
-            discint: int("DISCINT", 6000),
-            hbint: int("HBINT", 300).min(u64::from(u32::MAX)) as u32,
-            maxmsgl: int("MAXMSGL", 4_194_304).min(u64::from(u32::MAX)) as u32,
-            fast: object.str("NPMSPEED") != "NORMAL",
-            sslpeer: chl.ssl_peer().unwrap_or_default(),
-            short: (int("SHORTRTY", 10), int("SHORTTMR", 60)),
-            long: (int("LONGRTY", 999_999_999), int("LONGTMR", 1200)),
-            definition: object.clone(),
-            label,
-        })
-    }
-
-    /// The TLS client configuration, for a channel with an SSLCIPH.
-    pub(crate) fn tls_config(&self, qm: &QueueManager) -> Result<Option<Arc<rustls::ClientConfig>>, String> {
-        let chl = Channel::new(&self.definition).expect("channels have a type");
-        if chl.ssl_ciph().is_none() {
-            return Ok(None);
-        }
-        let ks = qm.keystore.read().expect("keystore lock");
-        client_config(&chl, Some(&self.label), &ks).map(Some).map_err(|e| format!("{e}; {}", e.outcome().1))
+/// The record key of a channel's synchronisation: a sender's name; a requester's name and
+/// `@` (its one partner); a receiver's name, `@` and the sending queue manager.
+pub(crate) fn sync_key(name: &str, chltype: ChannelType, remote: &str) -> String {
+    match chltype {
+        ChannelType::Sdr | ChannelType::Svr => name.to_owned(),
+        ChannelType::Rqstr => format!("{name}@"),
+        _ => format!("{name}@{remote}"),
     }
 }
 
-/// START CHANNEL of a sender: a new instance (BINDING), unless one runs.
+/// The CHSTATUS fields of a new instance of `def`, starting in `state`.
+pub(crate) fn transfer_for(
+    qm: &QueueManager,
+    name: &str,
+    def: &Definition,
+    state: &'static str,
+) -> Arc<Transfer> {
+    let transfer = Arc::new(Transfer::new(state, def.xmitq.clone(), def.batchsz as u64, def.fast));
+    transfer.set_retries(def.short.0, def.long.0);
+    transfer.committed(&qm.queues.store.channel_sync(&sync_key(name, def.chltype, "")));
+    if def.sends() {
+        transfer.set_available(qm.queues.store.depth(&def.xmitq));
+    }
+    transfer
+}
+
+/// START CHANNEL of an SDR, SVR or RQSTR: a new instance (BINDING), unless one runs.
 pub(crate) fn start(qm: &Arc<QueueManager>, name: &str) -> Result<(), String> {
-    let def = SenderDef::read(qm, name)?;
+    let def = Definition::read(qm, name)?;
+    def.require_conname(name)?;
     if qm.running_message_channel(name) {
         return Err(format!("channel {name} is already running"));
     }
     let rows = qm.status.matching("*");
     if let Some(other) = rows.iter().find(|r| {
         r.channel != name
+            && def.sends()
             && r.transfer.as_ref().is_some_and(|t| t.xmitq == def.xmitq && t.state().0 != "STOPPED")
     }) {
         return Err(format!("channel {} already serves transmission queue {}", other.channel, def.xmitq));
@@ -128,18 +64,15 @@ pub(crate) fn start(qm: &Arc<QueueManager>, name: &str) -> Result<(), String> {
         qm.status.remove(stale.id);
     }
     qm.status.start(name);
-    let transfer = Arc::new(Transfer::new("BINDING", def.xmitq.clone(), def.batchsz as u64, def.fast));
-    transfer.set_retries(def.short.0, def.long.0);
-    transfer.committed(&qm.queues.store.channel_sync(name));
-    transfer.set_available(qm.queues.store.depth(&def.xmitq));
+    let transfer = transfer_for(qm, name, &def, "BINDING");
     let traffic = Arc::new(Traffic::default());
     let id = qm.next_id();
     let row = ChannelStatus {
         channel: name.to_owned(),
-        chltype: ChannelType::Sdr,
+        chltype: def.chltype,
         conname: def.conname.iter().map(ToString::to_string).collect::<Vec<_>>().join(","),
         status: "BINDING",
-        mcauser: String::new(),
+        mcauser: if def.sends() { String::new() } else { def.mcauser.clone() },
         secprot: "",
         sslciph: "",
         sslpeer: String::new(),
@@ -153,14 +86,14 @@ pub(crate) fn start(qm: &Arc<QueueManager>, name: &str) -> Result<(), String> {
         transfer: Some(transfer.clone()),
     };
     let stop = qm.status.admit(row, u64::MAX, u64::MAX)?;
-    tracing::info!(channel = name, xmitq = %def.xmitq, "sender channel starting");
+    tracing::info!(channel = name, chltype = %def.chltype, xmitq = %def.xmitq, "channel starting");
     let me = Instance { qm: qm.clone(), name: name.to_owned(), id, transfer, traffic, stop };
     runtime.spawn(crate::sender::run(me));
     Ok(())
 }
 
 /// Fills the instance's row once the channel has started: the address, the TLS fields.
-pub(crate) fn started(me: &Instance, def: &SenderDef, address: &str, d: &Dialled) {
+pub(crate) fn started(me: &Instance, def: &Definition, address: &str, d: &Dialled) {
     let sslciph = Channel::new(&def.definition)
         .and_then(|c| c.ssl_ciph())
         .zip(d.suite_id)
@@ -178,8 +111,8 @@ pub(crate) fn started(me: &Instance, def: &SenderDef, address: &str, d: &Dialled
     });
 }
 
-/// The SDR channel a triggered transmission queue starts: TRIGDATA, else the SDR channel
-/// whose XMITQ it is.
+/// The channel a triggered transmission queue starts: TRIGDATA, else the SDR (or SVR with
+/// a CONNAME) whose XMITQ it is.
 fn triggered_channel(store: &Store, queue: &str) -> Option<String> {
     let q = store.get(ObjectType::Qlocal, queue)?;
     if q.str("USAGE") != "XMITQ" || q.get("TRIGGER") != Some(mqtls_model::Value::Flag(true)) {
@@ -191,7 +124,11 @@ fn triggered_channel(store: &Store, queue: &str) -> Option<String> {
     }
     store
         .channels()
-        .find(|c| c.channel_type() == ChannelType::Sdr && c.xmitq() == queue)
+        .find(|c| {
+            let t = c.channel_type();
+            c.xmitq() == queue
+                && (t == ChannelType::Sdr || (t == ChannelType::Svr && !c.conname().is_empty()))
+        })
         .map(|c| c.name().to_owned())
 }
 

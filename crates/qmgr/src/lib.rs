@@ -7,6 +7,7 @@
 mod admin;
 mod authority;
 mod conversation;
+mod definition;
 mod home;
 mod initiator;
 mod limits;

@@ -140,18 +140,18 @@ impl QueueManager {
         Ok(())
     }
 
-    /// The TLS channels served here (SVRCONN, RCVR, RQSTR, CLUSRCVR with an SSLCIPH)
+    /// The TLS channels served here (SVRCONN, RCVR, RQSTR, SVR, CLUSRCVR with an SSLCIPH)
     /// matching `pattern` whose configuration cannot be built, each with why: what
     /// every partner's handshake would meet.
     pub fn tls_problems(&self, pattern: &str) -> Vec<String> {
-        use mqtls_model::ChannelType::{Clusrcvr, Rcvr, Rqstr, Svrconn};
+        use mqtls_model::ChannelType::{Clusrcvr, Rcvr, Rqstr, Svr, Svrconn};
         let names: Vec<String> = self
             .store
             .read()
             .expect("store lock")
             .channels()
             .filter(|c| {
-                matches!(c.channel_type(), Svrconn | Rcvr | Rqstr | Clusrcvr) && c.ssl_ciph().is_some()
+                matches!(c.channel_type(), Svrconn | Rcvr | Rqstr | Svr | Clusrcvr) && c.ssl_ciph().is_some()
             })
             .filter(|c| mqtls_model::generic_match(pattern, c.name()))
             .map(|c| c.name().to_owned())
@@ -261,7 +261,7 @@ async fn connection(
     channel_start(tls, negotiated, addr, qm, place).await
 }
 
-async fn channel_start<S: AsyncRead + AsyncWrite + Unpin + crate::running::Rekey>(
+async fn channel_start<S: AsyncRead + AsyncWrite + Unpin + Send + 'static + crate::running::Rekey>(
     mut stream: S,
     tls: Negotiated<'_>,
     addr: SocketAddr,
@@ -308,8 +308,10 @@ async fn channel_start<S: AsyncRead + AsyncWrite + Unpin + crate::running::Rekey
     }
     let id = qm.next_id();
     let traffic = Arc::new(Traffic::default());
-    let transfer = (admitted.chltype == mqtls_model::ChannelType::Rcvr)
-        .then(|| crate::receiver::status(qm, &admitted.channel, &start.qmgr));
+    let transfer = match crate::receiver::accepted(qm, &admitted.channel, admitted.chltype, &start.qmgr) {
+        Ok(transfer) => transfer,
+        Err(why) => return refuse(&mut stream, reason::CHANNEL_CONFIG_ERROR, why).await,
+    };
     let (max_inst, max_instc) = {
         let store = qm.store.read().expect("store lock");
         let def = store.get(ObjectType::Channel, &admitted.channel);
@@ -366,11 +368,15 @@ async fn channel_start<S: AsyncRead + AsyncWrite + Unpin + crate::running::Rekey
         stream.flush().await
     };
     let result = match sent.await {
-        Ok(()) => match transfer {
-            Some(t) => {
-                crate::receiver::run(&mut stream, &mut buf, qm, started, (&channel, &start.qmgr), t).await
+        Ok(()) => match (admitted.chltype, transfer) {
+            (mqtls_model::ChannelType::Svr, Some(t)) => {
+                crate::sender::serve(qm, &channel, started, t, Box::new(stream), buf).await
             }
-            None => crate::running::run(&mut stream, &mut buf, qm, started).await,
+            (chltype, Some(t)) => {
+                let key = if chltype == mqtls_model::ChannelType::Rqstr { "" } else { start.qmgr.as_str() };
+                crate::receiver::run(&mut stream, &mut buf, qm, started, (&channel, key), t).await
+            }
+            (_, None) => crate::running::run(&mut stream, &mut buf, qm, started).await,
         },
         Err(e) => Err(e.to_string()),
     };

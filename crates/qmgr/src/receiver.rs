@@ -13,7 +13,7 @@ use mqtls_channel::frame::{encode, Frame};
 use mqtls_channel::reason;
 use mqtls_channel::transfer::{Answer, Send};
 use mqtls_client::read_frame;
-use mqtls_model::{Message, Transmission};
+use mqtls_model::{ChannelType, Message, Transmission};
 use mqtls_msgstore::{ChannelSync, Uow};
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
 use tokio::sync::watch;
@@ -49,15 +49,37 @@ impl Receivers {
 
 type Failure = (u32, String);
 
-/// The CHSTATUS fields of a receiver instance started by queue manager `remote`.
-pub(crate) fn status(qm: &QueueManager, channel: &str, remote: &str) -> Arc<Transfer> {
-    let store = qm.store.read().expect("store lock");
-    let def = store.get(mqtls_model::ObjectType::Channel, channel);
-    let batchsz = def.and_then(|d| d.int("BATCHSZ")).unwrap_or(50).max(1) as u64;
-    let fast = def.is_none_or(|d| d.str("NPMSPEED") != "NORMAL");
-    let t = Arc::new(Transfer::new("RUNNING", String::new(), batchsz, fast));
+/// The CHSTATUS fields of a message channel the listener admitted, started by queue
+/// manager `remote`: a receiver (RCVR, or RQSTR a server called), or a SVR a requester
+/// called (it sends). None for other channels; refused for an SDR (MQ's requester
+/// call-back, which mqtls does not run).
+pub(crate) fn accepted(
+    qm: &QueueManager,
+    channel: &str,
+    chltype: ChannelType,
+    remote: &str,
+) -> Result<Option<Arc<Transfer>>, String> {
+    let t = match chltype {
+        ChannelType::Rcvr | ChannelType::Rqstr => {
+            let store = qm.store.read().expect("store lock");
+            let def = store.get(mqtls_model::ObjectType::Channel, channel);
+            let batchsz = def.and_then(|d| d.int("BATCHSZ")).unwrap_or(50).max(1) as u64;
+            let fast = def.is_none_or(|d| d.str("NPMSPEED") != "NORMAL");
+            Arc::new(Transfer::new("RUNNING", String::new(), batchsz, fast))
+        }
+        ChannelType::Svr => {
+            let def = crate::definition::Definition::read(qm, channel)?;
+            crate::initiator::transfer_for(qm, channel, &def, "RUNNING")
+        }
+        ChannelType::Sdr => {
+            return Err(format!(
+                "channel {channel} is CHLTYPE(SDR): a requester calling a sender back is not supported by mqtls; define the partner of the RQSTR as a SVR"
+            ))
+        }
+        _ => return Ok(None),
+    };
     t.set_rqmname(remote);
-    t
+    Ok(Some(t))
 }
 
 /// Serves a started receiver channel `channel` from queue manager `remote` until the
@@ -70,7 +92,7 @@ pub(crate) async fn run<S: AsyncRead + AsyncWrite + Unpin>(
     (channel, remote): (&str, &str),
     transfer: Arc<Transfer>,
 ) -> Result<(), String> {
-    let key = key_of(channel, remote);
+    let key = crate::initiator::sync_key(channel, ChannelType::Rcvr, remote);
     let slot = qm.receivers.slot(&key);
     slot.generation.send_modify(|g| *g += 1);
     let mut superseded = slot.generation.subscribe();
@@ -143,11 +165,6 @@ pub(crate) async fn run<S: AsyncRead + AsyncWrite + Unpin>(
         qm.queues.wake(&regained);
     }
     result
-}
-
-/// The record key of a receiver: the channel and the sending queue manager.
-fn key_of(channel: &str, remote: &str) -> String {
-    format!("{channel}@{remote}")
 }
 
 struct Batch {

@@ -12,16 +12,17 @@ use std::time::Duration;
 
 use mqtls_channel::frame::{encode, Frame};
 use mqtls_channel::transfer::{Answer, Send};
-use mqtls_client::{dial, Dial};
+use mqtls_client::{dial, Dial, Dialled};
 use mqtls_msgstore::{ChannelSync, Uow};
 use tokio::io::AsyncWriteExt;
 use tokio::sync::Notify;
 use tokio::time::{sleep, Instant};
 
 use crate::conversation::blocking;
-use crate::initiator::SenderDef;
+use crate::definition::Definition;
 use crate::link::{ask, data, Link};
 use crate::listener::QueueManager;
+use crate::running::Started;
 use crate::status::Traffic;
 use crate::transfer::Transfer;
 
@@ -71,7 +72,7 @@ pub(crate) async fn run(me: Instance) {
                 why
             }
         };
-        let def = match SenderDef::read(&me.qm, &me.name) {
+        let def = match Definition::read(&me.qm, &me.name) {
             Ok(def) => def,
             Err(why) => return me.transfer.set_state("STOPPED", Some(&why)),
         };
@@ -98,26 +99,38 @@ pub(crate) async fn run(me: Instance) {
 }
 
 async fn session(me: &Instance) -> Ended {
-    let def = match SenderDef::read(&me.qm, &me.name) {
+    let def = match Definition::read(&me.qm, &me.name).and_then(|d| d.require_conname(&me.name).map(|()| d)) {
         Ok(def) => def,
         Err(why) => return Ended::Fatal(why),
     };
     me.transfer.set_state("BINDING", None);
-    let tls = match def.tls_config(&me.qm) {
-        Ok(tls) => tls,
-        Err(why) => return Ended::Failed { why, ran: false },
+    let (address, d) = match connect(me, &def).await {
+        Ok(connected) => connected,
+        Err(ended) => return ended,
     };
+    crate::initiator::started(me, &def, &address, &d);
+    if !def.sends() {
+        return receive(me, &def, d).await;
+    }
+    let heartbeat = d.negotiated.heartbeat;
+    let link = Link { stream: d.stream, buf: d.buf, traffic: me.traffic.clone() };
+    send(me, &def, link, heartbeat).await
+}
+
+/// Connects to the first CONNAME address that answers and starts the channel; the
+/// partner's certificate is checked for revocation.
+async fn connect(me: &Instance, def: &Definition) -> Result<(String, Dialled), Ended> {
+    let tls = def.tls_config(&me.qm).map_err(|why| Ended::Failed { why, ran: false })?;
     let ours = me.qm.store.read().expect("store lock").qmgr().name().to_owned();
     let mut last = String::from("CONNAME is empty");
-    let mut dialled = None;
     for address in &def.conname {
         let attempt = dial(
             address,
             Dial {
                 channel: &me.name,
-                chltype: 1,
+                chltype: mqtls_channel::start::mqcht(def.chltype),
                 qmgr: &ours,
-                user: "",
+                user: &def.mcauser,
                 tls: tls.clone(),
                 peer_filter: &def.sslpeer,
                 max_msg_len: def.maxmsgl,
@@ -128,31 +141,83 @@ async fn session(me: &Instance) -> Ended {
         );
         let attempt = tokio::select! {
             a = attempt => a,
-            () = me.stop.notified() => return Ended::Stopped,
+            () = me.stop.notified() => return Err(Ended::Stopped),
         };
         match attempt {
+            Ok(d) if d.chain.is_empty() => return Ok((address.to_string(), d)),
             Ok(d) => {
-                dialled = Some((address.to_string(), d));
-                break;
+                return match crate::revocation::partner(&me.qm, d.chain.clone()).await {
+                    Ok(()) => Ok((address.to_string(), d)),
+                    Err((code, why)) => Err(Ended::Failed {
+                        why: format!("the partner's certificate ({code}): {why}"),
+                        ran: false,
+                    }),
+                }
             }
             Err(e) => last = format!("{address}: {e}"),
         }
     }
-    let Some((address, d)) = dialled else { return Ended::Failed { why: last, ran: false } };
-    if !d.chain.is_empty() {
-        if let Err((code, why)) = crate::revocation::partner(&me.qm, d.chain.clone()).await {
-            return Ended::Failed { why: format!("the receiver's certificate ({code}): {why}"), ran: false };
-        }
+    Err(Ended::Failed { why: last, ran: false })
+}
+
+/// A requester's run once started: it receives what its server sends.
+async fn receive(me: &Instance, def: &Definition, d: Dialled) -> Ended {
+    me.transfer.set_state("RUNNING", None);
+    let started = Started {
+        id: me.id,
+        mcauser: def.mcauser.clone(),
+        max_msg_len: d.negotiated.max_msg_len,
+        sharecnv: 1,
+        heartbeat: d.negotiated.heartbeat,
+        stop: me.stop.clone(),
+        traffic: me.traffic.clone(),
+        reset_after: 0,
+    };
+    let Dialled { mut stream, mut buf, .. } = d;
+    let names = (me.name.as_str(), "");
+    match crate::receiver::run(&mut stream, &mut buf, &me.qm, started, names, me.transfer.clone()).await {
+        Ok(()) => Ended::Idle,
+        Err(_) if me.qm.status.stop_reason(me.id) != 0 => Ended::Stopped,
+        Err(why) => Ended::Failed { why, ran: true },
     }
-    crate::initiator::started(me, &def, &address, &d);
-    let mut link = Link { stream: d.stream, buf: d.buf, traffic: me.traffic.clone() };
-    let answer_limit = Duration::from_secs(u64::from(d.negotiated.heartbeat.max(30)) * 2);
+}
+
+/// A server answering its requester: started by the listener, it sends until DISCINT,
+/// STOP CHANNEL or a failure (the requester retries).
+pub(crate) async fn serve(
+    qm: &Arc<QueueManager>,
+    name: &str,
+    started: Started,
+    transfer: Arc<Transfer>,
+    stream: Box<dyn mqtls_client::ChannelStream>,
+    buf: Vec<u8>,
+) -> Result<(), String> {
+    let def = Definition::read(qm, name)?;
+    let me = Instance {
+        qm: qm.clone(),
+        name: name.to_owned(),
+        id: started.id,
+        transfer,
+        traffic: started.traffic.clone(),
+        stop: started.stop.clone(),
+    };
+    let link = Link { stream, buf, traffic: started.traffic };
+    match send(&me, &def, link, started.heartbeat).await {
+        Ended::Failed { why, .. } | Ended::Fatal(why) => Err(why),
+        Ended::Stopped | Ended::Idle => Ok(()),
+    }
+}
+
+/// A sending end's run once started: resynchronisation, then batches until DISCINT, STOP
+/// CHANNEL or a failure.
+async fn send(me: &Instance, def: &Definition, mut link: Link, heartbeat: u32) -> Ended {
+    let answer_limit = Duration::from_secs(u64::from(heartbeat.max(30)) * 2);
     let sync = match resync(me, &mut link, answer_limit).await {
         Ok(sync) => sync,
         Err(ended) => return ended,
     };
     me.transfer.set_state("RUNNING", None);
-    let ended = batches(me, &def, &mut link, sync, answer_limit, d.negotiated.heartbeat).await;
+    let ended = batches(me, def, &mut link, sync, answer_limit, heartbeat).await;
     if matches!(ended, Ended::Stopped | Ended::Idle) {
         let _ = link.send(&[encode(&Frame::Close { reason: 0 })]).await;
         let _ = link.stream.shutdown().await;
@@ -259,7 +324,7 @@ async fn settle(me: &Instance, uow: Uow, next: &ChannelSync, outcome: Outcome) -
 
 async fn batches(
     me: &Instance,
-    def: &SenderDef,
+    def: &Definition,
     link: &mut Link,
     mut sync: ChannelSync,
     limit: Duration,

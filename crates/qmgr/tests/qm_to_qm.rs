@@ -444,3 +444,85 @@ async fn a_receiver_with_an_mcauser_puts_only_where_that_user_may() {
     assert_eq!(run_mqsc(&qm2, grant).0, 0);
     eventually(20, "delivered once granted", || committed_on(&qm2) == 3).await;
 }
+
+/// QM1 serves SVR channel SERVED (no CONNAME: its requester calls) and SVR CALLING (which
+/// calls QM2's RQSTR); QM2 has the two requesters.
+const SERVER_QM1: &str = "
+DEFINE QLOCAL(XQ.SERVED) USAGE(XMITQ) MAXDEPTH(100000)
+DEFINE QLOCAL(XQ.CALLING) USAGE(XMITQ) MAXDEPTH(100000) TRIGGER
+DEFINE QREMOTE(VIA.SERVED) RNAME(APP.IN) RQMNAME(QM2) XMITQ(XQ.SERVED)
+DEFINE QREMOTE(VIA.CALLING) RNAME(APP.IN) RQMNAME(QM2) XMITQ(XQ.CALLING)
+DEFINE CHANNEL(SERVED) CHLTYPE(SVR) XMITQ(XQ.SERVED) SSLCIPH(ANY_TLS13) SSLCAUTH(REQUIRED) SSLPEER('CN=qm2') CERTLABL('qm1') BATCHSZ(10)
+DEFINE CHANNEL(CALLING) CHLTYPE(SVR) XMITQ(XQ.CALLING) CONNAME('127.0.0.1({port2})') SSLCIPH(ANY_TLS13) SSLPEER('CN=qm2') CERTLABL('qm1') SHORTTMR(0)
+DEFINE CHANNEL(APP.SVRCONN) CHLTYPE(SVRCONN) MCAUSER('app')
+SET AUTHREC OBJTYPE(QMGR) PRINCIPAL('app') AUTHADD(CONNECT)
+SET AUTHREC PROFILE('**') OBJTYPE(QUEUE) PRINCIPAL('app') AUTHADD(ALLMQI)
+";
+
+const REQUESTER_QM2: &str = "
+DEFINE QLOCAL(APP.IN) MAXDEPTH(100000)
+DEFINE CHANNEL(SERVED) CHLTYPE(RQSTR) CONNAME('127.0.0.1({port1})') SSLCIPH(ANY_TLS13) SSLPEER('CN=qm1') CERTLABL('qm2')
+DEFINE CHANNEL(CALLING) CHLTYPE(RQSTR) CONNAME('127.0.0.1({port1})') SSLCIPH(ANY_TLS13) SSLCAUTH(REQUIRED) SSLPEER('CN=qm1') CERTLABL('qm2')
+";
+
+/// Puts `n` messages on `queue` of QM1 through its client channel.
+async fn put_to(port: u16, queue: &str, n: usize) {
+    let mut chl = ClientChannel::new("APP.SVRCONN");
+    chl.connections = vec![Address { host: "127.0.0.1".into(), port: Some(port) }];
+    let conn = Connection::open(&chl, &chl.connections[0], &ConnectOptions::default()).await.unwrap();
+    let mut h = Hconn::connect(conn, "QM1").await.unwrap();
+    let q = h.open(queue, OPEN_OUTPUT).await.unwrap();
+    for i in 0..n {
+        h.put(&q, Message { persistent: true, ..Message::text(&format!("{i:06}")) }, false).await.unwrap();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn requesters_and_servers_move_messages_whichever_end_calls() {
+    let dir = pki("q2q-svr-rqstr");
+    // QM2 first (CALLING needs its port), then QM1 (SERVED's requester needs QM1's).
+    let listener2 = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port2 = listener2.local_addr().unwrap().port();
+    let qm1 = QueueManager::new(
+        store("QM1", &SERVER_QM1.replace("{port2}", &port2.to_string())),
+        keystore(&dir, Some("qm1")),
+        Limits::default(),
+    );
+    let (port1, qm1) = common::serve(qm1).await;
+    qm1.start_channels();
+    let mqsc2 = REQUESTER_QM2.replace("{port1}", &port1.to_string());
+    let qm2 =
+        Arc::new(QueueManager::new(store("QM2", &mqsc2), keystore(&dir, Some("qm2")), Limits::default()));
+    tokio::spawn(mqtls_qmgr::serve(listener2, qm2.clone()));
+    qm2.start_channels();
+
+    // The requester calls; the server sends what waits on its transmission queue.
+    put_to(port1, "VIA.SERVED", 25).await;
+    let (code, report) = run_mqsc(&qm2, "START CHANNEL(SERVED)\n");
+    assert_eq!(code, 0, "{report}");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while committed_on(&qm2) < 25 && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(
+        committed_on(&qm2),
+        25,
+        "SERVED: QM1 {:?} / QM2 {:?}",
+        row(&qm1, "SERVED"),
+        row(&qm2, "SERVED")
+    );
+    let (svr, rqstr) = (row(&qm1, "SERVED"), row(&qm2, "SERVED"));
+    assert_eq!((svr["CHLTYPE"].as_str(), rqstr["CHLTYPE"].as_str()), ("SVR", "RQSTR"));
+    assert_eq!((svr["SECPROT"].as_str(), rqstr["SECPROT"].as_str()), ("TLSV13", "TLSV13"));
+    assert_eq!((svr["LSTSEQNO"].as_str(), rqstr["LSTSEQNO"].as_str()), ("25", "25"));
+    assert_eq!(svr["XMITQ"], "XQ.SERVED");
+
+    // The server with a CONNAME calls the requester, triggered by its transmission queue.
+    put_to(port1, "VIA.CALLING", 7).await;
+    eventually(20, "7 more through CALLING", || committed_on(&qm2) == 32).await;
+    let (svr, rqstr) = (row(&qm1, "CALLING"), row(&qm2, "CALLING"));
+    assert_eq!((svr["STATUS"].as_str(), rqstr["STATUS"].as_str()), ("RUNNING", "RUNNING"));
+    assert_eq!((svr["RQMNAME"].as_str(), rqstr["RQMNAME"].as_str()), ("QM2", "QM1"));
+    let numbers: Vec<usize> = drain(&qm2).into_iter().map(|(n, _)| n).collect();
+    assert_eq!(numbers, (0..25).chain(0..7).collect::<Vec<_>>());
+}
