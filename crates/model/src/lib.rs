@@ -30,6 +30,7 @@
 mod attrs;
 mod channel;
 mod chlauth;
+mod dead_letter;
 mod error;
 mod message;
 mod object;
@@ -44,6 +45,7 @@ pub use channel::{Affinity, Channel, SslCauth};
 pub use chlauth::{
     authority, authrec_objtype, AuthRec, ChlauthAction, ChlauthRecord, ChlauthType, Entity, AUTHREC_OBJTYPES,
 };
+pub use dead_letter::{DeadLetter, DEAD_LETTER_FORMAT};
 pub use error::{ModelError, Severity};
 pub use message::Message;
 pub use object::{check_name, Object, Stamp};

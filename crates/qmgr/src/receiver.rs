@@ -104,7 +104,13 @@ pub(crate) async fn run<S: AsyncRead + AsyncWrite + Unpin>(
     // A receiver with an MCAUSER (set, or mapped by CHLAUTH) puts with that user's
     // authority; a blank one runs as the queue manager, as in MQ.
     let putter = Some(started.mcauser.clone()).filter(|u| !u.is_empty()).map(Principal::of);
-    let mut batch = Batch { key, sync, uow: None, count: 0, putter };
+    let use_dlq = qm
+        .store
+        .read()
+        .expect("store lock")
+        .get(mqtls_model::ObjectType::Channel, channel)
+        .is_none_or(|c| c.str("USEDLQ") != "NO");
+    let mut batch = Batch { key, sync, uow: None, count: 0, putter, use_dlq };
     transfer.committed(&batch.sync);
     let hb = started.heartbeat;
     let idle = Duration::from_secs(if hb == 0 { 7200 } else { 2 * u64::from(hb) });
@@ -173,6 +179,8 @@ struct Batch {
     uow: Option<Uow>,
     count: u32,
     putter: Option<Principal>,
+    /// USEDLQ(YES): what cannot be put goes to the queue manager's DEADQ.
+    use_dlq: bool,
 }
 
 impl Batch {
@@ -216,7 +224,12 @@ async fn step(
             }
             let uow =
                 if now { None } else { Some(*batch.uow.get_or_insert_with(|| qm.queues.store.begin())) };
-            let target = deliver(qm, &message, uow, batch.putter.as_ref())?;
+            let target = match deliver(qm, &message, uow, batch.putter.as_ref()) {
+                Err(failure) if batch.use_dlq && DEAD_LETTERED.contains(&failure.0) => {
+                    dead_letter(qm, &message, uow, failure)?
+                }
+                other => other?,
+            };
             if uow.is_none() {
                 qm.queues.wake(&[target]);
             }
@@ -244,6 +257,56 @@ async fn step(
             batch.count = 0;
             transfer.batch_done(&batch.sync);
             Ok(Some(Answer::Confirmed { luwid }))
+        }
+    }
+}
+
+/// Why a message goes to the dead-letter queue rather than stopping the channel: where it
+/// was going does not exist, refuses puts, is full, or refuses this sender.
+const DEAD_LETTERED: &[u32] = &[
+    reason::UNKNOWN_OBJECT_NAME,
+    reason::UNKNOWN_REMOTE_Q_MGR,
+    reason::XMIT_Q_USAGE_ERROR,
+    reason::PUT_INHIBITED,
+    reason::Q_FULL,
+    reason::MSG_TOO_BIG_FOR_Q,
+    reason::NOT_AUTHORIZED,
+];
+
+/// Puts a message that could not be delivered on the queue manager's DEADQ with a
+/// dead-letter header (why, and where it was going), in the batch's unit of work. When
+/// there is no dead-letter queue, or it refuses too, the original failure stands.
+fn dead_letter(
+    qm: &QueueManager,
+    message: &Message,
+    uow: Option<Uow>,
+    failure: Failure,
+) -> Result<String, Failure> {
+    let t = Transmission::unwrap(message).map_err(|e| (reason::CONNECTION_BROKEN, e.to_string()))?;
+    let store = qm.store.read().expect("store lock");
+    let deadq = store.qmgr().str("DEADQ");
+    let Some(q) = store.get(mqtls_model::ObjectType::Qlocal, &deadq).filter(|_| !deadq.is_empty()) else {
+        let (code, why) = failure;
+        return Err((
+            code,
+            format!("{why}; no dead-letter queue: ALTER QMGR DEADQ(SYSTEM.DEAD.LETTER.QUEUE)"),
+        ));
+    };
+    let max_depth = q.int("MAXDEPTH").unwrap_or(0).max(0) as usize;
+    drop(store);
+    let dl = mqtls_model::DeadLetter {
+        reason: failure.0,
+        dest_q: t.remote_q,
+        dest_qmgr: t.remote_qmgr,
+        message: t.message,
+    };
+    match qm.queues.store.put(&deadq, dl.wrap(), uow, max_depth) {
+        Ok(_) => {
+            tracing::warn!(reason = failure.0, why = %failure.1, %deadq, "message put on the dead-letter queue");
+            Ok(deadq)
+        }
+        Err(e) => {
+            Err((failure.0, format!("{}; the dead-letter queue {deadq} refused it too: {e}", failure.1)))
         }
     }
 }

@@ -526,3 +526,41 @@ async fn requesters_and_servers_move_messages_whichever_end_calls() {
     let numbers: Vec<usize> = drain(&qm2).into_iter().map(|(n, _)| n).collect();
     assert_eq!(numbers, (0..25).chain(0..7).collect::<Vec<_>>());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_message_for_a_queue_qm2_lacks_goes_to_its_dead_letter_queue_and_the_rest_flow_on() {
+    let dir = pki("q2q-dlq");
+    let (port2, qm2) = qm2(&dir).await;
+    let dlq = "DEFINE QLOCAL(DLQ)\nALTER QMGR DEADQ(DLQ)\n";
+    assert_eq!(run_mqsc(&qm2, dlq).0, 0);
+    let more = "DEFINE QREMOTE(TO.NOWHERE) RNAME(NO.SUCH.Q) RQMNAME(QM2)\n";
+    let (port1, qm1) = qm1_with(&dir, port2, "CN=qm2", more).await;
+    put(port1, 0, 3, 0, 100).await;
+    put_to(port1, "TO.NOWHERE", 1).await;
+    put(port1, 3, 3, 0, 100).await;
+    eventually(20, "6 delivered, one dead-lettered", || {
+        committed_on(&qm2) == 6 && qm2.queues.store().depth("DLQ") == 1
+    })
+    .await;
+    let dead = qm2.queues.store().get("DLQ", None, &Select::ANY).unwrap().unwrap();
+    let dl = mqtls_model::DeadLetter::unwrap(&dead).unwrap();
+    assert_eq!((dl.reason, dl.dest_q.as_str(), dl.dest_qmgr.as_str()), (2085, "NO.SUCH.Q", "QM2"));
+    assert_eq!(dl.message.payload, b"000000");
+    assert_eq!(row(&qm1, "QM1.TO.QM2")["STATUS"], "RUNNING");
+    // USEDLQ(NO): the batch is refused instead, and waits on the transmission queue.
+    assert_eq!(
+        run_mqsc(
+            &qm2,
+            "ALTER CHANNEL(QM1.TO.QM2) CHLTYPE(RCVR) USEDLQ(NO)\nSTOP CHANNEL(QM1.TO.QM2) STATUS(INACTIVE)\n"
+        )
+        .0,
+        0
+    );
+    put_to(port1, "TO.NOWHERE", 1).await;
+    eventually(20, "the sender says why", || {
+        row(&qm1, "QM1.TO.QM2").get("LASTERR").is_some_and(|e| e.contains("NO.SUCH.Q") && e.contains("2085"))
+    })
+    .await;
+    assert_eq!(qm1.queues.store().depth("QM2"), 1);
+    assert_eq!(qm2.queues.store().depth("DLQ"), 0, "got above; nothing new");
+}
