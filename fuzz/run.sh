@@ -2,7 +2,7 @@
 # Runs one fuzz target for a while, seeded from the project's and the shared corpora.
 #   fuzz/run.sh mqsc_roundtrip 600     # ten minutes
 # Targets: mqsc_roundtrip, dn_roundtrip, sslpeer_diff, ccdt_binary, ccdt_json, frame_decode,
-# ops_decode.
+# ops_decode, transfer_decode.
 # Needs a nightly toolchain and cargo-fuzz (cargo install cargo-fuzz). On stable Rust the
 # same property runs over every corpus file in `cargo test` (crates/mqsc/tests/corpus_replay.rs).
 set -euo pipefail

@@ -122,6 +122,9 @@ impl Send {
                     return Err(FrameError::Truncated("resync flags: undefined bits"));
                 }
                 let doubt = r.u64("batch id in doubt")?;
+                if flags & 1 == 0 && doubt != 0 {
+                    return Err(FrameError::Truncated("batch id in doubt: set without the in-doubt flag"));
+                }
                 Self::Resync {
                     seq,
                     luwid,
@@ -225,6 +228,32 @@ mod tests {
             assert_eq!(Answer::decode(&bytes).unwrap(), a);
             for cut in 0..bytes.len() {
                 assert!(Answer::decode(&bytes[..cut]).is_err(), "{a:?} cut at {cut}");
+            }
+        }
+    }
+
+    #[test]
+    fn random_bytes_never_panic_and_what_decodes_encodes_back_the_same() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let seeds: Vec<Vec<u8>> = samples().iter().map(Send::encode).collect();
+        for _ in 0..200_000 {
+            let mut bytes = seeds[(next() % seeds.len() as u64) as usize].clone();
+            for _ in 0..(next() % 4) {
+                let at = (next() % bytes.len() as u64) as usize;
+                bytes[at] = next() as u8;
+            }
+            bytes.truncate((next() % (bytes.len() as u64 + 1)) as usize);
+            if let Ok(send) = Send::decode(&bytes) {
+                assert_eq!(send.encode(), bytes, "{send:?}");
+            }
+            if let Ok(answer) = Answer::decode(&bytes) {
+                assert_eq!(answer.encode(), bytes, "{answer:?}");
             }
         }
     }
