@@ -2,9 +2,11 @@
 # Runs one fuzz target for a while, seeded from the project's and the shared corpora.
 #   fuzz/run.sh mqsc_roundtrip 600     # ten minutes
 # Targets: mqsc_roundtrip, dn_roundtrip, sslpeer_diff, ccdt_binary, ccdt_json, frame_decode,
-# ops_decode, transfer_decode.
-# Needs a nightly toolchain and cargo-fuzz (cargo install cargo-fuzz). On stable Rust the
-# same property runs over every corpus file in `cargo test` (crates/mqsc/tests/corpus_replay.rs).
+# ops_decode, transfer_decode, channel_start.
+# Needs a nightly toolchain and cargo-fuzz (cargo install cargo-fuzz). On stable Rust every
+# target's property runs in `cargo test` for a short time on mutated seeds
+# (crates/cli/tests/integration/fuzz_smoke.rs; MQTLS_FUZZ_SECONDS per target, default 1) and
+# over every corpus file (crates/mqsc/tests/corpus_replay.rs).
 set -euo pipefail
 target=${1:?usage: fuzz/run.sh TARGET SECONDS}
 seconds=${2:-60}

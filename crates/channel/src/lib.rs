@@ -5,6 +5,7 @@
 //! - [`frame`]: the wire frames after the handshake (bounded, versioned, panic-free);
 //! - [`ops`]: the message operations (connect, open, put, get, commit...) inside Data frames;
 //! - [`transfer`]: the sender / receiver exchange (resynchronisation, batches, confirms);
+//! - [`fuzzing`]: the fuzz targets' properties (frames, operations, transfers, channel starts);
 //! - [`config`]: rustls configurations built from a channel definition and a keystore;
 //! - [`ChannelError::outcome`]: the one mapping from errors to MQ reason codes and fixes.
 #![forbid(unsafe_code)]
@@ -12,6 +13,7 @@
 pub mod config;
 mod error;
 pub mod frame;
+pub mod fuzzing;
 pub mod ops;
 pub mod sni;
 pub mod start;

@@ -3,6 +3,7 @@
 mod ccdt_cli;
 mod client_cli;
 mod corpus;
+mod fuzz_smoke;
 mod home_cli;
 mod keystore_cli;
 mod mqsc_cli;
