@@ -1,8 +1,9 @@
-//! `cargo xtask bench [--quick]`: runs every benchmark of the project, reads criterion's
-//! estimates and the memory bench's table, and rewrites the measured part of
+//! `cargo xtask bench [--quick | --report]`: runs every benchmark of the project, reads
+//! criterion's estimates and the memory bench's table, and rewrites the measured part of
 //! BENCHMARKS.md (between its `bench:begin` and `bench:end` markers): the machine, the
 //! command, each figure with its rate and its ratio to the baseline measured in the same
-//! run. The hand-written analysis around the markers is kept.
+//! run. The hand-written analysis around the markers is kept. `--quick` shortens each
+//! measurement; `--report` runs nothing and writes the tables from the last run's results.
 #![forbid(unsafe_code)]
 
 use std::path::{Path, PathBuf};
@@ -49,13 +50,14 @@ fn main() {
     match args.first().map(String::as_str) {
         Some("bench") => {
             let quick = args.iter().any(|a| a == "--quick");
-            if let Err(e) = bench(quick) {
+            let report_only = args.iter().any(|a| a == "--report");
+            if let Err(e) = bench(quick, report_only) {
                 eprintln!("xtask bench: {e}");
                 std::process::exit(1);
             }
         }
         _ => {
-            eprintln!("usage: cargo xtask bench [--quick]   (runs every benchmark, rewrites BENCHMARKS.md)");
+            eprintln!("usage: cargo xtask bench [--quick | --report]   (runs every benchmark, rewrites BENCHMARKS.md)");
             std::process::exit(2);
         }
     }
@@ -65,42 +67,45 @@ fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-fn bench(quick: bool) -> Result<(), String> {
+fn bench(quick: bool, report_only: bool) -> Result<(), String> {
     let root = root();
     let timing: &[&str] = if quick { &["--warm-up-time", "1", "--measurement-time", "2"] } else { &[] };
     let mut sections = Vec::new();
     for (package, target, what) in BENCHES {
-        let status = Command::new("cargo")
-            .args(["bench", "-p", package, "--bench", target, "--"])
-            .args(timing)
-            .current_dir(&root)
-            .status()
-            .map_err(|e| format!("cargo bench: {e}"))?;
-        if !status.success() {
-            return Err(format!("cargo bench -p {package} --bench {target} failed"));
+        if !report_only {
+            let status = Command::new("cargo")
+                .args(["bench", "-p", package, "--bench", target, "--"])
+                .args(timing)
+                .current_dir(&root)
+                .status()
+                .map_err(|e| format!("cargo bench: {e}"))?;
+            if !status.success() {
+                return Err(format!("cargo bench -p {package} --bench {target} failed"));
+            }
         }
         let figures = read_figures(&root.join("target/criterion"), target)?;
         sections.push(section(package, target, what, &figures));
     }
-    let memory = Command::new("cargo")
-        .args(["bench", "-p", "mqtls-cli", "--bench", "idle_memory"])
-        .current_dir(&root)
-        .output()
-        .map_err(|e| format!("cargo bench idle_memory: {e}"))?;
-    if !memory.status.success() {
-        return Err("cargo bench -p mqtls-cli --bench idle_memory failed".into());
+    let saved = root.join("target/xtask-idle-memory.txt");
+    if !report_only {
+        let memory = Command::new("cargo")
+            .args(["bench", "-p", "mqtls-cli", "--bench", "idle_memory"])
+            .current_dir(&root)
+            .output()
+            .map_err(|e| format!("cargo bench idle_memory: {e}"))?;
+        if !memory.status.success() {
+            return Err("cargo bench -p mqtls-cli --bench idle_memory failed".into());
+        }
+        std::fs::write(&saved, &memory.stdout).map_err(|e| format!("{}: {e}", saved.display()))?;
     }
-    let table: Vec<&str> = std::str::from_utf8(&memory.stdout)
-        .map_err(|e| e.to_string())?
-        .lines()
-        .filter(|l| l.starts_with('|'))
-        .collect();
-    sections.push(format!(
-        "### Memory per idle channel\n\n`cargo bench -p mqtls-cli --bench idle_memory` (baseline: plain channels in the same run)\n\n{}\n",
-        table.join("\n")
-    ));
+    let memory = std::fs::read_to_string(&saved).map_err(|e| format!("{}: {e}", saved.display()))?;
+    sections.push(memory_section(&memory));
     let command = if quick { "cargo xtask bench --quick" } else { "cargo xtask bench" };
-    let generated = format!("{BEGIN}\n## Latest full run\n\n{}\nCommand: `{command}`.\n\n{}{END}", machine(), sections.join("\n"));
+    let generated = format!(
+        "{BEGIN}\n## Latest full run\n\n{}\nCommand: `{command}`.\n\n{}{END}",
+        machine(),
+        sections.join("\n")
+    );
     let path = root.join("BENCHMARKS.md");
     let old = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
     let new = match (old.find(BEGIN), old.find(END)) {
@@ -110,6 +115,26 @@ fn bench(quick: bool) -> Result<(), String> {
     std::fs::write(&path, new).map_err(|e| format!("{}: {e}", path.display()))?;
     println!("BENCHMARKS.md written ({} sections)", sections.len());
     Ok(())
+}
+
+/// The idle-memory table, with TLS per channel against plain per channel at each count.
+fn memory_section(output: &str) -> String {
+    let rows: Vec<&str> = output.lines().filter(|l| l.starts_with('|')).collect();
+    let per_channel = |count: &str, kind: &str| -> Option<f64> {
+        let row = rows.iter().find(|r| r.starts_with(&format!("| {count} | {kind}")))?;
+        row.split('|').nth(5)?.split_whitespace().next()?.parse().ok()
+    };
+    let mut ratios = Vec::new();
+    for count in ["1000", "10000"] {
+        if let (Some(tls), Some(plain)) = (per_channel(count, "TLS"), per_channel(count, "plain")) {
+            ratios.push(format!("{count}: TLS {tls:.1} KiB = {:.2} × plain {plain:.1} KiB", tls / plain));
+        }
+    }
+    format!(
+        "### Memory per idle channel\n\n`cargo bench -p mqtls-cli --bench idle_memory` (baseline: plain channels in the same run)\n\n{}\n\nPer channel, {}.\n",
+        rows.join("\n"),
+        ratios.join("; ")
+    )
 }
 
 /// CPU, cores, memory, rustc and date, as one line.
@@ -151,7 +176,9 @@ fn read_figures(dir: &Path, target: &str) -> Result<Vec<Figure>, String> {
             let bench: serde_json::Value = read_json(&entry.join("benchmark.json"))?;
             let estimates: serde_json::Value = read_json(&entry.join("estimates.json"))?;
             let modified = std::fs::metadata(entry.join("estimates.json")).and_then(|m| m.modified());
-            if modified.map_or(true, |m| m < started) || !belongs(target, bench["group_id"].as_str().unwrap_or("")) {
+            if modified.map_or(true, |m| m < started)
+                || !belongs(target, bench["group_id"].as_str().unwrap_or(""))
+            {
                 continue;
             }
             let id = bench["function_id"]
@@ -202,7 +229,9 @@ fn belongs(target: &str, group: &str) -> bool {
         "pki" => group == "chain" || group == "ocsp",
         "handshake" => group == "handshake",
         "channel_start" => group == "start" || group.starts_with("heartbeats"),
-        "messages" => group.starts_with("roundtrip") || group.starts_with("pipelined") || group.starts_with("put_"),
+        "messages" => {
+            group.starts_with("roundtrip") || group.starts_with("pipelined") || group.starts_with("put_")
+        }
         "qm_to_qm" => group.starts_with("qm_to_qm"),
         _ => false,
     }
@@ -213,16 +242,22 @@ fn section(package: &str, target: &str, what: &str, figures: &[Figure]) -> Strin
         "### {what}\n\n`cargo bench -p {package} --bench {target}`\n\n| figure | median | rate | vs. baseline |\n|---|---|---|---|\n"
     );
     for f in figures {
-        let baseline = figures.iter().find(|b| {
-            b.group == f.group
-                && b.id != f.id
-                && BASELINES.iter().any(|(ours, theirs)| f.id.contains(ours) && f.id.replacen(ours, theirs, 1) == b.id)
+        // The first rule (in BASELINES order) whose baseline ran in the same group.
+        let baseline = BASELINES.iter().find_map(|(ours, theirs)| {
+            let wanted = f.id.contains(ours).then(|| f.id.replacen(ours, theirs, 1))?;
+            figures.iter().find(|b| b.group == f.group && b.id == wanted && b.id != f.id)
         });
         let ratio = match baseline {
             Some(b) => format!("{:.2} × `{}`", b.median_ns / f.median_ns, b.id),
             None => "baseline".into(),
         };
-        s.push_str(&format!("| `{}/{}` | {} | {} | {ratio} |\n", f.group, f.id, duration(f.median_ns), rate(f)));
+        s.push_str(&format!(
+            "| `{}/{}` | {} | {} | {ratio} |\n",
+            f.group,
+            f.id,
+            duration(f.median_ns),
+            rate(f)
+        ));
     }
     s
 }

@@ -39,6 +39,37 @@ impl CertNames {
     }
 }
 
+impl Dn {
+    /// Reads a DER-encoded X.509 Name, with or without its outer SEQUENCE (as a TLS
+    /// CertificateRequest lists acceptable CAs).
+    pub fn from_name_der(der: &[u8]) -> Result<Self, DnError> {
+        let bad = || DnError {
+            what: "distinguished name",
+            input: String::new(),
+            at: 0,
+            kind: ErrorKind::BadCertificate,
+        };
+        if let Ok((rest, name)) = X509Name::from_der(der) {
+            if rest.is_empty() {
+                return Ok(from_name(&name));
+            }
+        }
+        let mut wrapped = vec![0x30];
+        match der.len() {
+            n if n < 0x80 => wrapped.push(n as u8),
+            n if n <= 0xff => wrapped.extend([0x81, n as u8]),
+            n if n <= 0xffff => wrapped.extend([0x82, (n >> 8) as u8, n as u8]),
+            _ => return Err(bad()),
+        }
+        wrapped.extend_from_slice(der);
+        let (rest, name) = X509Name::from_der(&wrapped).map_err(|_| bad())?;
+        if !rest.is_empty() {
+            return Err(bad());
+        }
+        Ok(from_name(&name))
+    }
+}
+
 /// Converts an X.509 name (DER order, root first) to a DN in string order.
 fn from_name(name: &X509Name<'_>) -> Dn {
     let mut rdns: Vec<Rdn> = name
