@@ -6,6 +6,7 @@ mod ccdt;
 mod demo;
 mod keystore;
 mod mqsc;
+mod probe;
 mod qmgr;
 
 use std::process::ExitCode;
@@ -40,6 +41,10 @@ enum Cmd {
     Put(app::PutArgs),
     /// Get and print the messages of a queue (amqsgetc), until none arrives in --wait.
     Get(app::GetArgs),
+    /// Look at a listener live: its certificate chain, the suite negotiated, whether a
+    /// client certificate is requested, the channel start's answer, and which CipherSpecs
+    /// it accepts for the channel.
+    Probe(probe::ProbeArgs),
 }
 
 fn main() -> ExitCode {
@@ -52,6 +57,7 @@ fn main() -> ExitCode {
         Cmd::Qmgr(cmd) => qmgr::run(cmd),
         Cmd::Put(args) => app::put(args),
         Cmd::Get(args) => app::get(args),
+        Cmd::Probe(args) => probe::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -7,6 +7,7 @@ mod fuzz_smoke;
 mod home_cli;
 mod keystore_cli;
 mod mqsc_cli;
+mod probe_cli;
 mod qm_to_qm_cli;
 mod qmgr_cli;
 
