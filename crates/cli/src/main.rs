@@ -8,6 +8,7 @@ mod keystore;
 mod mqsc;
 mod probe;
 mod qmgr;
+mod shell;
 
 use std::process::ExitCode;
 

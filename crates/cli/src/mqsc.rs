@@ -1,6 +1,6 @@
 //! `mqtls mqsc`: verify a script (`-v`), or run it against an in-memory queue manager.
 
-use std::io::{self, Read, Write};
+use std::io::{self, IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -81,8 +81,12 @@ pub(crate) fn run(args: Args) -> anyhow::Result<u8> {
              (from `mqtls qmgr run QM ... --admin-socket PATH`); or use -v to verify the script, or --memory to run it against a throw-away in-memory queue manager"
         );
     }
-    let src = read_stdin()?;
     let qmgr = args.qmgr.unwrap_or_else(|| "QM1".to_owned());
+    if args.memory && !args.verify && io::stdin().is_terminal() {
+        let store = Store::new(&qmgr, now()).with_context(|| format!("queue manager name '{qmgr}'"))?;
+        return crate::shell::run(crate::shell::Backend::Memory(store), &qmgr, history());
+    }
+    let src = read_stdin()?;
     let entries = if args.verify {
         println!("Verifying MQSC commands{}.\n", if args.memory { "" } else { " (no queue manager needed)" });
         script::verify(&src)
@@ -163,20 +167,44 @@ fn as_client(qmgr: &str) -> anyhow::Result<u8> {
     })
 }
 
-/// Sends standard input to a running queue manager's admin socket and prints its report.
+/// Sends standard input to a running queue manager's admin socket and prints its report;
+/// on a terminal, the interactive shell over the same socket.
 fn remote(socket: &std::path::Path, qmgr: &str) -> anyhow::Result<u8> {
-    use std::os::unix::net::UnixStream;
+    if io::stdin().is_terminal() {
+        let backend = crate::shell::Backend::Socket(socket.to_owned());
+        ask_socket(socket, "DISPLAY QMGR QMNAME\n").with_context(|| {
+            format!(
+                "admin socket {}: is the queue manager running? (mqtls qmgr start {qmgr})",
+                socket.display()
+            )
+        })?;
+        return crate::shell::run(backend, qmgr, history());
+    }
     let src = read_stdin()?;
-    let mut sock = UnixStream::connect(socket).with_context(|| {
+    let (code, report) = ask_socket(socket, &src).with_context(|| {
         format!("admin socket {}: is the queue manager running? (mqtls qmgr start {qmgr})", socket.display())
     })?;
-    sock.write_all(src.as_bytes())?;
+    println!("Starting MQSC for queue manager {qmgr}.\n");
+    io::stdout().lock().write_all(report.as_bytes())?;
+    Ok(code)
+}
+
+/// One script through a running queue manager's admin socket: its exit code and report.
+pub(crate) fn ask_socket(socket: &std::path::Path, script: &str) -> anyhow::Result<(u8, String)> {
+    use std::os::unix::net::UnixStream;
+    let mut sock = UnixStream::connect(socket)?;
+    sock.write_all(script.as_bytes())?;
     sock.shutdown(std::net::Shutdown::Write)?;
     let mut answer = String::new();
     sock.read_to_string(&mut answer).context("reading the queue manager's answer")?;
     let (code, report) = answer.split_once('\n').context("the queue manager closed without an answer")?;
     let code: u8 = code.trim().parse().context("the queue manager's answer has no exit code")?;
-    println!("Starting MQSC for queue manager {qmgr}.\n");
-    io::stdout().lock().write_all(report.as_bytes())?;
-    Ok(code)
+    Ok((code, report.to_owned()))
+}
+
+/// The shell's history file: `$MQTLS_HOME/mqsc.history`.
+fn history() -> PathBuf {
+    let home = crate::qmgr::mqtls_home();
+    let _ = std::fs::create_dir_all(&home);
+    home.join("mqsc.history")
 }

@@ -10,6 +10,7 @@ mod mqsc_cli;
 mod probe_cli;
 mod qm_to_qm_cli;
 mod qmgr_cli;
+mod shell_pty;
 
 use std::io::Write;
 use std::path::PathBuf;
