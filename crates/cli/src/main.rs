@@ -4,6 +4,7 @@
 mod app;
 mod ccdt;
 mod demo;
+mod doctor;
 mod keystore;
 mod mqsc;
 mod probe;
@@ -46,6 +47,9 @@ enum Cmd {
     /// client certificate is requested, the channel start's answer, and which CipherSpecs
     /// it accepts for the channel.
     Probe(probe::ProbeArgs),
+    /// Check a queue manager's TLS configuration before any partner tries it: each finding
+    /// with its object, what will happen at handshake time, and the fix.
+    Doctor(doctor::DoctorArgs),
 }
 
 fn main() -> ExitCode {
@@ -59,6 +63,7 @@ fn main() -> ExitCode {
         Cmd::Put(args) => app::put(args),
         Cmd::Get(args) => app::get(args),
         Cmd::Probe(args) => probe::run(args),
+        Cmd::Doctor(args) => doctor::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

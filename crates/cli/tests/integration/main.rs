@@ -3,6 +3,7 @@
 mod ccdt_cli;
 mod client_cli;
 mod corpus;
+mod doctor_cli;
 mod fuzz_smoke;
 mod home_cli;
 mod keystore_cli;

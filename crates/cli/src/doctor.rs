@@ -1,0 +1,337 @@
+//! `mqtls doctor`: a queue manager's TLS configuration checked statically, before any
+//! partner tries it. Each finding names its severity, the object and attribute, what will
+//! happen at handshake time, and the fix; `--json` for tools; the exit code is the worst
+//! severity (0 none, 10 warning, 20 error).
+//!
+//! Checked: CipherSpecs this engine refuses (and what to use instead), a certificate label
+//! that does not exist (with the closest existing one, case-only differences named), the
+//! certificate's key type against the CipherSpec, SSLCAUTH(REQUIRED) with no CA to check
+//! clients against, expired and soon-expiring certificates anywhere in the keystore,
+//! keystore and stash files readable by others, and values MQSC uppercased because they
+//! were not quoted. (Client-side and partner checks are not built yet.)
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use mqtls_cipherspec::CipherSpecName;
+use mqtls_model::{Channel, ChannelType, SslCauth, Store};
+use mqtls_pki::{CertFacts, Entry, KeyKind, Keystore};
+
+/// `mqtls doctor`.
+#[derive(clap::Args)]
+pub(crate) struct DoctorArgs {
+    /// A queue manager of the home ($MQTLS_HOME), checked from its files.
+    qmgr: Option<String>,
+    /// Or: an MQSC script defining the queue manager...
+    #[arg(long, conflicts_with = "qmgr", requires = "keystore")]
+    mqsc: Option<PathBuf>,
+    /// ... and its keystore (as MQSSLKEYR: a .p12 with its .sth, a stem, or a PEM directory).
+    #[arg(long)]
+    keystore: Option<String>,
+    /// Print the findings as JSON.
+    #[arg(long)]
+    json: bool,
+    /// Warn about certificates that expire within this many days.
+    #[arg(long, default_value_t = 30)]
+    expiry_warning_days: i64,
+}
+
+/// How bad a finding is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Severity {
+    Warning,
+    Error,
+}
+
+/// One thing that will go wrong, or may.
+#[derive(Debug)]
+struct Finding {
+    severity: Severity,
+    object: String,
+    attribute: String,
+    handshake: String,
+    fix: String,
+}
+
+fn finding(severity: Severity, object: String, attribute: &str, handshake: String, fix: String) -> Finding {
+    Finding { severity, object, attribute: attribute.to_owned(), handshake, fix }
+}
+
+pub(crate) fn run(args: DoctorArgs) -> anyhow::Result<u8> {
+    let (store, source, ks, files) = load(&args)?;
+    let mut findings = Vec::new();
+    let ks = match ks {
+        Ok(ks) => ks,
+        Err(why) => {
+            findings.push(finding(
+                Severity::Error,
+                "keystore".into(),
+                "SSLKEYR",
+                format!("it cannot be opened, so no TLS channel can start: {why}"),
+                "fix the keystore or its stash as the message says".into(),
+            ));
+            Keystore::new()
+        }
+    };
+    findings.extend(mqsc_warnings(&source));
+    findings.extend(channels(&store, &ks));
+    findings.extend(certificates(&ks, args.expiry_warning_days));
+    findings.extend(permissions(&files));
+    let worst = findings.iter().map(|f| f.severity).max();
+    if args.json {
+        let list: Vec<serde_json::Value> = findings
+            .iter()
+            .map(|f| {
+                serde_json::json!({
+                    "severity": if f.severity == Severity::Error { "error" } else { "warning" },
+                    "object": f.object, "attribute": f.attribute, "handshake": f.handshake, "fix": f.fix,
+                })
+            })
+            .collect();
+        println!(
+            "{}",
+            serde_json::to_string_pretty(
+                &serde_json::json!({ "qmgr": store.qmgr().name(), "findings": list })
+            )?
+        );
+    } else if findings.is_empty() {
+        println!("Queue manager {}: no findings.", store.qmgr().name());
+    } else {
+        println!("Queue manager {}: {} finding(s).\n", store.qmgr().name(), findings.len());
+        for f in &findings {
+            let sev = if f.severity == Severity::Error { "ERROR" } else { "WARNING" };
+            println!(
+                "{sev} {} {}\n  at handshake: {}\n  fix: {}\n",
+                f.object, f.attribute, f.handshake, f.fix
+            );
+        }
+    }
+    Ok(match worst {
+        None => 0,
+        Some(Severity::Warning) => 10,
+        Some(Severity::Error) => 20,
+    })
+}
+
+/// The definitions, their MQSC source, the keystore (or why it cannot be opened), and the
+/// files to check for access.
+type Loaded = (Store, String, Result<Keystore, String>, Vec<PathBuf>);
+
+fn load(args: &DoctorArgs) -> anyhow::Result<Loaded> {
+    if let Some(path) = &args.mqsc {
+        let source = std::fs::read_to_string(path).with_context(|| format!("{}", path.display()))?;
+        let mut store = Store::new("QM1", crate::mqsc::now())?;
+        mqtls_mqsc::script::run(&source, &mut store, &crate::mqsc::now());
+        let value = args.keystore.clone().unwrap_or_default();
+        let ks = mqtls_client::open_key_repository(&value).map_err(|e| e.to_string());
+        return Ok((store, source, ks, key_files(&value)));
+    }
+    let name =
+        args.qmgr.as_deref().context("name a queue manager of the home, or give --mqsc and --keystore")?;
+    let home = mqtls_qmgr::Home::new(&crate::qmgr::mqtls_home(), name);
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let store = home.load(now).with_context(|| format!("queue manager {name}"))?;
+    let source = std::fs::read_to_string(home.definitions()).unwrap_or_default();
+    let ks = mqtls_qmgr::Home::keystore(&store).map_err(|e| e.to_string());
+    let stem = home.key_stem().display().to_string();
+    Ok((store, source, ks, key_files(&stem)))
+}
+
+/// The keystore and stash files an MQSSLKEYR-like value names.
+fn key_files(value: &str) -> Vec<PathBuf> {
+    let path = Path::new(value);
+    if path.is_dir() {
+        return std::fs::read_dir(path).map(|d| d.flatten().map(|e| e.path()).collect()).unwrap_or_default();
+    }
+    let stem = path.with_extension("");
+    let mut files: Vec<PathBuf> = [path.to_owned(), stem.with_extension("p12"), stem.with_extension("sth")]
+        .into_iter()
+        .filter(|p| p.is_file())
+        .collect();
+    files.dedup();
+    files
+}
+
+/// Values MQSC uppercased because they were not quoted, as the queue manager has them.
+fn mqsc_warnings(source: &str) -> Vec<Finding> {
+    let entries = mqtls_mqsc::script::verify(source);
+    entries
+        .iter()
+        .flat_map(|e| e.diagnostics.iter())
+        .map(ToString::to_string)
+        .filter(|text| text.contains("uppercased"))
+        .map(|text| {
+            // "warning: line L, column C, at 'v': KEYWORD value was uppercased to 'V'; quote it ...: KEYWORD('v')"
+            let place = text.trim_start_matches("warning: ").split(", at ").next().unwrap_or("").to_owned();
+            let message = text.split_once("': ").map_or(text.as_str(), |(_, m)| m);
+            let (what, fix) = message.split_once("; ").unwrap_or((message, "quote the value"));
+            let keyword = what.split_whitespace().next().unwrap_or("");
+            finding(
+                Severity::Warning,
+                format!("MQSC {place}"),
+                keyword,
+                format!("{what}: the queue manager uses the uppercased value, so a label, user or path that differs in case is not found"),
+                fix.to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// Each TLS channel served here: its CipherSpec, its certificate, its client policy.
+fn channels(store: &Store, ks: &Keystore) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let qmgr_label = store.qmgr().str("CERTLABL");
+    let default = format!("ibmwebspheremq{}", store.qmgr().name().to_ascii_lowercase());
+    for chl in store.channels() {
+        let Some(ciph) = chl.ssl_ciph() else { continue };
+        let object = format!("CHANNEL({})", chl.name());
+        if let Err(e) = ciph.allowed() {
+            let fallback = if ciph.key_type() == mqtls_cipherspec::KeyType::Rsa {
+                "ANY_TLS12_OR_HIGHER"
+            } else {
+                "ANY_TLS13"
+            };
+            let instead = mqtls_cipherspec::find(ciph.as_str()).map_or(fallback, |s| s.replacement().name);
+            out.push(finding(
+                Severity::Error,
+                object.clone(),
+                "SSLCIPH",
+                format!("every TLS handshake on this channel fails (2393): {e}"),
+                format!("ALTER CHANNEL({}) CHLTYPE({}) SSLCIPH({instead})", chl.name(), chl.channel_type()),
+            ));
+            continue;
+        }
+        if matches!(chl.channel_type(), ChannelType::Clntconn) {
+            continue;
+        }
+        out.extend(certificate_for(&chl, &ciph, ks, &qmgr_label, &default));
+        let accepts = matches!(
+            chl.channel_type(),
+            ChannelType::Svrconn | ChannelType::Rcvr | ChannelType::Rqstr | ChannelType::Svr
+        );
+        if accepts && chl.ssl_cauth() == SslCauth::Required && ks.trusted().is_empty() {
+            out.push(finding(
+                Severity::Error,
+                object,
+                "SSLCAUTH",
+                "SSLCAUTH(REQUIRED) but the keystore trusts no CA: every partner's certificate is refused"
+                    .into(),
+                "add the partners' CA: mqtls keystore add-ca KEYSTORE LABEL ca.pem".into(),
+            ));
+        }
+    }
+    out
+}
+
+/// The certificate a channel presents: it exists (else the closest label), and its key type
+/// serves the CipherSpec.
+fn certificate_for(
+    chl: &Channel<'_>,
+    ciph: &CipherSpecName,
+    ks: &Keystore,
+    qmgr_label: &str,
+    default: &str,
+) -> Vec<Finding> {
+    let object = format!("CHANNEL({})", chl.name());
+    let (label, attribute) = match chl.cert_label() {
+        Some(l) => (l, "CERTLABL"),
+        None if !qmgr_label.is_empty() => (qmgr_label.to_owned(), "QMGR CERTLABL"),
+        None => (default.to_owned(), "CERTLABL (MQ's default label)"),
+    };
+    let Ok(entry) = ks.get(&label) else {
+        let labels: Vec<&str> = ks.labels().collect();
+        let case = labels.iter().find(|l| l.eq_ignore_ascii_case(&label));
+        let near =
+            case.copied().or_else(|| labels.iter().min_by_key(|l| strsim::levenshtein(l, &label)).copied());
+        let hint = match (case, near) {
+            (Some(l), _) => format!("the keystore has '{l}', which differs only in case (labels are case-sensitive; quote CERTLABL in MQSC)"),
+            (None, Some(l)) => format!("the closest label is '{l}'"),
+            (None, None) => "the keystore has no labels".into(),
+        };
+        return vec![finding(
+            Severity::Error,
+            object,
+            attribute,
+            format!("the channel cannot present a certificate: label '{label}' is not in the keystore; every handshake fails (2393)"),
+            hint,
+        )];
+    };
+    let Entry::Personal { chain, .. } = entry else {
+        return vec![finding(
+            Severity::Error,
+            object,
+            attribute,
+            format!("label '{label}' is a CA certificate with no key: every handshake fails"),
+            "import the certificate with its key: mqtls keystore import".into(),
+        )];
+    };
+    let Some(facts) = chain.first().and_then(|c| CertFacts::from_der(c).ok()) else { return Vec::new() };
+    let is_rsa = matches!(facts.key, KeyKind::Rsa(_));
+    let admits = ciph.key_type().admits(if is_rsa {
+        mqtls_cipherspec::KeyType::Rsa
+    } else {
+        mqtls_cipherspec::KeyType::Ec
+    });
+    if admits {
+        return Vec::new();
+    }
+    vec![finding(
+        Severity::Error,
+        object,
+        "SSLCIPH / CERTLABL",
+        format!("certificate '{label}' has an {} key but {ciph} needs {}: no suite can be agreed, every handshake fails (2393)", facts.key, if is_rsa { "an EC certificate" } else { "an RSA certificate" }),
+        format!("use {} or a certificate of the other key type", if is_rsa { "an ECDHE_RSA_* CipherSpec or ANY_TLS13" } else { "an ECDHE_ECDSA_* CipherSpec or ANY_TLS13" }),
+    )]
+}
+
+/// Expired and soon-expiring certificates anywhere in the keystore.
+fn certificates(ks: &Keystore, warn_days: i64) -> Vec<Finding> {
+    let now =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
+    let mut out = Vec::new();
+    for (label, entry) in ks.entries() {
+        let ders: Vec<&Vec<u8>> = match entry {
+            Entry::Personal { chain, .. } => chain.iter().collect(),
+            Entry::Trusted { cert } => vec![cert],
+        };
+        for der in ders {
+            let Ok(f) = CertFacts::from_der(der) else { continue };
+            let days = f.days_left(now);
+            let (severity, what) = match days {
+                d if d < 0 => (Severity::Error, format!("expired {} days ago: partners refuse it", -d)),
+                d if d < warn_days => {
+                    (Severity::Warning, format!("expires in {d} days: then partners refuse it"))
+                }
+                _ => continue,
+            };
+            out.push(finding(
+                severity,
+                format!("keystore label '{label}'"),
+                &format!("certificate {}", f.names.subject),
+                what,
+                "renew it and import the new one; REFRESH SECURITY TYPE(SSL) picks it up".into(),
+            ));
+        }
+    }
+    out
+}
+
+/// Keystore and stash files others may read.
+fn permissions(files: &[PathBuf]) -> Vec<Finding> {
+    files
+        .iter()
+        .filter_map(|p| {
+            let mode = std::fs::metadata(p).ok()?.permissions().mode() & 0o777;
+            (mode & 0o077 != 0).then(|| {
+                finding(
+                    Severity::Warning,
+                    format!("file {}", p.display()),
+                    &format!("mode {mode:o}"),
+                    "not a handshake failure: others on this machine can read the private keys or the password".into(),
+                    format!("chmod 600 {}", p.display()),
+                )
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,180 @@
+//! `mqtls doctor` on real configurations: a correct one gives no finding; broken ones give
+//! each finding with its object, what happens at handshake time and the fix; and what the
+//! doctor predicts is what a real handshake then does (`mqtls qmgr run` probed live).
+
+use std::io::{BufRead, BufReader};
+use std::os::unix::fs::PermissionsExt;
+use std::process::{Command, Stdio};
+
+use mqtls_pki::{CertAuthority, Entry, KeySpec, Password};
+use mqtls_test_support::{ca_and_leaf, free_port, keystore, scratch, Running};
+
+use crate::mqtls;
+
+/// A keystore file (PKCS#12 with its stash) holding the test PKI's qm1 and its CA, plus
+/// `extra` entries; its path.
+fn p12(dir: &std::path::Path, extra: Vec<(&str, Entry)>) -> String {
+    let mut ks = keystore(dir, Some("qm1"));
+    for (label, entry) in extra {
+        ks.add(label, entry).unwrap();
+    }
+    let password = Password::new("doctor-secret".into()).unwrap();
+    ks.save_p12(&dir.join("key.p12"), &password).unwrap();
+    password.stash(&dir.join("key.sth")).unwrap();
+    dir.join("key.p12").display().to_string()
+}
+
+fn doctor(dir: &std::path::Path, mqsc: &str, ks: &str, json: bool) -> (i32, String) {
+    std::fs::write(dir.join("qm.mqsc"), mqsc).unwrap();
+    let file = dir.join("qm.mqsc").display().to_string();
+    // The test PKI's certificates live ten days: warn only below five.
+    let mut args = vec!["doctor", "--mqsc", file.as_str(), "--keystore", ks, "--expiry-warning-days", "5"];
+    if json {
+        args.push("--json");
+    }
+    let (code, out, err) = mqtls(&args, "");
+    (code, format!("{out}{err}"))
+}
+
+const GOOD: &str = "ALTER QMGR CERTLABL('qm1')
+DEFINE CHANNEL(APP.SVRCONN) CHLTYPE(SVRCONN) SSLCIPH(ANY_TLS13) SSLCAUTH(REQUIRED) SSLPEER('CN=app1')
+DEFINE CHANNEL(EC.SVRCONN) CHLTYPE(SVRCONN) SSLCIPH(ECDHE_ECDSA_AES_128_GCM_SHA256)
+";
+
+#[test]
+fn a_correct_configuration_gives_no_finding() {
+    let dir = scratch("doctor-good");
+    ca_and_leaf(&dir, "qm1", "ec");
+    let ks = p12(&dir, Vec::new());
+    let (code, out) = doctor(&dir, GOOD, &ks, false);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("Queue manager QM1: no findings."), "{out}");
+}
+
+#[test]
+fn each_broken_setting_is_found_with_what_happens_and_the_fix() {
+    let dir = scratch("doctor-broken");
+    ca_and_leaf(&dir, "qm1", "ec");
+    let now = mqtls_test_support::now();
+    let ca = CertAuthority::new(KeySpec::EcP256, "Old CA", "mqtls test", now - 200 * 86_400, 400).unwrap();
+    let expired = ca.issue(KeySpec::EcP256, "old", "mqtls test", &[], now - 60 * 86_400, 30).unwrap();
+    let soon = ca.issue(KeySpec::EcP256, "soon", "mqtls test", &[], now - 8 * 86_400, 10).unwrap();
+    let ks = p12(&dir, vec![("old", expired), ("soon", soon)]);
+    std::fs::set_permissions(dir.join("key.p12"), std::fs::Permissions::from_mode(0o644)).unwrap();
+    let mqsc = "ALTER QMGR CERTLABL(qm1)
+DEFINE CHANNEL(CBC.SVRCONN) CHLTYPE(SVRCONN) SSLCIPH(TLS_RSA_WITH_AES_128_CBC_SHA256) CERTLABL('qm1')
+DEFINE CHANNEL(RSA.SVRCONN) CHLTYPE(SVRCONN) SSLCIPH(ECDHE_RSA_AES_128_GCM_SHA256) CERTLABL('qm1')
+DEFINE CHANNEL(TYPO.SVRCONN) CHLTYPE(SVRCONN) SSLCIPH(ANY_TLS13) CERTLABL('qm1x')
+DEFINE CHANNEL(CASE.SVRCONN) CHLTYPE(SVRCONN) SSLCIPH(ANY_TLS13)
+";
+    let (code, out) = doctor(&dir, mqsc, &ks, false);
+    assert_eq!(code, 20, "{out}");
+    let block = |object: &str| -> String {
+        let at = out.find(&format!(" {object} ")).unwrap_or_else(|| panic!("no finding for {object}: {out}"));
+        out[at..].split("\n\n").next().unwrap().to_owned()
+    };
+    let cbc = block("CHANNEL(CBC.SVRCONN)");
+    assert!(
+        cbc.contains("SSLCIPH") && cbc.contains("every TLS handshake on this channel fails (2393)"),
+        "{cbc}"
+    );
+    assert!(
+        cbc.contains(
+            "fix: ALTER CHANNEL(CBC.SVRCONN) CHLTYPE(SVRCONN) SSLCIPH(ECDHE_RSA_AES_128_GCM_SHA256)"
+        ),
+        "{cbc}"
+    );
+    let rsa = block("CHANNEL(RSA.SVRCONN)");
+    assert!(rsa.contains("has an EC P-256 key"), "{rsa}");
+    assert!(rsa.contains("needs an RSA certificate"), "{rsa}");
+    let typo = block("CHANNEL(TYPO.SVRCONN)");
+    assert!(
+        typo.contains("label 'qm1x' is not in the keystore") && typo.contains("the closest label is 'qm1'"),
+        "{typo}"
+    );
+    // CERTLABL(qm1) unquoted became QM1: the channel without its own label finds no 'QM1'.
+    let case = block("CHANNEL(CASE.SVRCONN)");
+    assert!(case.contains("QMGR CERTLABL") && case.contains("'qm1', which differs only in case"), "{case}");
+    assert!(out.contains("uppercased to 'QM1'"), "{out}");
+    assert!(
+        out.contains("keystore label 'old'")
+            && (out.contains("expired 30 days ago") || out.contains("expired 31 days ago")),
+        "{out}"
+    );
+    assert!(
+        out.contains("keystore label 'soon'")
+            && (out.contains("expires in 1 days") || out.contains("expires in 2 days")),
+        "{out}"
+    );
+    assert!(out.contains("key.p12 mode 644") && out.contains("chmod 600"), "{out}");
+
+    let (code, json) = doctor(&dir, mqsc, &ks, true);
+    assert_eq!(code, 20);
+    let parsed: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let findings = parsed["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 8, "{json}");
+    assert!(findings.iter().all(|f| f["fix"].as_str().is_some_and(|s| !s.is_empty())));
+    assert_eq!(findings.iter().filter(|f| f["severity"] == "error").count(), 5, "{json}");
+}
+
+#[test]
+fn what_the_doctor_predicts_is_what_the_handshake_does() {
+    let dir = scratch("doctor-e2e");
+    ca_and_leaf(&dir, "qm1", "ec");
+    ca_and_leaf(&dir, "app1", "ec");
+    mqtls_test_support::pem_keystore_dir(&dir, "qm1");
+    let mqsc = "ALTER QMGR CERTLABL('qm1')
+DEFINE CHANNEL(GOOD.SVRCONN) CHLTYPE(SVRCONN) SSLCIPH(ANY_TLS13)
+DEFINE CHANNEL(RSA.SVRCONN) CHLTYPE(SVRCONN) SSLCIPH(ECDHE_RSA_AES_128_GCM_SHA256)
+DEFINE CHANNEL(TYPO.SVRCONN) CHLTYPE(SVRCONN) SSLCIPH(ANY_TLS13) CERTLABL('qm1x')
+";
+    std::fs::write(dir.join("qm1.mqsc"), mqsc).unwrap();
+    let ks = dir.join("ks").display().to_string();
+    let (_, out) = doctor(&dir, mqsc, &ks, false);
+    let predicted_to_fail =
+        |channel: &str| out.contains(&format!(" CHANNEL({channel}) ")) && out.contains("every");
+    let port = free_port();
+    let child = Command::new(env!("CARGO_BIN_EXE_mqtls"))
+        .args([
+            "qmgr",
+            "run",
+            "QM1",
+            "--mqsc",
+            "qm1.mqsc",
+            "--keystore",
+            "ks",
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+        ])
+        .current_dir(&dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut qm = Running(child);
+    let mut banner = String::new();
+    BufReader::new(qm.0.stdout.as_mut().unwrap()).read_line(&mut banner).unwrap();
+    let address = format!("127.0.0.1:{port}");
+    let client = mqtls_test_support::pem_keystore_dir(&dir, "app1").display().to_string();
+    for channel in ["GOOD.SVRCONN", "RSA.SVRCONN", "TYPO.SVRCONN"] {
+        let (code, probe, _) =
+            mqtls(&["probe", &address, "--channel", channel, "--keystore", &client, "--label", "app1"], "");
+        let handshake_failed = code == 20;
+        assert_eq!(
+            predicted_to_fail(channel),
+            handshake_failed,
+            "{channel}: doctor said\n{out}\nprobe said\n{probe}"
+        );
+    }
+}
+
+#[test]
+fn a_keystore_that_cannot_be_opened_is_a_finding_not_a_crash() {
+    let dir = scratch("doctor-stash");
+    ca_and_leaf(&dir, "qm1", "ec");
+    let ks = p12(&dir, Vec::new());
+    std::fs::set_permissions(dir.join("key.sth"), std::fs::Permissions::from_mode(0o644)).unwrap();
+    let (code, out) = doctor(&dir, GOOD, &ks, false);
+    assert_eq!(code, 20, "{out}");
+    assert!(out.contains("ERROR keystore SSLKEYR") && out.contains("readable by others"), "{out}");
+}
