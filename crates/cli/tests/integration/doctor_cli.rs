@@ -166,6 +166,27 @@ DEFINE CHANNEL(TYPO.SVRCONN) CHLTYPE(SVRCONN) SSLCIPH(ANY_TLS13) CERTLABL('qm1x'
             "{channel}: doctor said\n{out}\nprobe said\n{probe}"
         );
     }
+
+    // The client side: a CCDT entry offering only a TLS 1.2 CipherSpec to the TLS 1.3
+    // channel. The doctor predicts no CipherSpec in common; a real client then fails.
+    let ccdt = format!(
+        r#"{{"channel": [{{"name": "GOOD.SVRCONN", "type": "clientConnection",
+            "clientConnection": {{ "connection": [{{ "host": "127.0.0.1", "port": {port} }}], "queueManager": "QM1" }},
+            "transmissionSecurity": {{ "cipherSpecification": "ECDHE_ECDSA_AES_128_GCM_SHA256", "certificateLabel": "app1" }} }}]}}"#
+    );
+    std::fs::write(dir.join("ccdt.json"), ccdt).unwrap();
+    let url = format!("file://{}", dir.join("ccdt.json").display());
+    let env = [("MQCCDTURL", url.as_str()), ("MQSSLKEYR", client.as_str())];
+    let file = dir.join("qm1.mqsc").display().to_string();
+    let args = ["doctor", "--mqsc", &file, "--keystore", &ks, "--client", "--expiry-warning-days", "5"];
+    let (_, said, _) = crate::mqtls_env(&args, "", &env);
+    assert!(
+        said.contains("client channel GOOD.SVRCONN SSLCIPH") && said.contains("no CipherSpec in common"),
+        "{said}"
+    );
+    let (code, _, err) = crate::mqtls_env(&["get", "APP.Q", "-m", "QM1", "--wait", "0"], "", &env);
+    assert_ne!(code, 0, "the client connected after all: {err}");
+    assert!(err.contains("2393") || err.contains("handshake"), "{err}");
 }
 
 #[test]
@@ -177,4 +198,101 @@ fn a_keystore_that_cannot_be_opened_is_a_finding_not_a_crash() {
     let (code, out) = doctor(&dir, GOOD, &ks, false);
     assert_eq!(code, 20, "{out}");
     assert!(out.contains("ERROR keystore SSLKEYR") && out.contains("readable by others"), "{out}");
+}
+
+/// The queue manager's side for the client checks: a TLS channel that wants app1's
+/// certificate, and the test PKI's qm1 certificate.
+const FOR_CLIENTS: &str = "ALTER QMGR CERTLABL('qm1')
+DEFINE CHANNEL(APP.SVRCONN) CHLTYPE(SVRCONN) SSLCIPH(ECDHE_ECDSA_AES_128_GCM_SHA256) SSLCAUTH(REQUIRED) SSLPEER('CN=app1')
+";
+
+fn ccdt(dir: &std::path::Path, entries: &[(&str, &str, &str, &str)]) -> String {
+    let list: Vec<String> = entries
+        .iter()
+        .map(|(name, ciph, label, peer)| {
+            let tls = if ciph.is_empty() {
+                String::new()
+            } else {
+                format!(r#", "transmissionSecurity": {{ "cipherSpecification": "{ciph}", "certificateLabel": "{label}", "certificatePeerName": "{peer}" }}"#)
+            };
+            format!(r#"{{"name": "{name}", "type": "clientConnection", "clientConnection": {{ "connection": [{{ "host": "127.0.0.1", "port": 1414 }}], "queueManager": "QM1" }}{tls}}}"#)
+        })
+        .collect();
+    std::fs::write(dir.join("ccdt.json"), format!(r#"{{"channel": [{}]}}"#, list.join(","))).unwrap();
+    format!("file://{}", dir.join("ccdt.json").display())
+}
+
+fn doctor_client(dir: &std::path::Path, env: &[(&str, &str)]) -> (i32, String) {
+    std::fs::write(dir.join("qm.mqsc"), FOR_CLIENTS).unwrap();
+    let file = dir.join("qm.mqsc").display().to_string();
+    let ks = dir.join("ks").display().to_string();
+    let args = ["doctor", "--mqsc", &file, "--keystore", &ks, "--client", "--expiry-warning-days", "5"];
+    let (code, out, err) = crate::mqtls_env(&args, "", env);
+    (code, format!("{out}{err}"))
+}
+
+#[test]
+fn the_client_side_matches_the_queue_manager_or_says_why_not() {
+    let dir = scratch("doctor-client");
+    ca_and_leaf(&dir, "qm1", "ec");
+    ca_and_leaf(&dir, "app1", "ec");
+    mqtls_test_support::pem_keystore_dir(&dir, "qm1");
+    let good_ks = mqtls_test_support::pem_keystore_dir(&dir, "app1").display().to_string();
+    for f in std::fs::read_dir(&good_ks).unwrap().flatten() {
+        std::fs::set_permissions(f.path(), std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+
+    // A client that will work: no finding.
+    let url = ccdt(&dir, &[("APP.SVRCONN", "ECDHE_ECDSA_AES_128_GCM_SHA256", "app1", "CN=qm1,O=mqtls test")]);
+    let (code, out) = doctor_client(&dir, &[("MQCCDTURL", &url), ("MQSSLKEYR", &good_ks)]);
+    assert_eq!(code, 0, "{out}");
+
+    // A client from another PKI, naming a label it lacks, a CipherSpec the channel does not
+    // accept, a wrong SSLPEER, behind a non-TLS entry that sorts first.
+    let other = scratch("doctor-client-other");
+    ca_and_leaf(&other, "app1", "ec");
+    let other_ks = mqtls_test_support::pem_keystore_dir(&other, "app1").display().to_string();
+    let url =
+        ccdt(&dir, &[("A.PLAIN", "", "", ""), ("APP.SVRCONN", "TLS_AES_256_GCM_SHA384", "app9", "CN=wrong")]);
+    let (code, out) = doctor_client(&dir, &[("MQCCDTURL", &url), ("MQSSLKEYR", &other_ks)]);
+    assert_eq!(code, 20, "{out}");
+    for expected in [
+        "A.PLAIN (no TLS) is tried before APP.SVRCONN",
+        "the queue manager has no channel A.PLAIN",
+        "no CipherSpec in common: the client offers TLS_AES_256_GCM_SHA384, the queue manager accepts ECDHE_ECDSA_AES_128_GCM_SHA256",
+        "the client does not trust the queue manager's certificate",
+        "SSLPEER('CN=wrong') does not match CN=qm1,O=mqtls test (first difference: CN=wrong)",
+        "SSLCAUTH(REQUIRED) and the client has no certificate to send (label 'app9' is not in its key repository)",
+    ] {
+        assert!(out.contains(expected), "missing '{expected}':\n{out}");
+    }
+
+    // The right label, but the queue manager does not trust the other CA.
+    let url = ccdt(&dir, &[("APP.SVRCONN", "ECDHE_ECDSA_AES_128_GCM_SHA256", "app1", "")]);
+    let (_, out) = doctor_client(&dir, &[("MQCCDTURL", &url), ("MQSSLKEYR", &other_ks)]);
+    assert!(out.contains("the queue manager does not trust the client's certificate"), "{out}");
+
+    // MQSERVER cannot carry TLS; an environment variable overriding mqclient.ini.
+    std::fs::write(dir.join("mqclient.ini"), format!("SSL:\n   SSLKeyRepository={good_ks}\n")).unwrap();
+    let ini = dir.join("mqclient.ini").display().to_string();
+    let env = [
+        ("MQSERVER", "APP.SVRCONN/TCP/127.0.0.1(1414)"),
+        ("MQCLNTCF", ini.as_str()),
+        ("MQSSLKEYR", other_ks.as_str()),
+    ];
+    let (code, out) = doctor_client(&dir, &env);
+    assert_eq!(code, 20, "{out}");
+    assert!(out.contains("MQSERVER defines the only channel") && out.contains("cannot carry TLS"), "{out}");
+    assert!(
+        out.contains(&format!(
+            "environment variable MQSSLKEYR={other_ks} overrides mqclient.ini SSLKeyRepository"
+        )),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "the client connects without TLS to a channel with SSLCIPH(ECDHE_ECDSA_AES_128_GCM_SHA256)"
+        ),
+        "{out}"
+    );
 }

@@ -8,7 +8,11 @@
 //! certificate's key type against the CipherSpec, SSLCAUTH(REQUIRED) with no CA to check
 //! clients against, expired and soon-expiring certificates anywhere in the keystore,
 //! keystore and stash files readable by others, and values MQSC uppercased because they
-//! were not quoted. (Client-side and partner checks are not built yet.)
+//! were not quoted. With `--client`, the client side too (`client`): the channel an MQ
+//! client in this environment would use, against the queue manager's definitions and
+//! certificates. (Checks against a partner queue manager are not built yet.)
+
+mod client;
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -32,6 +36,10 @@ pub(crate) struct DoctorArgs {
     /// Print the findings as JSON.
     #[arg(long)]
     json: bool,
+    /// Also check the client side: the channel this environment's MQ client would use
+    /// (MQSERVER, mqclient.ini, CCDT, MQSSLKEYR), against this queue manager.
+    #[arg(long)]
+    client: bool,
     /// Warn about certificates that expire within this many days.
     #[arg(long, default_value_t = 30)]
     expiry_warning_days: i64,
@@ -39,14 +47,14 @@ pub(crate) struct DoctorArgs {
 
 /// How bad a finding is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-enum Severity {
+pub(super) enum Severity {
     Warning,
     Error,
 }
 
 /// One thing that will go wrong, or may.
 #[derive(Debug)]
-struct Finding {
+pub(super) struct Finding {
     severity: Severity,
     object: String,
     attribute: String,
@@ -54,7 +62,13 @@ struct Finding {
     fix: String,
 }
 
-fn finding(severity: Severity, object: String, attribute: &str, handshake: String, fix: String) -> Finding {
+pub(super) fn finding(
+    severity: Severity,
+    object: String,
+    attribute: &str,
+    handshake: String,
+    fix: String,
+) -> Finding {
     Finding { severity, object, attribute: attribute.to_owned(), handshake, fix }
 }
 
@@ -78,6 +92,10 @@ pub(crate) fn run(args: DoctorArgs) -> anyhow::Result<u8> {
     findings.extend(channels(&store, &ks));
     findings.extend(certificates(&ks, args.expiry_warning_days));
     findings.extend(permissions(&files));
+    if args.client {
+        let env = mqtls_client::Environment::from_process("/var/mqm");
+        findings.extend(client::check(&store, &ks, &env));
+    }
     let worst = findings.iter().map(|f| f.severity).max();
     if args.json {
         let list: Vec<serde_json::Value> = findings
@@ -226,6 +244,14 @@ fn channels(store: &Store, ks: &Keystore) -> Vec<Finding> {
 
 /// The certificate a channel presents: it exists (else the closest label), and its key type
 /// serves the CipherSpec.
+pub(super) fn label_for(chl: &Channel<'_>, qmgr_label: &str, default: &str) -> (String, &'static str) {
+    match chl.cert_label() {
+        Some(l) => (l, "CERTLABL"),
+        None if !qmgr_label.is_empty() => (qmgr_label.to_owned(), "QMGR CERTLABL"),
+        None => (default.to_owned(), "CERTLABL (MQ's default label)"),
+    }
+}
+
 fn certificate_for(
     chl: &Channel<'_>,
     ciph: &CipherSpecName,
@@ -234,11 +260,7 @@ fn certificate_for(
     default: &str,
 ) -> Vec<Finding> {
     let object = format!("CHANNEL({})", chl.name());
-    let (label, attribute) = match chl.cert_label() {
-        Some(l) => (l, "CERTLABL"),
-        None if !qmgr_label.is_empty() => (qmgr_label.to_owned(), "QMGR CERTLABL"),
-        None => (default.to_owned(), "CERTLABL (MQ's default label)"),
-    };
+    let (label, attribute) = label_for(chl, qmgr_label, default);
     let Ok(entry) = ks.get(&label) else {
         let labels: Vec<&str> = ks.labels().collect();
         let case = labels.iter().find(|l| l.eq_ignore_ascii_case(&label));
@@ -317,10 +339,14 @@ fn certificates(ks: &Keystore, warn_days: i64) -> Vec<Finding> {
     out
 }
 
-/// Keystore and stash files others may read.
+/// Keystore and stash files others may read (in a PEM directory, those holding a key).
 fn permissions(files: &[PathBuf]) -> Vec<Finding> {
     files
         .iter()
+        .filter(|p| {
+            let pem = p.extension().is_some_and(|e| e.eq_ignore_ascii_case("pem") || e.eq_ignore_ascii_case("key"));
+            !pem || std::fs::read_to_string(p).is_ok_and(|t| t.contains("PRIVATE KEY"))
+        })
         .filter_map(|p| {
             let mode = std::fs::metadata(p).ok()?.permissions().mode() & 0o777;
             (mode & 0o077 != 0).then(|| {

@@ -1,0 +1,183 @@
+//! The client side of `mqtls doctor --client`: the channel an MQ client in this
+//! environment would choose for the queue manager (MQSERVER, mqclient.ini, the CCDT, with
+//! MQ's precedence), the traps of that choice, and each chosen entry against the queue
+//! manager's definition and certificates: TLS on one end only, no CipherSpec in common,
+//! SSLCAUTH(REQUIRED) with no client certificate, the client's SSLPEER against the queue
+//! manager's DN, each side's trust in the other's chain, and the queue manager's SSLPEER
+//! against the client's DN.
+
+use std::collections::HashSet;
+
+use mqtls_client::{ClientChannel, Environment};
+use mqtls_dn::{CertNames, PeerFilter};
+use mqtls_model::{Channel, ObjectType, SslCauth, Store};
+use mqtls_pki::{Crls, Entry, Keystore, Role, UnknownStatus};
+
+use super::{finding, label_for, Finding, Severity};
+
+/// Every finding of the client side.
+pub(super) fn check(store: &Store, qm_ks: &Keystore, env: &Environment) -> Vec<Finding> {
+    let qmgr = store.qmgr().name().to_owned();
+    let plan = match mqtls_client::plan(&qmgr, env) {
+        Ok(plan) => plan,
+        Err(e) => {
+            let why = format!("the client finds no channel for {qmgr}: {e}");
+            return vec![finding(
+                Severity::Error,
+                "client".into(),
+                "configuration",
+                why,
+                "see mqtls ccdt resolve QM --explain".into(),
+            )];
+        }
+    };
+    let mut out: Vec<Finding> = plan
+        .traps
+        .iter()
+        .map(|t| {
+            let attribute = t
+                .text
+                .split_whitespace()
+                .find(|w| w.chars().all(|c| c.is_ascii_uppercase() || c == '_'))
+                .unwrap_or("");
+            let (what, fix) =
+                t.text.rsplit_once(": ").unwrap_or((t.text.as_str(), "see mqtls ccdt resolve QM --explain"));
+            finding(Severity::Warning, "client".into(), attribute, what.to_owned(), fix.to_owned())
+        })
+        .collect();
+    let key_repository = plan.resolution.key_repository.as_ref().map(|s| s.value.clone());
+    let client_ks = match key_repository.as_deref().map(mqtls_client::open_key_repository) {
+        Some(Ok(ks)) => Some(ks),
+        Some(Err(e)) => {
+            out.push(finding(
+                Severity::Error,
+                "client".into(),
+                "MQSSLKEYR",
+                format!("the key repository cannot be opened: {e}; every TLS channel fails"),
+                "fix MQSSLKEYR or mqclient.ini SSL:SSLKeyRepository".into(),
+            ));
+            None
+        }
+        None => None,
+    };
+    let configured_label = plan.resolution.cert_label.as_ref().map(|s| s.value.clone());
+    let mut seen = HashSet::new();
+    for (entry, _) in &plan.order {
+        if seen.insert(entry.name.clone()) {
+            out.extend(entry_against_qmgr(
+                entry,
+                store,
+                qm_ks,
+                client_ks.as_ref(),
+                configured_label.as_deref(),
+            ));
+        }
+    }
+    out
+}
+
+fn entry_against_qmgr(
+    entry: &ClientChannel,
+    store: &Store,
+    qm_ks: &Keystore,
+    client_ks: Option<&Keystore>,
+    configured_label: Option<&str>,
+) -> Vec<Finding> {
+    let object = format!("client channel {}", entry.name);
+    let err = |attribute: &str, what: String, fix: String| {
+        finding(Severity::Error, object.clone(), attribute, what, fix)
+    };
+    let Some(def) = store.get(ObjectType::Channel, &entry.name) else {
+        return vec![err(
+            "CHANNEL",
+            format!("the queue manager has no channel {}: the start is refused (2540)", entry.name),
+            format!("DEFINE CHANNEL({}) CHLTYPE(SVRCONN) on the queue manager, or fix the CCDT", entry.name),
+        )];
+    };
+    let server = Channel::new(def).expect("channels have a type");
+    let ours = server.ssl_ciph();
+    let mut out = Vec::new();
+    match (entry.uses_tls(), &ours) {
+        (true, None) => out.push(err(
+            "SSLCIPH",
+            "the client uses TLS but the queue manager's channel has no SSLCIPH: refused (2393)".into(),
+            format!("give CHANNEL({}) an SSLCIPH", entry.name),
+        )),
+        (false, Some(c)) => out.push(err(
+            "SSLCIPH",
+            format!("the client connects without TLS to a channel with SSLCIPH({c}): refused (2393)"),
+            "give the CCDT entry a cipherSpecification".into(),
+        )),
+        _ => {}
+    }
+    let (Some(ours), true) = (ours, entry.uses_tls()) else { return out };
+    let theirs = mqtls_cipherspec::CipherSpecName::new(&entry.cipher_spec);
+    if let (Ok(a), Ok(b)) = (theirs.allowed(), ours.allowed()) {
+        if !a.iter().any(|x| b.iter().any(|y| x.suite == y.suite)) {
+            out.push(err("SSLCIPH", format!("no CipherSpec in common: the client offers {theirs}, the queue manager accepts {ours}; the handshake fails (2393)"), "use the same CipherSpec (or ANY_TLS13) at both ends".into()));
+        }
+    }
+    // The queue manager's certificate, as the client will see it.
+    let qmgr_label = store.qmgr().str("CERTLABL");
+    let default = format!("ibmwebspheremq{}", store.qmgr().name().to_ascii_lowercase());
+    let (label, _) = label_for(&server, &qmgr_label, &default);
+    let qm_chain = match qm_ks.get(&label) {
+        Ok(Entry::Personal { chain, .. }) => Some(chain.clone()),
+        _ => None,
+    };
+    let now =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
+    if let (Some(chain), Some(ks)) = (&qm_chain, client_ks) {
+        let anchors = ks.trusted();
+        if let Err(e) =
+            mqtls_pki::validate(chain, &anchors, Role::Server, now, &Crls::default(), UnknownStatus::Allow)
+        {
+            out.push(err(
+                "key repository",
+                format!(
+                    "the client does not trust the queue manager's certificate: {e}; the handshake fails"
+                ),
+                "add the queue manager's CA to the client's key repository (mqtls keystore add-ca)".into(),
+            ));
+        }
+    }
+    if let (Some(chain), false) = (&qm_chain, entry.peer_name.is_empty()) {
+        if let (Ok(filter), Some(names)) =
+            (PeerFilter::parse(&entry.peer_name), chain.first().and_then(|c| CertNames::from_der(c).ok()))
+        {
+            if let Some(part) = filter.first_mismatch(&names.peer_with_serial()) {
+                out.push(err("SSLPEER", format!("the client refuses the queue manager: SSLPEER('{}') does not match {} (first difference: {part})", entry.peer_name, names.subject), "fix the CCDT entry's certificatePeerName".into()));
+            }
+        }
+    }
+    // The client's certificate, as the queue manager will see it.
+    let user = mqtls_client::login_user();
+    let default_label = format!("ibmwebspheremq{}", user.to_lowercase());
+    let client_label = Some(entry.cert_label.clone())
+        .filter(|l| !l.is_empty())
+        .or_else(|| configured_label.map(str::to_owned));
+    let client_chain = client_ks.and_then(|ks| {
+        let label =
+            client_label.clone().or_else(|| ks.get(&default_label).is_ok().then(|| default_label.clone()))?;
+        match ks.get(&label) {
+            Ok(Entry::Personal { chain, .. }) => Some(chain.clone()),
+            _ => None,
+        }
+    });
+    match (&client_chain, server.ssl_cauth()) {
+        (None, SslCauth::Required) => out.push(err("SSLCAUTH", format!("CHANNEL({}) has SSLCAUTH(REQUIRED) and the client has no certificate to send{}: refused (2393)", entry.name, client_label.map(|l| format!(" (label '{l}' is not in its key repository)")).unwrap_or_default()), "give the CCDT entry a certificateLabel that the client's key repository holds".into())),
+        (Some(chain), _) => {
+            let anchors = qm_ks.trusted();
+            if let Err(e) = mqtls_pki::validate(chain, &anchors, Role::Client, now, &Crls::default(), UnknownStatus::Allow) {
+                out.push(err("certificate", format!("the queue manager does not trust the client's certificate: {e}; refused (2393)"), "add the client's CA to the queue manager's keystore and REFRESH SECURITY TYPE(SSL)".into()));
+            }
+            if let (Some(filter), Some(names)) = (server.ssl_peer(), chain.first().and_then(|c| CertNames::from_der(c).ok())) {
+                if let Ok(Some(part)) = PeerFilter::parse(&filter).map(|f| f.first_mismatch(&names.peer_with_serial())) {
+                    out.push(err("SSLPEER", format!("CHANNEL({}) SSLPEER('{filter}') does not match the client's {} (first difference: {part}): refused (2035)", entry.name, names.subject), format!("ALTER CHANNEL({}) CHLTYPE(SVRCONN) SSLPEER(...) or use the certificate it names", entry.name)));
+                }
+            }
+        }
+        _ => {}
+    }
+    out
+}
