@@ -3,10 +3,15 @@
 //! MQ's precedence), the traps of that choice, and each chosen entry against the queue
 //! manager's definition and certificates: TLS on one end only, no CipherSpec in common,
 //! SSLCAUTH(REQUIRED) with no client certificate, the client's SSLPEER against the queue
-//! manager's DN, each side's trust in the other's chain, and the queue manager's SSLPEER
-//! against the client's DN.
+//! manager's DN, each side's trust in the other's chain, the queue manager's SSLPEER
+//! against the client's DN, and CHLAUTH's verdict on the client from a given address (the
+//! listener's own channel-start check, run on what the client will present).
 
 use std::collections::HashSet;
+use std::net::IpAddr;
+
+use mqtls_channel::frame::ChannelStart;
+use mqtls_channel::start::Negotiated;
 
 use mqtls_client::{ClientChannel, Environment};
 use mqtls_dn::{CertNames, PeerFilter};
@@ -16,7 +21,7 @@ use mqtls_pki::{Crls, Entry, Keystore, Role, UnknownStatus};
 use super::{finding, label_for, Finding, Severity};
 
 /// Every finding of the client side.
-pub(super) fn check(store: &Store, qm_ks: &Keystore, env: &Environment) -> Vec<Finding> {
+pub(super) fn check(store: &Store, qm_ks: &Keystore, env: &Environment, address: IpAddr) -> Vec<Finding> {
     let qmgr = store.qmgr().name().to_owned();
     let plan = match mqtls_client::plan(&qmgr, env) {
         Ok(plan) => plan,
@@ -64,13 +69,8 @@ pub(super) fn check(store: &Store, qm_ks: &Keystore, env: &Environment) -> Vec<F
     let mut seen = HashSet::new();
     for (entry, _) in &plan.order {
         if seen.insert(entry.name.clone()) {
-            out.extend(entry_against_qmgr(
-                entry,
-                store,
-                qm_ks,
-                client_ks.as_ref(),
-                configured_label.as_deref(),
-            ));
+            let client = (client_ks.as_ref(), configured_label.as_deref());
+            out.extend(entry_against_qmgr(entry, store, qm_ks, client, address));
         }
     }
     out
@@ -80,8 +80,8 @@ fn entry_against_qmgr(
     entry: &ClientChannel,
     store: &Store,
     qm_ks: &Keystore,
-    client_ks: Option<&Keystore>,
-    configured_label: Option<&str>,
+    (client_ks, configured_label): (Option<&Keystore>, Option<&str>),
+    address: IpAddr,
 ) -> Vec<Finding> {
     let object = format!("client channel {}", entry.name);
     let err = |attribute: &str, what: String, fix: String| {
@@ -112,8 +112,10 @@ fn entry_against_qmgr(
     }
     let (Some(ours), true) = (ours, entry.uses_tls()) else { return out };
     let theirs = mqtls_cipherspec::CipherSpecName::new(&entry.cipher_spec);
+    let mut common = None;
     if let (Ok(a), Ok(b)) = (theirs.allowed(), ours.allowed()) {
-        if !a.iter().any(|x| b.iter().any(|y| x.suite == y.suite)) {
+        common = a.iter().find(|x| b.iter().any(|y| x.suite == y.suite)).map(|s| s.suite);
+        if common.is_none() {
             out.push(err("SSLCIPH", format!("no CipherSpec in common: the client offers {theirs}, the queue manager accepts {ours}; the handshake fails (2393)"), "use the same CipherSpec (or ANY_TLS13) at both ends".into()));
         }
     }
@@ -179,5 +181,46 @@ fn entry_against_qmgr(
         }
         _ => {}
     }
+    // The channel start as the listener will judge it: CHLAUTH (blocks, mappings).
+    if let Some(suite) = common {
+        out.extend(chlauth(store, entry, suite, client_chain.as_deref(), address));
+    }
     out
+}
+
+/// CHLAUTH's verdict on this client at `address`, with the certificate it will send.
+fn chlauth(
+    store: &Store,
+    entry: &ClientChannel,
+    suite: mqtls_cipherspec::SuiteId,
+    chain: Option<&[Vec<u8>]>,
+    address: IpAddr,
+) -> Vec<Finding> {
+    let sni = mqtls_channel::sni::encode(&entry.name);
+    let tls = Negotiated { sni: Some(&sni), suite: Some(suite), peer_chain: chain };
+    let start = ChannelStart {
+        channel: entry.name.clone(),
+        chltype: 6,
+        qmgr: String::new(),
+        user: mqtls_client::login_user(),
+        max_msg_len: 4 * 1024 * 1024,
+        sharecnv: 10,
+        heartbeat: 300,
+    };
+    let object = format!("client channel {}", entry.name);
+    match mqtls_channel::start::check(store, &start, &tls, address) {
+        Err(refusal) if refusal.text.contains(" blocked by ") => vec![finding(
+            Severity::Error,
+            object,
+            "CHLAUTH",
+            format!("the channel start from {address} is refused ({}): {}", refusal.reason, refusal.text),
+            format!("DISPLAY CHLAUTH({}) MATCH(RUNCHECK) ADDRESS('{address}') shows the deciding rule: change or remove it", entry.name),
+        )],
+        Ok(admitted) => admitted
+            .warnings
+            .into_iter()
+            .map(|w| finding(Severity::Warning, object.clone(), "CHLAUTH", format!("a WARN(YES) rule would refuse this client: {w}"), "the rule only warns now; fix the client or the rule before it is enforced".into()))
+            .collect(),
+        Err(_) => Vec::new(),
+    }
 }

@@ -40,6 +40,9 @@ pub(crate) struct DoctorArgs {
     /// (MQSERVER, mqclient.ini, CCDT, MQSSLKEYR), against this queue manager.
     #[arg(long)]
     client: bool,
+    /// The address the client connects from, for CHLAUTH's address rules.
+    #[arg(long, default_value = "127.0.0.1", requires = "client")]
+    client_address: std::net::IpAddr,
     /// Warn about certificates that expire within this many days.
     #[arg(long, default_value_t = 30)]
     expiry_warning_days: i64,
@@ -94,7 +97,7 @@ pub(crate) fn run(args: DoctorArgs) -> anyhow::Result<u8> {
     findings.extend(permissions(&files));
     if args.client {
         let env = mqtls_client::Environment::from_process("/var/mqm");
-        findings.extend(client::check(&store, &ks, &env));
+        findings.extend(client::check(&store, &ks, &env, args.client_address));
     }
     let worst = findings.iter().map(|f| f.severity).max();
     if args.json {

@@ -223,10 +223,21 @@ fn ccdt(dir: &std::path::Path, entries: &[(&str, &str, &str, &str)]) -> String {
 }
 
 fn doctor_client(dir: &std::path::Path, env: &[(&str, &str)]) -> (i32, String) {
-    std::fs::write(dir.join("qm.mqsc"), FOR_CLIENTS).unwrap();
+    doctor_client_with(dir, env, "", &[])
+}
+
+fn doctor_client_with(
+    dir: &std::path::Path,
+    env: &[(&str, &str)],
+    more: &str,
+    extra: &[&str],
+) -> (i32, String) {
+    std::fs::write(dir.join("qm.mqsc"), format!("{FOR_CLIENTS}{more}")).unwrap();
     let file = dir.join("qm.mqsc").display().to_string();
     let ks = dir.join("ks").display().to_string();
-    let args = ["doctor", "--mqsc", &file, "--keystore", &ks, "--client", "--expiry-warning-days", "5"];
+    let mut args =
+        vec!["doctor", "--mqsc", &file, "--keystore", &ks, "--client", "--expiry-warning-days", "5"];
+    args.extend_from_slice(extra);
     let (code, out, err) = crate::mqtls_env(&args, "", env);
     (code, format!("{out}{err}"))
 }
@@ -245,6 +256,16 @@ fn the_client_side_matches_the_queue_manager_or_says_why_not() {
     // A client that will work: no finding.
     let url = ccdt(&dir, &[("APP.SVRCONN", "ECDHE_ECDSA_AES_128_GCM_SHA256", "app1", "CN=qm1,O=mqtls test")]);
     let (code, out) = doctor_client(&dir, &[("MQCCDTURL", &url), ("MQSSLKEYR", &good_ks)]);
+    assert_eq!(code, 0, "{out}");
+
+    // CHLAUTH: blocked from one address, admitted from another.
+    let block = "SET CHLAUTH(APP.SVRCONN) TYPE(ADDRESSMAP) ADDRESS('127.0.0.1') USERSRC(NOACCESS)\n";
+    let env = [("MQCCDTURL", url.as_str()), ("MQSSLKEYR", good_ks.as_str())];
+    let (code, out) = doctor_client_with(&dir, &env, block, &[]);
+    assert_eq!(code, 20, "{out}");
+    assert!(out.contains("client channel APP.SVRCONN CHLAUTH") && out.contains("refused (2035)"), "{out}");
+    assert!(out.contains("DISPLAY CHLAUTH(APP.SVRCONN) MATCH(RUNCHECK) ADDRESS('127.0.0.1')"), "{out}");
+    let (code, out) = doctor_client_with(&dir, &env, block, &["--client-address", "10.0.0.5"]);
     assert_eq!(code, 0, "{out}");
 
     // A client from another PKI, naming a label it lacks, a CipherSpec the channel does not
