@@ -10,9 +10,11 @@
 //! keystore and stash files readable by others, and values MQSC uppercased because they
 //! were not quoted. With `--client`, the client side too (`client`): the channel an MQ
 //! client in this environment would use, against the queue manager's definitions and
-//! certificates. (Checks against a partner queue manager are not built yet.)
+//! certificates. With `--partner-mqsc` and `--partner-keystore`, the channels this queue
+//! manager starts against the partner's (`partner`).
 
 mod client;
+mod partner;
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -40,9 +42,19 @@ pub(crate) struct DoctorArgs {
     /// (MQSERVER, mqclient.ini, CCDT, MQSSLKEYR), against this queue manager.
     #[arg(long)]
     client: bool,
-    /// The address the client connects from, for CHLAUTH's address rules.
-    #[arg(long, default_value = "127.0.0.1", requires = "client")]
+    /// The address this client (or queue manager) connects from, for CHLAUTH's address rules.
+    #[arg(long, default_value = "127.0.0.1")]
     client_address: std::net::IpAddr,
+    /// The partner queue manager's definitions (SDR, SVR and RQSTR channels are checked
+    /// against its channels of the same name)...
+    #[arg(long, requires = "partner_keystore")]
+    partner_mqsc: Option<PathBuf>,
+    /// ... its keystore (as --keystore) ...
+    #[arg(long)]
+    partner_keystore: Option<String>,
+    /// ... and its name.
+    #[arg(long, default_value = "QM2")]
+    partner_qmgr: String,
     /// Warn about certificates that expire within this many days.
     #[arg(long, default_value_t = 30)]
     expiry_warning_days: i64,
@@ -95,6 +107,19 @@ pub(crate) fn run(args: DoctorArgs) -> anyhow::Result<u8> {
     findings.extend(channels(&store, &ks));
     findings.extend(certificates(&ks, args.expiry_warning_days));
     findings.extend(permissions(&files));
+    if let (Some(mqsc), Some(keystore)) = (&args.partner_mqsc, &args.partner_keystore) {
+        let source = std::fs::read_to_string(mqsc).with_context(|| format!("{}", mqsc.display()))?;
+        let mut theirs = Store::new(&args.partner_qmgr, crate::mqsc::now())?;
+        mqtls_mqsc::script::run(&source, &mut theirs, &crate::mqsc::now());
+        let their_ks = mqtls_client::open_key_repository(keystore)
+            .with_context(|| format!("the partner's keystore {keystore}"))?;
+        let address = args.client_address;
+        findings.extend(partner::check_pair(
+            &partner::Side { store: &store, ks: &ks },
+            &partner::Side { store: &theirs, ks: &their_ks },
+            address,
+        ));
+    }
     if args.client {
         let env = mqtls_client::Environment::from_process("/var/mqm");
         findings.extend(client::check(&store, &ks, &env, args.client_address));

@@ -317,3 +317,103 @@ fn the_client_side_matches_the_queue_manager_or_says_why_not() {
         "{out}"
     );
 }
+
+const SENDER: &str = "ALTER QMGR CERTLABL('qm1')
+DEFINE QLOCAL(QM2) USAGE(XMITQ)
+DEFINE CHANNEL(QM1.TO.QM2) CHLTYPE(SDR) CONNAME('127.0.0.1(1415)') XMITQ(QM2) SSLCIPH(ANY_TLS13) SSLPEER('CN=qm2,O=mqtls test')
+";
+
+const RECEIVER: &str = "ALTER QMGR CERTLABL('qm2')
+DEFINE CHANNEL(QM1.TO.QM2) CHLTYPE(RCVR) SSLCIPH(ANY_TLS13) SSLCAUTH(REQUIRED) SSLPEER('CN=qm1,O=mqtls test')
+";
+
+/// A PEM keystore directory holding `label` and its CA, owner-only; its path.
+fn private_pem_dir(dir: &std::path::Path, label: &str) -> String {
+    let ks = mqtls_test_support::pem_keystore_dir(dir, label);
+    for f in std::fs::read_dir(&ks).unwrap().flatten() {
+        std::fs::set_permissions(f.path(), std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    ks.display().to_string()
+}
+
+fn doctor_partner(dir: &std::path::Path, ours: &str, theirs: &str, their_ks: &str) -> (i32, String) {
+    std::fs::write(dir.join("qm1.mqsc"), ours).unwrap();
+    std::fs::write(dir.join("qm2.mqsc"), theirs).unwrap();
+    let (a, b) = (dir.join("qm1.mqsc").display().to_string(), dir.join("qm2.mqsc").display().to_string());
+    let ks = dir.join("ks").display().to_string();
+    let args = [
+        "doctor",
+        "--mqsc",
+        &a,
+        "--keystore",
+        &ks,
+        "--partner-mqsc",
+        &b,
+        "--partner-keystore",
+        their_ks,
+        "--expiry-warning-days",
+        "5",
+    ];
+    let (code, out, err) = mqtls(&args, "");
+    (code, format!("{out}{err}"))
+}
+
+#[test]
+fn a_sender_is_checked_against_its_partners_receiver() {
+    let dir = scratch("doctor-partner");
+    ca_and_leaf(&dir, "qm1", "ec");
+    ca_and_leaf(&dir, "qm2", "ec");
+    private_pem_dir(&dir, "qm1");
+    let both = private_pem_dir(&dir, "qm2");
+    let (code, out) = doctor_partner(&dir, SENDER, RECEIVER, &both);
+    assert_eq!(code, 0, "a matching pair: {out}");
+
+    let cases = [
+        (
+            SENDER.replace("CN=qm2,O=mqtls test", "CN=qmX"),
+            RECEIVER.to_owned(),
+            "SSLPEER('CN=qmX') does not match the partner's CN=qm2,O=mqtls test (first difference: CN=qmX)",
+        ),
+        (
+            SENDER.to_owned(),
+            RECEIVER.replace("CN=qm1,O=mqtls test", "CN=other"),
+            "the partner refuses the start (2035): channel QM1.TO.QM2: SSLPEER('CN=other')",
+        ),
+        (
+            SENDER.to_owned(),
+            RECEIVER.replace("ANY_TLS13", "ECDHE_ECDSA_AES_128_GCM_SHA256"),
+            "no CipherSpec in common: this end ANY_TLS13, the partner ECDHE_ECDSA_AES_128_GCM_SHA256",
+        ),
+        (
+            SENDER.to_owned(),
+            RECEIVER.replace("QM1.TO.QM2", "QM1.TO.QMX"),
+            "the partner has no channel QM1.TO.QM2: the start is refused (2540)",
+        ),
+        (
+            SENDER.to_owned(),
+            format!("{RECEIVER}SET CHLAUTH('*') TYPE(QMGRMAP) QMNAME('QM1') USERSRC(NOACCESS)\n"),
+            "the partner refuses the start (2035): channel QM1.TO.QM2 blocked by",
+        ),
+        (
+            SENDER.to_owned(),
+            RECEIVER
+                .replace("CHLTYPE(RCVR)", "CHLTYPE(SVRCONN)")
+                .replace(" SSLPEER('CN=qm1,O=mqtls test')", ""),
+            "the partner refuses the start (2539)",
+        ),
+    ];
+    for (ours, theirs, expected) in cases {
+        let (code, out) = doctor_partner(&dir, &ours, &theirs, &both);
+        assert_eq!(code, 20, "{expected}: {out}");
+        assert!(out.contains(expected), "missing '{expected}':\n{out}");
+    }
+
+    // A partner whose keystore holds another CA: neither end trusts the other.
+    let other = scratch("doctor-partner-other");
+    ca_and_leaf(&other, "qm2", "ec");
+    let theirs = private_pem_dir(&other, "qm2");
+    let (code, out) = doctor_partner(&dir, SENDER, RECEIVER, &theirs);
+    assert_eq!(code, 20, "{out}");
+    assert!(out.contains("this queue manager does not trust the partner's certificate"), "{out}");
+    assert!(out.contains("the partner does not trust this queue manager's certificate"), "{out}");
+}

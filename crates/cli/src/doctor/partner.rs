@@ -1,0 +1,141 @@
+//! `mqtls doctor --partner-mqsc FILE --partner-keystore KS`: each channel this queue
+//! manager starts (SDR, SVR with a CONNAME, RQSTR) against the partner's channel of the
+//! same name — a CipherSpec in common, each side's trust in the other's chain, this end's
+//! SSLPEER against the partner's DN, and then the partner's own channel-start check (the
+//! listener's `start::check`: the channel exists, the types pair, TLS on both ends,
+//! SSLCAUTH, the partner's SSLPEER, CHLAUTH with this queue manager's name) run on what
+//! this end will present.
+
+use std::net::IpAddr;
+
+use mqtls_channel::frame::ChannelStart;
+use mqtls_channel::start::{check, mqcht, Negotiated};
+use mqtls_dn::{CertNames, PeerFilter};
+use mqtls_model::{Channel, ChannelType, ObjectType, Store};
+use mqtls_pki::{Crls, Entry, Keystore, Role, UnknownStatus};
+
+use super::{finding, label_for, Finding, Severity};
+
+/// One queue manager's definitions and keystore.
+pub(super) struct Side<'a> {
+    pub(super) store: &'a Store,
+    pub(super) ks: &'a Keystore,
+}
+
+impl Side<'_> {
+    /// The certificate chain `chl` presents, if its label holds one.
+    fn chain(&self, chl: &Channel<'_>) -> Option<Vec<Vec<u8>>> {
+        let qmgr_label = self.store.qmgr().str("CERTLABL");
+        let default = format!("ibmwebspheremq{}", self.store.qmgr().name().to_ascii_lowercase());
+        let (label, _) = label_for(chl, &qmgr_label, &default);
+        match self.ks.get(&label) {
+            Ok(Entry::Personal { chain, .. }) => Some(chain.clone()),
+            _ => None,
+        }
+    }
+}
+
+/// Every finding for the channels `ours` starts towards `theirs`, from `address`.
+pub(super) fn check_pair(ours: &Side<'_>, theirs: &Side<'_>, address: IpAddr) -> Vec<Finding> {
+    let now =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
+    let mut out = Vec::new();
+    for chl in ours.store.channels() {
+        let calls = match chl.channel_type() {
+            ChannelType::Sdr | ChannelType::Rqstr => true,
+            ChannelType::Svr => !chl.conname().is_empty(),
+            _ => false,
+        };
+        if !calls {
+            continue;
+        }
+        let object = format!("CHANNEL({}) to {}", chl.name(), theirs.store.qmgr().name());
+        let err = |attribute: &str, what: String, fix: String| {
+            finding(Severity::Error, object.clone(), attribute, what, fix)
+        };
+        let Some(partner_def) = theirs.store.get(ObjectType::Channel, chl.name()) else {
+            out.push(err(
+                "CHANNEL",
+                format!("the partner has no channel {}: the start is refused (2540)", chl.name()),
+                format!(
+                    "DEFINE CHANNEL({}) on {} with a partnering CHLTYPE",
+                    chl.name(),
+                    theirs.store.qmgr().name()
+                ),
+            ));
+            continue;
+        };
+        let partner = Channel::new(partner_def).expect("channels have a type");
+        let mut suite = None;
+        if let (Some(a), Some(b)) = (chl.ssl_ciph(), partner.ssl_ciph()) {
+            if let (Ok(x), Ok(y)) = (a.allowed(), b.allowed()) {
+                suite = x.iter().find(|s| y.iter().any(|t| t.suite == s.suite)).map(|s| s.suite);
+                if suite.is_none() {
+                    out.push(err("SSLCIPH", format!("no CipherSpec in common: this end {a}, the partner {b}; the handshake fails (2393)"), "use the same CipherSpec at both ends".into()));
+                    continue;
+                }
+            }
+        }
+        let our_chain = ours.chain(&chl);
+        let their_chain = theirs.chain(&partner);
+        if suite.is_some() {
+            if let Some(chain) = &their_chain {
+                if let Err(e) = mqtls_pki::validate(
+                    chain,
+                    &ours.ks.trusted(),
+                    Role::Server,
+                    now,
+                    &Crls::default(),
+                    UnknownStatus::Allow,
+                ) {
+                    out.push(err("keystore", format!("this queue manager does not trust the partner's certificate: {e}; the handshake fails"), "add the partner's CA to this keystore (mqtls keystore add-ca) and REFRESH SECURITY TYPE(SSL)".into()));
+                }
+                if let (Some(filter), Some(names)) =
+                    (chl.ssl_peer(), chain.first().and_then(|c| CertNames::from_der(c).ok()))
+                {
+                    if let Ok(Some(part)) =
+                        PeerFilter::parse(&filter).map(|f| f.first_mismatch(&names.peer_with_serial()))
+                    {
+                        out.push(err("SSLPEER", format!("SSLPEER('{filter}') does not match the partner's {} (first difference: {part}): this end refuses it", names.subject), format!("fix SSLPEER on CHANNEL({})", chl.name())));
+                    }
+                }
+            }
+            if let Some(chain) = &our_chain {
+                if let Err(e) = mqtls_pki::validate(
+                    chain,
+                    &theirs.ks.trusted(),
+                    Role::Client,
+                    now,
+                    &Crls::default(),
+                    UnknownStatus::Allow,
+                ) {
+                    out.push(err("certificate", format!("the partner does not trust this queue manager's certificate: {e}; refused (2393)"), "add this queue manager's CA to the partner's keystore".into()));
+                }
+            }
+        }
+        // The partner's channel-start check, on what this end will present.
+        let sni = mqtls_channel::sni::encode(chl.name());
+        let tls = Negotiated {
+            sni: suite.map(|_| sni.as_str()),
+            suite,
+            peer_chain: our_chain.as_deref().filter(|_| suite.is_some()),
+        };
+        let start = ChannelStart {
+            channel: chl.name().to_owned(),
+            chltype: mqcht(chl.channel_type()),
+            qmgr: ours.store.qmgr().name().to_owned(),
+            user: String::new(),
+            max_msg_len: 4 * 1024 * 1024,
+            sharecnv: 1,
+            heartbeat: 300,
+        };
+        if let Err(refusal) = check(theirs.store, &start, &tls, address) {
+            out.push(err(
+                "channel start",
+                format!("the partner refuses the start ({}): {}", refusal.reason, refusal.text),
+                "change the partner's definition or this one as the reason says".into(),
+            ));
+        }
+    }
+    out
+}
