@@ -417,3 +417,117 @@ fn a_sender_is_checked_against_its_partners_receiver() {
     assert!(out.contains("this queue manager does not trust the partner's certificate"), "{out}");
     assert!(out.contains("the partner does not trust this queue manager's certificate"), "{out}");
 }
+
+#[test]
+fn each_client_finding_predicts_what_a_real_client_then_meets() {
+    let dir = scratch("doctor-client-e2e");
+    ca_and_leaf(&dir, "qm1", "ec");
+    ca_and_leaf(&dir, "app1", "ec");
+    mqtls_test_support::pem_keystore_dir(&dir, "qm1");
+    let good_ks = private_pem_dir(&dir, "app1");
+    let other = scratch("doctor-client-e2e-other");
+    ca_and_leaf(&other, "app1", "ec");
+    let other_ks = private_pem_dir(&other, "app1");
+    let mqsc = "ALTER QMGR CERTLABL('qm1')
+DEFINE CHANNEL(APP.SVRCONN) CHLTYPE(SVRCONN) SSLCIPH(ANY_TLS13) SSLCAUTH(REQUIRED) SSLPEER('CN=app1,O=mqtls test') MCAUSER('app')
+DEFINE CHANNEL(BLOCKED.SVRCONN) CHLTYPE(SVRCONN) SSLCIPH(ANY_TLS13) MCAUSER('app')
+DEFINE CHANNEL(PLAIN.SVRCONN) CHLTYPE(SVRCONN) MCAUSER('app')
+SET CHLAUTH(BLOCKED.SVRCONN) TYPE(ADDRESSMAP) ADDRESS('127.0.0.1') USERSRC(NOACCESS)
+DEFINE QLOCAL(APP.Q)
+SET AUTHREC OBJTYPE(QMGR) PRINCIPAL('app') AUTHADD(CONNECT)
+SET AUTHREC PROFILE('APP.Q') OBJTYPE(QUEUE) PRINCIPAL('app') AUTHADD(GET)
+";
+    std::fs::write(dir.join("qm1.mqsc"), mqsc).unwrap();
+    let port = free_port();
+    let child = Command::new(env!("CARGO_BIN_EXE_mqtls"))
+        .args(["qmgr", "run", "QM1", "--mqsc", "qm1.mqsc", "--keystore", "ks"])
+        .args(["--listen", &format!("127.0.0.1:{port}")])
+        .current_dir(&dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut qm = Running(child);
+    let mut banner = String::new();
+    BufReader::new(qm.0.stdout.as_mut().unwrap()).read_line(&mut banner).unwrap();
+    let ks = dir.join("ks").display().to_string();
+    let file = dir.join("qm1.mqsc").display().to_string();
+    let mqserver = format!("APP.SVRCONN/TCP/127.0.0.1({port})");
+
+    // (case, CCDT entry: name, CipherSpec, label, SSLPEER; key repository; MQSERVER; what the doctor says)
+    let cases: Vec<(&str, (&str, &str, &str, &str), &str, Option<&str>, Option<&str>)> = vec![
+        ("a correct client", ("APP.SVRCONN", "ANY_TLS13", "app1", "CN=qm1"), &good_ks, None, None),
+        (
+            "its SSLPEER does not match",
+            ("APP.SVRCONN", "ANY_TLS13", "app1", "CN=qmX"),
+            &good_ks,
+            None,
+            Some("does not match CN=qm1,O=mqtls test"),
+        ),
+        (
+            "no client certificate",
+            ("APP.SVRCONN", "ANY_TLS13", "app9", ""),
+            &good_ks,
+            None,
+            Some("has no certificate to send"),
+        ),
+        (
+            "another CA",
+            ("APP.SVRCONN", "ANY_TLS13", "app1", ""),
+            &other_ks,
+            None,
+            Some("does not trust the queue manager's certificate"),
+        ),
+        (
+            "CHLAUTH blocks it",
+            ("BLOCKED.SVRCONN", "ANY_TLS13", "app1", ""),
+            &good_ks,
+            None,
+            Some("refused (2035)"),
+        ),
+        ("no such channel", ("NOPE.SVRCONN", "ANY_TLS13", "app1", ""), &good_ks, None, Some("(2540)")),
+        (
+            "TLS to a plain channel",
+            ("PLAIN.SVRCONN", "ANY_TLS13", "app1", ""),
+            &good_ks,
+            None,
+            Some("has no SSLCIPH"),
+        ),
+        (
+            "MQSERVER",
+            ("APP.SVRCONN", "ANY_TLS13", "app1", ""),
+            &good_ks,
+            Some(mqserver.as_str()),
+            Some("connects without TLS"),
+        ),
+    ];
+    let mut table = Vec::new();
+    for (case, (name, ciph, label, peer), key_repository, mqserver, predicted) in cases {
+        let ccdt = format!(
+            r#"{{"channel": [{{"name": "{name}", "type": "clientConnection",
+                "clientConnection": {{ "connection": [{{ "host": "127.0.0.1", "port": {port} }}], "queueManager": "QM1" }},
+                "transmissionSecurity": {{ "cipherSpecification": "{ciph}", "certificateLabel": "{label}", "certificatePeerName": "{peer}" }} }}]}}"#
+        );
+        std::fs::write(dir.join("ccdt.json"), ccdt).unwrap();
+        let url = format!("file://{}", dir.join("ccdt.json").display());
+        let mut env = vec![("MQCCDTURL", url.as_str()), ("MQSSLKEYR", key_repository)];
+        if let Some(server) = mqserver {
+            env.push(("MQSERVER", server));
+        }
+        let args = ["doctor", "--mqsc", &file, "--keystore", &ks, "--client", "--expiry-warning-days", "5"];
+        let (_, said, _) = crate::mqtls_env(&args, "", &env);
+        let doctor_error = said.lines().any(|l| l.starts_with("ERROR client"));
+        if let Some(text) = predicted {
+            assert!(said.contains(text), "{case}: the doctor did not say '{text}':\n{said}");
+        }
+        let (code, _, err) = crate::mqtls_env(&["get", "APP.Q", "-m", "QM1", "--wait", "0"], "", &env);
+        let client_failed = code != 0;
+        assert_eq!(doctor_error, client_failed, "{case}: doctor\n{said}\nclient (exit {code})\n{err}");
+        table.push(format!(
+            "{case}: doctor {}, client {}",
+            if doctor_error { "predicts failure" } else { "no finding" },
+            if client_failed { "failed" } else { "served" }
+        ));
+    }
+    println!("doctor --client vs a real client:\n  {}", table.join("\n  "));
+}
