@@ -418,6 +418,11 @@ fn a_sender_is_checked_against_its_partners_receiver() {
     assert!(out.contains("the partner does not trust this queue manager's certificate"), "{out}");
 }
 
+/// A case: its name; the CCDT entry (name, CipherSpec, label, SSLPEER); the key
+/// repository; MQSERVER; what the doctor says.
+type ClientCase<'a> =
+    (&'a str, (&'a str, &'a str, &'a str, &'a str), &'a str, Option<&'a str>, Option<&'a str>);
+
 #[test]
 fn each_client_finding_predicts_what_a_real_client_then_meets() {
     let dir = scratch("doctor-client-e2e");
@@ -454,8 +459,7 @@ SET AUTHREC PROFILE('APP.Q') OBJTYPE(QUEUE) PRINCIPAL('app') AUTHADD(GET)
     let file = dir.join("qm1.mqsc").display().to_string();
     let mqserver = format!("APP.SVRCONN/TCP/127.0.0.1({port})");
 
-    // (case, CCDT entry: name, CipherSpec, label, SSLPEER; key repository; MQSERVER; what the doctor says)
-    let cases: Vec<(&str, (&str, &str, &str, &str), &str, Option<&str>, Option<&str>)> = vec![
+    let cases: Vec<ClientCase<'_>> = vec![
         ("a correct client", ("APP.SVRCONN", "ANY_TLS13", "app1", "CN=qm1"), &good_ks, None, None),
         (
             "its SSLPEER does not match",
