@@ -13,6 +13,7 @@
 //! certificates. With `--partner-mqsc` and `--partner-keystore`, the channels this queue
 //! manager starts against the partner's (`partner`).
 
+mod chlauth;
 mod client;
 mod partner;
 
@@ -105,6 +106,7 @@ pub(crate) fn run(args: DoctorArgs) -> anyhow::Result<u8> {
     };
     findings.extend(mqsc_warnings(&source));
     findings.extend(channels(&store, &ks));
+    findings.extend(chlauth::check(&store));
     findings.extend(certificates(&ks, args.expiry_warning_days));
     findings.extend(permissions(&files));
     if let (Some(mqsc), Some(keystore)) = (&args.partner_mqsc, &args.partner_keystore) {

@@ -127,6 +127,7 @@ fn what_the_doctor_predicts_is_what_the_handshake_does() {
 DEFINE CHANNEL(GOOD.SVRCONN) CHLTYPE(SVRCONN) SSLCIPH(ANY_TLS13)
 DEFINE CHANNEL(RSA.SVRCONN) CHLTYPE(SVRCONN) SSLCIPH(ECDHE_RSA_AES_128_GCM_SHA256)
 DEFINE CHANNEL(TYPO.SVRCONN) CHLTYPE(SVRCONN) SSLCIPH(ANY_TLS13) CERTLABL('qm1x')
+DEFINE CHANNEL(CBC.SVRCONN) CHLTYPE(SVRCONN) SSLCIPH(TLS_RSA_WITH_AES_128_CBC_SHA256)
 ";
     std::fs::write(dir.join("qm1.mqsc"), mqsc).unwrap();
     let ks = dir.join("ks").display().to_string();
@@ -156,7 +157,7 @@ DEFINE CHANNEL(TYPO.SVRCONN) CHLTYPE(SVRCONN) SSLCIPH(ANY_TLS13) CERTLABL('qm1x'
     BufReader::new(qm.0.stdout.as_mut().unwrap()).read_line(&mut banner).unwrap();
     let address = format!("127.0.0.1:{port}");
     let client = mqtls_test_support::pem_keystore_dir(&dir, "app1").display().to_string();
-    for channel in ["GOOD.SVRCONN", "RSA.SVRCONN", "TYPO.SVRCONN"] {
+    for channel in ["GOOD.SVRCONN", "RSA.SVRCONN", "TYPO.SVRCONN", "CBC.SVRCONN"] {
         let (code, probe, _) =
             mqtls(&["probe", &address, "--channel", channel, "--keystore", &client, "--label", "app1"], "");
         let handshake_failed = code == 20;
@@ -534,4 +535,51 @@ SET AUTHREC PROFILE('APP.Q') OBJTYPE(QUEUE) PRINCIPAL('app') AUTHADD(GET)
         ));
     }
     println!("doctor --client vs a real client:\n  {}", table.join("\n  "));
+}
+
+#[test]
+fn chlauth_rules_that_block_a_channel_or_never_apply_are_found() {
+    let dir = scratch("doctor-chlauth");
+    ca_and_leaf(&dir, "qm1", "ec");
+    let ks = p12(&dir, Vec::new());
+    // MQ's usual pattern: a back-stop refusing everybody, and a rule admitting app1.
+    let usual = format!(
+        "{GOOD}SET CHLAUTH('*') TYPE(ADDRESSMAP) ADDRESS('*') USERSRC(NOACCESS)
+SET CHLAUTH(APP.SVRCONN) TYPE(SSLPEERMAP) SSLPEER('CN=app1') USERSRC(MAP) MCAUSER('app')
+SET CHLAUTH(EC.SVRCONN) TYPE(ADDRESSMAP) ADDRESS('10.*') USERSRC(CHANNEL)
+"
+    );
+    let (code, out) = doctor(&dir, &usual, &ks, false);
+    assert_eq!(code, 0, "{out}");
+
+    let broken = format!(
+        "{GOOD}SET CHLAUTH(APP.SVRCONN) TYPE(ADDRESSMAP) ADDRESS('*') USERSRC(CHANNEL)
+SET CHLAUTH('APP.*') TYPE(SSLPEERMAP) SSLPEER('CN=app1') USERSRC(MAP) MCAUSER('app')
+SET CHLAUTH(EC.SVRCONN) TYPE(ADDRESSMAP) ADDRESS('*') USERSRC(NOACCESS)
+"
+    );
+    let (code, out) = doctor(&dir, &broken, &ks, false);
+    assert_eq!(code, 20, "{out}");
+    assert!(
+        out.contains("WARNING CHLAUTH('APP.*') TYPE(SSLPEERMAP) SSLPEER('CN=app1') CHANNEL(APP.SVRCONN)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("is decided by CHLAUTH('APP.SVRCONN') TYPE(ADDRESSMAP) ADDRESS('*') first"),
+        "{out}"
+    );
+    assert!(
+        out.contains("ERROR CHANNEL(EC.SVRCONN) CHLAUTH") && out.contains("no CHLAUTH rule admits anybody"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_new_queue_manager_of_the_home_has_no_finding() {
+    let dir = scratch("doctor-home");
+    let home = dir.join("home").display().to_string();
+    let env = [("MQTLS_HOME", home.as_str())];
+    assert_eq!(crate::mqtls_env(&["qmgr", "create", "QMX"], "", &env).0, 0);
+    let (code, out, err) = crate::mqtls_env(&["doctor", "QMX"], "", &env);
+    assert_eq!((code, out.trim()), (0, "Queue manager QMX: no findings."), "{err}");
 }
