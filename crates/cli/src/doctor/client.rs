@@ -21,7 +21,12 @@ use mqtls_pki::{Crls, Entry, Keystore, Role, UnknownStatus};
 use super::{finding, label_for, Finding, Severity};
 
 /// Every finding of the client side.
-pub(super) fn check(store: &Store, qm_ks: &Keystore, env: &Environment, address: IpAddr) -> Vec<Finding> {
+pub(super) fn check(
+    store: &Store,
+    qm_ks: &Keystore,
+    env: &Environment,
+    (address, warn_days): (IpAddr, i64),
+) -> Vec<Finding> {
     let qmgr = store.qmgr().name().to_owned();
     let plan = match mqtls_client::plan(&qmgr, env) {
         Ok(plan) => plan,
@@ -52,7 +57,13 @@ pub(super) fn check(store: &Store, qm_ks: &Keystore, env: &Environment, address:
         .collect();
     let key_repository = plan.resolution.key_repository.as_ref().map(|s| s.value.clone());
     let client_ks = match key_repository.as_deref().map(mqtls_client::open_key_repository) {
-        Some(Ok(ks)) => Some(ks),
+        Some(Ok(ks)) => {
+            out.extend(super::certificates(&ks, warn_days).into_iter().map(|mut f| {
+                f.object = format!("client {}", f.object);
+                f
+            }));
+            Some(ks)
+        }
         Some(Err(e)) => {
             out.push(finding(
                 Severity::Error,

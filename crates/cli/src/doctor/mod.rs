@@ -116,6 +116,10 @@ pub(crate) fn run(args: DoctorArgs) -> anyhow::Result<u8> {
         let their_ks = mqtls_client::open_key_repository(keystore)
             .with_context(|| format!("the partner's keystore {keystore}"))?;
         let address = args.client_address;
+        findings.extend(certificates(&their_ks, args.expiry_warning_days).into_iter().map(|mut f| {
+            f.object = format!("partner {}", f.object);
+            f
+        }));
         findings.extend(partner::check_pair(
             &partner::Side { store: &store, ks: &ks },
             &partner::Side { store: &theirs, ks: &their_ks },
@@ -124,7 +128,7 @@ pub(crate) fn run(args: DoctorArgs) -> anyhow::Result<u8> {
     }
     if args.client {
         let env = mqtls_client::Environment::from_process("/var/mqm");
-        findings.extend(client::check(&store, &ks, &env, args.client_address));
+        findings.extend(client::check(&store, &ks, &env, (args.client_address, args.expiry_warning_days)));
     }
     let worst = findings.iter().map(|f| f.severity).max();
     if args.json {

@@ -128,6 +128,7 @@ DEFINE CHANNEL(GOOD.SVRCONN) CHLTYPE(SVRCONN) SSLCIPH(ANY_TLS13)
 DEFINE CHANNEL(RSA.SVRCONN) CHLTYPE(SVRCONN) SSLCIPH(ECDHE_RSA_AES_128_GCM_SHA256)
 DEFINE CHANNEL(TYPO.SVRCONN) CHLTYPE(SVRCONN) SSLCIPH(ANY_TLS13) CERTLABL('qm1x')
 DEFINE CHANNEL(CBC.SVRCONN) CHLTYPE(SVRCONN) SSLCIPH(TLS_RSA_WITH_AES_128_CBC_SHA256)
+DEFINE CHANNEL(CASE.SVRCONN) CHLTYPE(SVRCONN) SSLCIPH(ANY_TLS13) CERTLABL(qm1)
 ";
     std::fs::write(dir.join("qm1.mqsc"), mqsc).unwrap();
     let ks = dir.join("ks").display().to_string();
@@ -157,7 +158,8 @@ DEFINE CHANNEL(CBC.SVRCONN) CHLTYPE(SVRCONN) SSLCIPH(TLS_RSA_WITH_AES_128_CBC_SH
     BufReader::new(qm.0.stdout.as_mut().unwrap()).read_line(&mut banner).unwrap();
     let address = format!("127.0.0.1:{port}");
     let client = mqtls_test_support::pem_keystore_dir(&dir, "app1").display().to_string();
-    for channel in ["GOOD.SVRCONN", "RSA.SVRCONN", "TYPO.SVRCONN", "CBC.SVRCONN"] {
+    assert!(out.contains("uppercased to 'QM1'"), "{out}");
+    for channel in ["GOOD.SVRCONN", "RSA.SVRCONN", "TYPO.SVRCONN", "CBC.SVRCONN", "CASE.SVRCONN"] {
         let (code, probe, _) =
             mqtls(&["probe", &address, "--channel", channel, "--keystore", &client, "--label", "app1"], "");
         let handshake_failed = code == 20;
@@ -315,6 +317,19 @@ fn the_client_side_matches_the_queue_manager_or_says_why_not() {
         out.contains(
             "the client connects without TLS to a channel with SSLCIPH(ECDHE_ECDSA_AES_128_GCM_SHA256)"
         ),
+        "{out}"
+    );
+
+    // ServerConnectionParms in mqclient.ini: the same trap.
+    std::fs::write(
+        dir.join("mqclient.ini"),
+        "CHANNELS:\n   ServerConnectionParms=APP.SVRCONN/TCP/127.0.0.1(1414)\n",
+    )
+    .unwrap();
+    let (code, out) = doctor_client(&dir, &[("MQCLNTCF", ini.as_str()), ("MQSSLKEYR", good_ks.as_str())]);
+    assert_eq!(code, 20, "{out}");
+    assert!(
+        out.contains("ServerConnectionParms defines the only channel") && out.contains("cannot carry TLS"),
         "{out}"
     );
 }
