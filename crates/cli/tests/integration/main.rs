@@ -4,6 +4,7 @@ mod ccdt_cli;
 mod client_cli;
 mod corpus;
 mod doctor_cli;
+mod doctor_peers_cli;
 mod fuzz_smoke;
 mod home_cli;
 mod keystore_cli;
