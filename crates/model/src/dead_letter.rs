@@ -7,7 +7,7 @@
 //! most 48 bytes of UTF-8), then the original message in its own encoding.
 
 use crate::error::ModelError;
-use crate::message::{bad, put_text, Cursor, Message};
+use crate::message::{enclose, opened, put_text, Message};
 
 /// MQFMT_DEAD_LETTER_HEADER: the Format of a message on the dead-letter queue.
 pub const DEAD_LETTER_FORMAT: &str = "MQDEAD";
@@ -31,38 +31,18 @@ impl DeadLetter {
     /// The dead-letter-queue message: Format `MQDEAD`, the original's persistence,
     /// priority and ids, the header and the original as payload.
     pub fn wrap(&self) -> Message {
-        let mut payload = Vec::with_capacity(120 + self.message.payload.len());
-        payload.extend_from_slice(MAGIC);
-        payload.push(VERSION);
-        payload.extend_from_slice(&self.reason.to_be_bytes());
-        put_text(&mut payload, &self.dest_q);
-        put_text(&mut payload, &self.dest_qmgr);
-        self.message.encode_into(&mut payload);
-        Message {
-            msg_id: self.message.msg_id,
-            correl_id: self.message.correl_id,
-            persistent: self.message.persistent,
-            priority: self.message.priority,
-            put_time: self.message.put_time,
-            format: DEAD_LETTER_FORMAT.into(),
-            user_id: self.message.user_id.clone(),
-            payload,
-            ..Message::default()
-        }
+        let mut header = Vec::with_capacity(110);
+        header.extend_from_slice(MAGIC);
+        header.push(VERSION);
+        header.extend_from_slice(&self.reason.to_be_bytes());
+        put_text(&mut header, &self.dest_q);
+        put_text(&mut header, &self.dest_qmgr);
+        enclose(DEAD_LETTER_FORMAT, &header, &self.message)
     }
 
     /// Reads a dead-letter-queue message back; anything else is refused with what is wrong.
     pub fn unwrap(message: &Message) -> Result<Self, ModelError> {
-        if message.format.trim_end() != DEAD_LETTER_FORMAT {
-            return Err(bad("the dead-letter header", "the message's Format is not MQDEAD"));
-        }
-        let mut r = Cursor { bytes: &message.payload, at: 0 };
-        if r.take(4, "the dead-letter header")? != MAGIC {
-            return Err(bad("the dead-letter header", "does not start with DLH"));
-        }
-        if r.take(1, "the dead-letter header version")?[0] != VERSION {
-            return Err(bad("the dead-letter header version", "not 1"));
-        }
+        let mut r = opened(message, DEAD_LETTER_FORMAT, MAGIC, "the dead-letter header (MQDEAD)")?;
         let reason = u32::from_be_bytes(r.take(4, "Reason")?.try_into().expect("4 bytes"));
         let dest_q = r.text("DestQName")?;
         let dest_qmgr = r.text("DestQMgrName")?;

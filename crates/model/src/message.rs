@@ -121,6 +121,47 @@ impl Message {
     }
 }
 
+/// A message carrying `inner` behind a `header` (a transmission or dead-letter header):
+/// Format `format`, the inner message's persistence, priority, ids, put time and user,
+/// and as payload the header, then the inner message's encoding.
+pub(crate) fn enclose(format: &str, header: &[u8], inner: &Message) -> Message {
+    let mut payload = Vec::with_capacity(header.len() + 80 + inner.payload.len());
+    payload.extend_from_slice(header);
+    inner.encode_into(&mut payload);
+    Message {
+        msg_id: inner.msg_id,
+        correl_id: inner.correl_id,
+        persistent: inner.persistent,
+        priority: inner.priority,
+        put_time: inner.put_time,
+        format: format.into(),
+        user_id: inner.user_id.clone(),
+        payload,
+        ..Message::default()
+    }
+}
+
+/// A reader of `message`'s header, past its `magic` and version 1, when the message has
+/// Format `format`; `what` names the header in errors.
+pub(crate) fn opened<'a>(
+    message: &'a Message,
+    format: &str,
+    magic: &[u8; 4],
+    what: &'static str,
+) -> Result<Cursor<'a>, ModelError> {
+    if message.format.trim_end() != format {
+        return Err(bad(what, "the message's Format does not name it"));
+    }
+    let mut r = Cursor { bytes: &message.payload, at: 0 };
+    if r.take(4, what)? != magic {
+        return Err(bad(what, "does not start with its magic"));
+    }
+    if r.take(1, what)?[0] != 1 {
+        return Err(bad(what, "not version 1"));
+    }
+    Ok(r)
+}
+
 /// Appends `field` as a u16 length and at most 48 bytes of UTF-8, cut at a character
 /// boundary.
 pub(crate) fn put_text(out: &mut Vec<u8>, field: &str) {

@@ -7,7 +7,7 @@
 //! at most 48 bytes of UTF-8), then the original message in its own encoding.
 
 use crate::error::ModelError;
-use crate::message::{bad, put_text, Cursor, Message};
+use crate::message::{enclose, opened, put_text, Message};
 
 /// MQFMT_XMIT_Q_HEADER: the Format of a message on a transmission queue.
 pub const XMIT_FORMAT: &str = "MQXMIT";
@@ -29,38 +29,18 @@ impl Transmission {
     /// The transmission-queue message: Format `MQXMIT`, the original's persistence,
     /// priority and MsgId, the header and the original as payload.
     pub fn wrap(&self) -> Message {
-        let mut payload = Vec::with_capacity(110 + self.message.payload.len());
-        payload.extend_from_slice(MAGIC);
-        payload.push(VERSION);
-        put_text(&mut payload, &self.remote_q);
-        put_text(&mut payload, &self.remote_qmgr);
-        self.message.encode_into(&mut payload);
-        Message {
-            msg_id: self.message.msg_id,
-            correl_id: self.message.correl_id,
-            persistent: self.message.persistent,
-            priority: self.message.priority,
-            put_time: self.message.put_time,
-            format: XMIT_FORMAT.into(),
-            user_id: self.message.user_id.clone(),
-            payload,
-            ..Message::default()
-        }
+        let mut header = Vec::with_capacity(110);
+        header.extend_from_slice(MAGIC);
+        header.push(VERSION);
+        put_text(&mut header, &self.remote_q);
+        put_text(&mut header, &self.remote_qmgr);
+        enclose(XMIT_FORMAT, &header, &self.message)
     }
 
     /// Reads a transmission-queue message back; anything else is refused with what is
     /// wrong (a message put directly on a transmission queue by an application).
     pub fn unwrap(message: &Message) -> Result<Self, ModelError> {
-        if message.format.trim_end() != XMIT_FORMAT {
-            return Err(bad("the transmission header", "the message's Format is not MQXMIT"));
-        }
-        let mut r = Cursor { bytes: &message.payload, at: 0 };
-        if r.take(4, "the transmission header")? != MAGIC {
-            return Err(bad("the transmission header", "does not start with XQH"));
-        }
-        if r.take(1, "the transmission header version")?[0] != VERSION {
-            return Err(bad("the transmission header version", "not 1"));
-        }
+        let mut r = opened(message, XMIT_FORMAT, MAGIC, "the transmission header (MQXMIT)")?;
         let remote_q = r.text("RemoteQName")?;
         let remote_qmgr = r.text("RemoteQMgrName")?;
         let inner = Message::decode(&message.payload[r.at..])?;

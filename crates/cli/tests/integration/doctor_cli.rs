@@ -2,12 +2,10 @@
 //! each finding with its object, what happens at handshake time and the fix; and what the
 //! doctor predicts is what a real handshake then does (`mqtls qmgr run` probed live).
 
-use std::io::{BufRead, BufReader};
 use std::os::unix::fs::PermissionsExt;
-use std::process::{Command, Stdio};
 
 use mqtls_pki::{CertAuthority, Entry, KeySpec, Password};
-use mqtls_test_support::{ca_and_leaf, free_port, keystore, scratch, Running};
+use mqtls_test_support::{ca_and_leaf, keystore, scratch};
 
 use crate::mqtls;
 
@@ -135,27 +133,7 @@ DEFINE CHANNEL(CASE.SVRCONN) CHLTYPE(SVRCONN) SSLCIPH(ANY_TLS13) CERTLABL(qm1)
     let (_, out) = doctor(&dir, mqsc, &ks, false);
     let predicted_to_fail =
         |channel: &str| out.contains(&format!(" CHANNEL({channel}) ")) && out.contains("every");
-    let port = free_port();
-    let child = Command::new(env!("CARGO_BIN_EXE_mqtls"))
-        .args([
-            "qmgr",
-            "run",
-            "QM1",
-            "--mqsc",
-            "qm1.mqsc",
-            "--keystore",
-            "ks",
-            "--listen",
-            &format!("127.0.0.1:{port}"),
-        ])
-        .current_dir(&dir)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut qm = Running(child);
-    let mut banner = String::new();
-    BufReader::new(qm.0.stdout.as_mut().unwrap()).read_line(&mut banner).unwrap();
+    let (_qm, port, _) = crate::qmgr_run(&dir, &[]);
     let address = format!("127.0.0.1:{port}");
     let client = mqtls_test_support::pem_keystore_dir(&dir, "app1").display().to_string();
     assert!(out.contains("uppercased to 'QM1'"), "{out}");

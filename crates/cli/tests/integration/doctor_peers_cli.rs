@@ -2,11 +2,9 @@
 //! against the queue manager, each finding from a real broken configuration, and what the
 //! doctor predicts for a client compared with what a real client then meets.
 
-use std::io::{BufRead, BufReader};
 use std::os::unix::fs::PermissionsExt;
-use std::process::{Command, Stdio};
 
-use mqtls_test_support::{ca_and_leaf, free_port, scratch, Running};
+use mqtls_test_support::{ca_and_leaf, scratch};
 
 use crate::doctor_cli::private_pem_dir;
 use crate::mqtls;
@@ -258,18 +256,7 @@ SET AUTHREC OBJTYPE(QMGR) PRINCIPAL('app') AUTHADD(CONNECT)
 SET AUTHREC PROFILE('APP.Q') OBJTYPE(QUEUE) PRINCIPAL('app') AUTHADD(GET)
 ";
     std::fs::write(dir.join("qm1.mqsc"), mqsc).unwrap();
-    let port = free_port();
-    let child = Command::new(env!("CARGO_BIN_EXE_mqtls"))
-        .args(["qmgr", "run", "QM1", "--mqsc", "qm1.mqsc", "--keystore", "ks"])
-        .args(["--listen", &format!("127.0.0.1:{port}")])
-        .current_dir(&dir)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut qm = Running(child);
-    let mut banner = String::new();
-    BufReader::new(qm.0.stdout.as_mut().unwrap()).read_line(&mut banner).unwrap();
+    let (_qm, port, _) = crate::qmgr_run(&dir, &[]);
     let ks = dir.join("ks").display().to_string();
     let file = dir.join("qm1.mqsc").display().to_string();
     let mqserver = format!("APP.SVRCONN/TCP/127.0.0.1({port})");

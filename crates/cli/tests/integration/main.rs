@@ -61,3 +61,24 @@ pub(crate) fn mqtls_env(args: &[&str], stdin: &str, env: &[(&str, &str)]) -> (i3
     let text = |b: Vec<u8>| String::from_utf8(b).expect("utf-8 output");
     (out.status.code().expect("exit code"), text(out.stdout), text(out.stderr))
 }
+
+/// `mqtls qmgr run QM1 --mqsc qm1.mqsc --keystore ks` and `extra` in `dir` on a free
+/// loopback port, waited for: the process (killed when dropped), the port, its first line.
+pub(crate) fn qmgr_run(dir: &std::path::Path, extra: &[&str]) -> (mqtls_test_support::Running, u16, String) {
+    use std::io::{BufRead, BufReader};
+    let port = mqtls_test_support::free_port();
+    let child = Command::new(env!("CARGO_BIN_EXE_mqtls"))
+        .args(["qmgr", "run", "QM1", "--mqsc", "qm1.mqsc", "--keystore", "ks"])
+        .args(["--listen", &format!("127.0.0.1:{port}")])
+        .args(extra)
+        .current_dir(dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start mqtls qmgr run");
+    let mut qm = mqtls_test_support::Running(child);
+    let mut banner = String::new();
+    // Read through a borrow: the pipe stays open for the queue manager's later lines.
+    BufReader::new(qm.0.stdout.as_mut().expect("stdout")).read_line(&mut banner).expect("the banner");
+    (qm, port, banner)
+}

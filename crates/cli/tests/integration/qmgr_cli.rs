@@ -39,19 +39,7 @@ pub(crate) fn tls_qmgr(name: &str) -> (std::path::PathBuf, u16, Running) {
          SET AUTHREC PROFILE('APP.*') OBJTYPE(QUEUE) PRINCIPAL('app') AUTHADD(PUT,GET,BROWSE)\n",
     )
     .unwrap();
-    let port = free_port();
-    let child = Command::new(env!("CARGO_BIN_EXE_mqtls"))
-        .args(["qmgr", "run", "QM1", "--mqsc", "qm1.mqsc", "--keystore", "ks", "--admin-socket", "qm1.sock"])
-        .args(["--listen", &format!("127.0.0.1:{port}")])
-        .current_dir(&dir)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut qm = Running(child);
-    let mut banner = String::new();
-    // Read through a borrow: the pipe stays open for the queue manager's later lines.
-    BufReader::new(qm.0.stdout.as_mut().unwrap()).read_line(&mut banner).unwrap();
+    let (qm, port, banner) = crate::qmgr_run(&dir, &["--admin-socket", "qm1.sock"]);
     assert!(
         banner.contains(&format!("Queue manager QM1 started from qm1.mqsc; listening on 127.0.0.1:{port}")),
         "{banner}"
