@@ -246,6 +246,14 @@ fn each_client_finding_predicts_what_a_real_client_then_meets() {
     let other = scratch("doctor-client-e2e-other");
     ca_and_leaf(&other, "app1", "ec");
     let other_ks = private_pem_dir(&other, "app1");
+    // app2: the same CA, another DN. mixed: trusts the queue manager's CA, but its own
+    // certificate comes from the other CA.
+    ca_and_leaf(&dir, "app2", "ec");
+    private_pem_dir(&dir, "app2");
+    let mixed = scratch("doctor-client-e2e-mixed");
+    std::fs::copy(other.join("ks/app1.pem"), mixed.join("app1.pem")).unwrap();
+    std::fs::copy(dir.join("ca.pem"), mixed.join("ca.pem")).unwrap();
+    let mixed_ks = mixed.display().to_string();
     let mqsc = "ALTER QMGR CERTLABL('qm1')
 DEFINE CHANNEL(APP.SVRCONN) CHLTYPE(SVRCONN) SSLCIPH(ANY_TLS13) SSLCAUTH(REQUIRED) SSLPEER('CN=app1,O=mqtls test') MCAUSER('app')
 DEFINE CHANNEL(BLOCKED.SVRCONN) CHLTYPE(SVRCONN) SSLCIPH(ANY_TLS13) MCAUSER('app')
@@ -292,6 +300,20 @@ SET AUTHREC PROFILE('APP.Q') OBJTYPE(QUEUE) PRINCIPAL('app') AUTHADD(GET)
             Some("refused (2035)"),
         ),
         ("no such channel", ("NOPE.SVRCONN", "ANY_TLS13", "app1", ""), &good_ks, None, Some("(2540)")),
+        (
+            "the channel's SSLPEER refuses its DN",
+            ("APP.SVRCONN", "ANY_TLS13", "app2", ""),
+            &good_ks,
+            None,
+            Some("does not match the client's CN=app2,O=mqtls test"),
+        ),
+        (
+            "the queue manager does not trust its CA",
+            ("APP.SVRCONN", "ANY_TLS13", "app1", ""),
+            &mixed_ks,
+            None,
+            Some("the queue manager does not trust the client's certificate"),
+        ),
         (
             "TLS to a plain channel",
             ("PLAIN.SVRCONN", "ANY_TLS13", "app1", ""),
