@@ -150,7 +150,11 @@ fn entry_against_qmgr(
                 format!(
                     "the client does not trust the queue manager's certificate: {e}; the handshake fails"
                 ),
-                "add the queue manager's CA to the client's key repository (mqtls keystore add-ca)".into(),
+                if e.to_string().contains("expired") {
+                    "the queue manager's certificate must be renewed".into()
+                } else {
+                    "add the queue manager's CA to the client's key repository (mqtls keystore add-ca)".into()
+                },
             ));
         }
     }

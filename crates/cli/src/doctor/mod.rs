@@ -323,6 +323,17 @@ fn certificate_for(
         )];
     };
     let Some(facts) = chain.first().and_then(|c| CertFacts::from_der(c).ok()) else { return Vec::new() };
+    let now =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
+    if facts.days_left(now) < 0 {
+        return vec![finding(
+            Severity::Error,
+            object,
+            attribute,
+            format!("the channel presents certificate '{label}', which expired {} days ago: every partner refuses it", -facts.days_left(now)),
+            "renew it and import the new one; REFRESH SECURITY TYPE(SSL) picks it up".into(),
+        )];
+    }
     let is_rsa = matches!(facts.key, KeyKind::Rsa(_));
     let admits = ciph.key_type().admits(if is_rsa {
         mqtls_cipherspec::KeyType::Rsa

@@ -133,7 +133,7 @@ DEFINE CHANNEL(CASE.SVRCONN) CHLTYPE(SVRCONN) SSLCIPH(ANY_TLS13) CERTLABL(qm1)
     let (_, out) = doctor(&dir, mqsc, &ks, false);
     let predicted_to_fail =
         |channel: &str| out.contains(&format!(" CHANNEL({channel}) ")) && out.contains("every");
-    let (_qm, port, _) = crate::qmgr_run(&dir, &[]);
+    let (_qm, port, _) = crate::qmgr_run(&dir, "ks", &[]);
     let address = format!("127.0.0.1:{port}");
     let client = mqtls_test_support::pem_keystore_dir(&dir, "app1").display().to_string();
     assert!(out.contains("uppercased to 'QM1'"), "{out}");

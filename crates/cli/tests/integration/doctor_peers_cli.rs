@@ -4,7 +4,8 @@
 
 use std::os::unix::fs::PermissionsExt;
 
-use mqtls_test_support::{ca_and_leaf, scratch};
+use mqtls_pki::{CertAuthority, KeySpec, Password};
+use mqtls_test_support::{ca_and_leaf, keystore, scratch};
 
 use crate::doctor_cli::private_pem_dir;
 use crate::mqtls;
@@ -254,7 +255,24 @@ fn each_client_finding_predicts_what_a_real_client_then_meets() {
     std::fs::copy(other.join("ks/app1.pem"), mixed.join("app1.pem")).unwrap();
     std::fs::copy(dir.join("ca.pem"), mixed.join("ca.pem")).unwrap();
     let mixed_ks = mixed.display().to_string();
+    // The queue manager's keystore (PKCS#12): qm1, and 'old', expired, from an Old CA the
+    // client's key repository also trusts.
+    let now = mqtls_test_support::now();
+    let old_ca =
+        CertAuthority::new(KeySpec::EcP256, "Old CA", "mqtls test", now - 200 * 86_400, 400).unwrap();
+    let expired = old_ca.issue(KeySpec::EcP256, "qm1", "mqtls test", &[], now - 60 * 86_400, 30).unwrap();
+    let mut qm_ks = keystore(&dir, Some("qm1"));
+    qm_ks.add("old", expired).unwrap();
+    let password = Password::new("qm-secret".into()).unwrap();
+    qm_ks.save_p12(&dir.join("qm.p12"), &password).unwrap();
+    password.stash(&dir.join("qm.sth")).unwrap();
+    std::fs::write(dir.join("old-ca.der"), old_ca.certificate()).unwrap();
+    mqtls_test_support::openssl(
+        &dir,
+        &["x509", "-inform", "DER", "-in", "old-ca.der", "-out", "ks/old-ca.pem"],
+    );
     let mqsc = "ALTER QMGR CERTLABL('qm1')
+DEFINE CHANNEL(EXP.SVRCONN) CHLTYPE(SVRCONN) SSLCIPH(ANY_TLS13) CERTLABL('old') MCAUSER('app')
 DEFINE CHANNEL(APP.SVRCONN) CHLTYPE(SVRCONN) SSLCIPH(ANY_TLS13) SSLCAUTH(REQUIRED) SSLPEER('CN=app1,O=mqtls test') MCAUSER('app')
 DEFINE CHANNEL(BLOCKED.SVRCONN) CHLTYPE(SVRCONN) SSLCIPH(ANY_TLS13) MCAUSER('app')
 DEFINE CHANNEL(PLAIN.SVRCONN) CHLTYPE(SVRCONN) MCAUSER('app')
@@ -264,8 +282,8 @@ SET AUTHREC OBJTYPE(QMGR) PRINCIPAL('app') AUTHADD(CONNECT)
 SET AUTHREC PROFILE('APP.Q') OBJTYPE(QUEUE) PRINCIPAL('app') AUTHADD(GET)
 ";
     std::fs::write(dir.join("qm1.mqsc"), mqsc).unwrap();
-    let (_qm, port, _) = crate::qmgr_run(&dir, &[]);
-    let ks = dir.join("ks").display().to_string();
+    let (_qm, port, _) = crate::qmgr_run(&dir, "qm.p12", &["--stash", "qm.sth"]);
+    let ks = dir.join("qm.p12").display().to_string();
     let file = dir.join("qm1.mqsc").display().to_string();
     let mqserver = format!("APP.SVRCONN/TCP/127.0.0.1({port})");
 
@@ -300,6 +318,13 @@ SET AUTHREC PROFILE('APP.Q') OBJTYPE(QUEUE) PRINCIPAL('app') AUTHADD(GET)
             Some("refused (2035)"),
         ),
         ("no such channel", ("NOPE.SVRCONN", "ANY_TLS13", "app1", ""), &good_ks, None, Some("(2540)")),
+        (
+            "its certificate has expired",
+            ("EXP.SVRCONN", "ANY_TLS13", "app1", ""),
+            &good_ks,
+            None,
+            Some("the channel presents certificate 'old', which expired"),
+        ),
         (
             "the channel's SSLPEER refuses its DN",
             ("APP.SVRCONN", "ANY_TLS13", "app2", ""),
@@ -344,7 +369,9 @@ SET AUTHREC PROFILE('APP.Q') OBJTYPE(QUEUE) PRINCIPAL('app') AUTHADD(GET)
         }
         let args = ["doctor", "--mqsc", &file, "--keystore", &ks, "--client", "--expiry-warning-days", "5"];
         let (_, said, _) = crate::mqtls_env(&args, "", &env);
-        let doctor_error = said.lines().any(|l| l.starts_with("ERROR client"));
+        let doctor_error = said
+            .lines()
+            .any(|l| l.starts_with("ERROR client") || l.starts_with(&format!("ERROR CHANNEL({name})")));
         if let Some(text) = predicted {
             assert!(said.contains(text), "{case}: the doctor did not say '{text}':\n{said}");
         }

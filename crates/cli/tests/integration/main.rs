@@ -62,13 +62,17 @@ pub(crate) fn mqtls_env(args: &[&str], stdin: &str, env: &[(&str, &str)]) -> (i3
     (out.status.code().expect("exit code"), text(out.stdout), text(out.stderr))
 }
 
-/// `mqtls qmgr run QM1 --mqsc qm1.mqsc --keystore ks` and `extra` in `dir` on a free
+/// `mqtls qmgr run QM1 --mqsc qm1.mqsc --keystore KEYSTORE` and `extra` in `dir` on a free
 /// loopback port, waited for: the process (killed when dropped), the port, its first line.
-pub(crate) fn qmgr_run(dir: &std::path::Path, extra: &[&str]) -> (mqtls_test_support::Running, u16, String) {
+pub(crate) fn qmgr_run(
+    dir: &std::path::Path,
+    keystore: &str,
+    extra: &[&str],
+) -> (mqtls_test_support::Running, u16, String) {
     use std::io::{BufRead, BufReader};
     let port = mqtls_test_support::free_port();
     let child = Command::new(env!("CARGO_BIN_EXE_mqtls"))
-        .args(["qmgr", "run", "QM1", "--mqsc", "qm1.mqsc", "--keystore", "ks"])
+        .args(["qmgr", "run", "QM1", "--mqsc", "qm1.mqsc", "--keystore", keystore])
         .args(["--listen", &format!("127.0.0.1:{port}")])
         .args(extra)
         .current_dir(dir)

@@ -39,7 +39,7 @@ pub(crate) fn tls_qmgr(name: &str) -> (std::path::PathBuf, u16, Running) {
          SET AUTHREC PROFILE('APP.*') OBJTYPE(QUEUE) PRINCIPAL('app') AUTHADD(PUT,GET,BROWSE)\n",
     )
     .unwrap();
-    let (qm, port, banner) = crate::qmgr_run(&dir, &["--admin-socket", "qm1.sock"]);
+    let (qm, port, banner) = crate::qmgr_run(&dir, "ks", &["--admin-socket", "qm1.sock"]);
     assert!(
         banner.contains(&format!("Queue manager QM1 started from qm1.mqsc; listening on 127.0.0.1:{port}")),
         "{banner}"
