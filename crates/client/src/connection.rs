@@ -21,6 +21,7 @@ use tokio::sync::mpsc;
 use tokio::time::{timeout, Instant};
 
 use crate::error::ClientError;
+use crate::locate::login_user;
 use crate::read_frame;
 
 /// How a client identifies itself and how long it waits.
@@ -41,11 +42,6 @@ impl Default for ConnectOptions {
     fn default() -> Self {
         Self { user: login_user(), keystore: None, cert_label: None, timeout: Duration::from_secs(30) }
     }
-}
-
-/// The user the process runs as, from `$USER`, else `$LOGNAME` (what an MQ client asserts).
-pub fn login_user() -> String {
-    std::env::var("USER").or_else(|_| std::env::var("LOGNAME")).unwrap_or_default()
 }
 
 /// What the channel start settled.

@@ -11,13 +11,11 @@ mod hconn;
 mod locate;
 mod reconnect;
 
-pub use connection::{
-    dial, login_user, ChannelStream, ConnectOptions, Connection, Dial, Dialled, Negotiated,
-};
+pub use connection::{dial, ChannelStream, ConnectOptions, Connection, Dial, Dialled, Negotiated};
 pub use error::ClientError;
 pub use hconn::{Hconn, Hobj};
 pub use locate::{
-    connect, connect_candidates, connect_options, find_ini, load_ccdt, open_key_repository, plan,
+    connect, connect_candidates, connect_options, find_ini, load_ccdt, login_user, open_key_repository, plan,
     Environment, Plan, VARIABLES,
 };
 pub use mqtls_ccdt::{Address, ClientChannel, Reconnect};

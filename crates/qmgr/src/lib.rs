@@ -17,6 +17,7 @@ mod listeners;
 mod pending;
 mod queues;
 mod receiver;
+mod resync;
 mod revocation;
 mod running;
 mod sender;

@@ -15,10 +15,10 @@
 
 mod chlauth;
 mod client;
+mod files;
 mod partner;
 
-use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::Context;
 use mqtls_cipherspec::CipherSpecName;
@@ -107,8 +107,8 @@ pub(crate) fn run(args: DoctorArgs) -> anyhow::Result<u8> {
     findings.extend(mqsc_warnings(&source));
     findings.extend(channels(&store, &ks));
     findings.extend(chlauth::check(&store));
-    findings.extend(certificates(&ks, args.expiry_warning_days));
-    findings.extend(permissions(&files));
+    findings.extend(files::certificates(&ks, args.expiry_warning_days));
+    findings.extend(files::permissions(&files));
     if let (Some(mqsc), Some(keystore)) = (&args.partner_mqsc, &args.partner_keystore) {
         let source = std::fs::read_to_string(mqsc).with_context(|| format!("{}", mqsc.display()))?;
         let mut theirs = Store::new(&args.partner_qmgr, crate::mqsc::now())?;
@@ -116,7 +116,7 @@ pub(crate) fn run(args: DoctorArgs) -> anyhow::Result<u8> {
         let their_ks = mqtls_client::open_key_repository(keystore)
             .with_context(|| format!("the partner's keystore {keystore}"))?;
         let address = args.client_address;
-        findings.extend(certificates(&their_ks, args.expiry_warning_days).into_iter().map(|mut f| {
+        findings.extend(files::certificates(&their_ks, args.expiry_warning_days).into_iter().map(|mut f| {
             f.object = format!("partner {}", f.object);
             f
         }));
@@ -177,7 +177,7 @@ fn load(args: &DoctorArgs) -> anyhow::Result<Loaded> {
         mqtls_mqsc::script::run(&source, &mut store, &crate::mqsc::now());
         let value = args.keystore.clone().unwrap_or_default();
         let ks = mqtls_client::open_key_repository(&value).map_err(|e| e.to_string());
-        return Ok((store, source, ks, key_files(&value)));
+        return Ok((store, source, ks, files::key_files(&value)));
     }
     let name =
         args.qmgr.as_deref().context("name a queue manager of the home, or give --mqsc and --keystore")?;
@@ -187,22 +187,7 @@ fn load(args: &DoctorArgs) -> anyhow::Result<Loaded> {
     let source = std::fs::read_to_string(home.definitions()).unwrap_or_default();
     let ks = mqtls_qmgr::Home::keystore(&store).map_err(|e| e.to_string());
     let stem = home.key_stem().display().to_string();
-    Ok((store, source, ks, key_files(&stem)))
-}
-
-/// The keystore and stash files an MQSSLKEYR-like value names.
-fn key_files(value: &str) -> Vec<PathBuf> {
-    let path = Path::new(value);
-    if path.is_dir() {
-        return std::fs::read_dir(path).map(|d| d.flatten().map(|e| e.path()).collect()).unwrap_or_default();
-    }
-    let stem = path.with_extension("");
-    let mut files: Vec<PathBuf> = [path.to_owned(), stem.with_extension("p12"), stem.with_extension("sth")]
-        .into_iter()
-        .filter(|p| p.is_file())
-        .collect();
-    files.dedup();
-    files
+    Ok((store, source, ks, files::key_files(&stem)))
 }
 
 /// Values MQSC uppercased because they were not quoted, as the queue manager has them.
@@ -350,59 +335,4 @@ fn certificate_for(
         format!("certificate '{label}' has an {} key but {ciph} needs {}: no suite can be agreed, every handshake fails (2393)", facts.key, if is_rsa { "an EC certificate" } else { "an RSA certificate" }),
         format!("use {} or a certificate of the other key type", if is_rsa { "an ECDHE_RSA_* CipherSpec or ANY_TLS13" } else { "an ECDHE_ECDSA_* CipherSpec or ANY_TLS13" }),
     )]
-}
-
-/// Expired and soon-expiring certificates anywhere in the keystore.
-fn certificates(ks: &Keystore, warn_days: i64) -> Vec<Finding> {
-    let now =
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
-    let mut out = Vec::new();
-    for (label, entry) in ks.entries() {
-        let ders: Vec<&Vec<u8>> = match entry {
-            Entry::Personal { chain, .. } => chain.iter().collect(),
-            Entry::Trusted { cert } => vec![cert],
-        };
-        for der in ders {
-            let Ok(f) = CertFacts::from_der(der) else { continue };
-            let days = f.days_left(now);
-            let (severity, what) = match days {
-                d if d < 0 => (Severity::Error, format!("expired {} days ago: partners refuse it", -d)),
-                d if d < warn_days => {
-                    (Severity::Warning, format!("expires in {d} days: then partners refuse it"))
-                }
-                _ => continue,
-            };
-            out.push(finding(
-                severity,
-                format!("keystore label '{label}'"),
-                &format!("certificate {}", f.names.subject),
-                what,
-                "renew it and import the new one; REFRESH SECURITY TYPE(SSL) picks it up".into(),
-            ));
-        }
-    }
-    out
-}
-
-/// Keystore and stash files others may read (in a PEM directory, those holding a key).
-fn permissions(files: &[PathBuf]) -> Vec<Finding> {
-    files
-        .iter()
-        .filter(|p| {
-            let pem = p.extension().is_some_and(|e| e.eq_ignore_ascii_case("pem") || e.eq_ignore_ascii_case("key"));
-            !pem || std::fs::read_to_string(p).is_ok_and(|t| t.contains("PRIVATE KEY"))
-        })
-        .filter_map(|p| {
-            let mode = std::fs::metadata(p).ok()?.permissions().mode() & 0o777;
-            (mode & 0o077 != 0).then(|| {
-                finding(
-                    Severity::Warning,
-                    format!("file {}", p.display()),
-                    &format!("mode {mode:o}"),
-                    "not a handshake failure: others on this machine can read the private keys or the password".into(),
-                    format!("chmod 600 {}", p.display()),
-                )
-            })
-        })
-        .collect()
 }
