@@ -57,7 +57,10 @@ impl Pair {
         let dead =
             || std::fs::read_to_string(format!("/proc/{pid}/status")).map_or(true, |s| s.contains("zombie"));
         let killed = Instant::now();
-        while !dead() {
+        // A multi-threaded process shows as a zombie when its first thread has exited; its
+        // files (the admin socket) close with the last one.
+        let socket = format!("{}/qmgrs/{qm}/admin.sock", self.home);
+        while !dead() || std::os::unix::net::UnixStream::connect(&socket).is_ok() {
             assert!(killed.elapsed() < Duration::from_secs(10), "kill -9 {qm} took effect within 10s");
             std::thread::sleep(Duration::from_millis(10));
         }
