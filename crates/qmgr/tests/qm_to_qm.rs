@@ -129,6 +129,10 @@ async fn messages_put_on_a_remote_queue_arrive_over_tls_and_both_ends_agree_on_c
     assert_eq!(numbers, (0..30).collect::<Vec<_>>(), "in order, each once");
     assert_eq!(arrived.iter().map(|(_, id)| *id).collect::<Vec<_>>(), ids, "MsgIds kept end to end");
     eventually(10, "the transmission queue empties", || qm1.queues.store().depth("QM2") == 0).await;
+    eventually(10, "the sender's record", || {
+        row(&qm1, "QM1.TO.QM2").get("LSTSEQNO").is_some_and(|s| s == "30")
+    })
+    .await;
     let (sdr, rcvr) = (row(&qm1, "QM1.TO.QM2"), row(&qm2, "QM1.TO.QM2"));
     for (k, v) in [("STATUS", "RUNNING"), ("SECPROT", "TLSV13"), ("INDOUBT", "NO")] {
         assert_eq!((sdr[k].as_str(), rcvr[k].as_str()), (v, v), "{k}: {sdr:?} / {rcvr:?}");
@@ -325,7 +329,10 @@ async fn a_sequence_number_mismatch_stops_the_sender_until_reset_channel() {
     let (code, reset) = run_mqsc(&qm1, "RESET CHANNEL(QM1.TO.QM2) SEQNUM(1)\nSTART CHANNEL(QM1.TO.QM2)\n");
     assert_eq!(code, 0, "{reset}");
     eventually(20, "flowing again after RESET CHANNEL at the sender", || committed_on(&qm2) == 6).await;
-    assert_eq!(row(&qm2, "QM1.TO.QM2")["LSTSEQNO"], "2", "the receiver took the sender's number");
+    eventually(10, "the receiver took the sender's number", || {
+        row(&qm2, "QM1.TO.QM2").get("LSTSEQNO").is_some_and(|s| s == "2")
+    })
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -511,6 +518,9 @@ async fn requesters_and_servers_move_messages_whichever_end_calls() {
         row(&qm1, "SERVED"),
         row(&qm2, "SERVED")
     );
+    // The server records the last confirmation just after the requester committed it.
+    eventually(10, "the server's record", || row(&qm1, "SERVED").get("LSTSEQNO").is_some_and(|s| s == "25"))
+        .await;
     let (svr, rqstr) = (row(&qm1, "SERVED"), row(&qm2, "SERVED"));
     assert_eq!((svr["CHLTYPE"].as_str(), rqstr["CHLTYPE"].as_str()), ("SVR", "RQSTR"));
     assert_eq!((svr["SECPROT"].as_str(), rqstr["SECPROT"].as_str()), ("TLSV13", "TLSV13"));
