@@ -49,7 +49,7 @@ pub use dead_letter::{DeadLetter, DEAD_LETTER_FORMAT};
 pub use error::{ModelError, Severity};
 pub use message::Message;
 pub use object::{check_name, Object, Stamp};
-pub use store::{generic_match, Store};
+pub use store::{default_cert_label, generic_match, Store};
 pub use transmission::{Transmission, XMIT_FORMAT};
 pub use types::{ChannelType, ObjectType};
 pub use value::{write_quoted, Value};

@@ -10,6 +10,12 @@ use crate::object::{check_name, Object, Stamp};
 use crate::value::Value;
 use crate::{Channel, ChannelType, ObjectType};
 
+/// MQ's default certificate label for a queue manager (or client user): `ibmwebspheremq`
+/// and the name in lowercase.
+pub fn default_cert_label(name: &str) -> String {
+    format!("ibmwebspheremq{}", name.to_ascii_lowercase())
+}
+
 /// Whether `name` matches an MQ generic pattern: `*` alone, a prefix ending in `*`, or exact.
 pub fn generic_match(pattern: &str, name: &str) -> bool {
     match pattern.strip_suffix('*') {
@@ -46,6 +52,15 @@ impl Store {
     /// The queue manager object.
     pub fn qmgr(&self) -> &Object {
         &self.qmgr
+    }
+
+    /// The label of the certificate `channel` presents: its CERTLABL, else the queue
+    /// manager's CERTLABL, else MQ's default label (see [`default_cert_label`]).
+    pub fn certificate_label(&self, channel: &Channel<'_>) -> String {
+        channel
+            .cert_label()
+            .or_else(|| Some(self.qmgr.str("CERTLABL")).filter(|l| !l.is_empty()))
+            .unwrap_or_else(|| default_cert_label(self.qmgr.name()))
     }
 
     /// ALTER QMGR.

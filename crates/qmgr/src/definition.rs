@@ -65,10 +65,7 @@ impl Definition {
             }
         }
         let int = |kw: &str, default: i64| object.int(kw).unwrap_or(default).max(0) as u64;
-        let label = chl
-            .cert_label()
-            .or_else(|| Some(store.qmgr().str("CERTLABL")).filter(|l| !l.is_empty()))
-            .unwrap_or_else(|| qm.default_label.clone());
+        let label = store.certificate_label(&chl);
         let sends = chltype != ChannelType::Rqstr;
         Ok(Self {
             chltype,

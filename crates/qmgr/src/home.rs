@@ -143,7 +143,7 @@ impl Home {
         fs::set_permissions(&self.dir, fs::Permissions::from_mode(0o700)).map_err(io(&self.dir))?;
         let password = Password::generate();
         let mut keystore = Keystore::new();
-        let label = format!("ibmwebspheremq{}", self.name.to_lowercase());
+        let label = mqtls_model::default_cert_label(&self.name);
         keystore.add(&label, self_signed(KeySpec::EcP256, &self.name, "mqtls", &[], now as i64, 365)?)?;
         let stem = self.key_stem();
         keystore.save_p12(&stem.with_extension("p12"), &password)?;

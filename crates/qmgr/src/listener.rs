@@ -38,8 +38,6 @@ pub struct QueueManager {
     pub(crate) keystore: RwLock<Keystore>,
     /// Where REFRESH SECURITY TYPE(SSL) reads the keystore again.
     loader: Option<KeystoreLoader>,
-    /// The label used when neither the channel nor the queue manager sets CERTLABL.
-    pub default_label: String,
     /// Running channel instances.
     pub status: StatusTable,
     /// Bounds.
@@ -79,12 +77,10 @@ impl QueueManager {
     /// A queue manager over `store` and `keystore`, with its messages in memory until
     /// [`with_messages`](Self::with_messages) gives it a message store file.
     pub fn new(store: Store, keystore: Keystore, limits: Limits) -> Self {
-        let default_label = format!("ibmwebspheremq{}", store.qmgr().name().to_ascii_lowercase());
         Self {
             store: RwLock::new(store),
             keystore: RwLock::new(keystore),
             loader: None,
-            default_label,
             status: StatusTable::default(),
             limits,
             queues: Queues::new(MessageStore::in_memory().expect("an in-memory database opens")),
@@ -175,10 +171,7 @@ impl QueueManager {
             .get(ObjectType::Channel, channel)
             .ok_or_else(|| format!("channel {channel} is not defined"))?;
         let chl = Channel::new(object).expect("channels have a type");
-        let label = chl
-            .cert_label()
-            .or_else(|| Some(store.qmgr().str("CERTLABL")).filter(|l| !l.is_empty()))
-            .unwrap_or_else(|| self.default_label.clone());
+        let label = store.certificate_label(&chl);
         let mut configs = self.configs.lock().expect("config cache lock");
         if let Some(hit) = configs.get(channel).filter(|c| &c.definition == object && c.label == label) {
             return Ok(hit.config.clone());
