@@ -31,6 +31,22 @@ pub struct ChannelStart {
     pub heartbeat: u32,
 }
 
+impl ChannelStart {
+    /// A client's (CLNTCONN) start of `channel` as `user`, with MQ's CLNTCONN defaults:
+    /// MAXMSGL 4 MiB, SHARECNV 10, HBINT 300.
+    pub fn client(channel: &str, user: String) -> Self {
+        Self {
+            channel: channel.to_owned(),
+            chltype: 6,
+            qmgr: String::new(),
+            user,
+            max_msg_len: 4 * 1024 * 1024,
+            sharecnv: 10,
+            heartbeat: 300,
+        }
+    }
+}
+
 /// One frame.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Frame {

@@ -259,15 +259,7 @@ async fn probe(
             if key.is_some() { "sent" } else { "none sent (give --keystore and --label)" }
         ),
     }
-    let start = ChannelStart {
-        channel: args.channel.clone(),
-        chltype: 6,
-        qmgr: String::new(),
-        user: mqtls_client::login_user(),
-        max_msg_len: 4 * 1024 * 1024,
-        sharecnv: 10,
-        heartbeat: 300,
-    };
+    let start = ChannelStart::client(&args.channel, mqtls_client::login_user());
     let answer = async {
         tls.write_all(&encode(&Frame::ChannelStart(start))).await?;
         tls.flush().await?;

@@ -18,7 +18,7 @@ use mqtls_dn::{CertNames, PeerFilter};
 use mqtls_model::{Channel, ObjectType, SslCauth, Store};
 use mqtls_pki::{Crls, Entry, Keystore, Role, UnknownStatus};
 
-use super::{finding, label_for, Finding, Severity};
+use super::{finding, Finding, Severity};
 
 /// Every finding of the client side.
 pub(super) fn check(
@@ -131,9 +131,7 @@ fn entry_against_qmgr(
         }
     }
     // The queue manager's certificate, as the client will see it.
-    let qmgr_label = store.qmgr().str("CERTLABL");
-    let default = format!("ibmwebspheremq{}", store.qmgr().name().to_ascii_lowercase());
-    let (label, _) = label_for(&server, &qmgr_label, &default);
+    let label = store.certificate_label(&server);
     let qm_chain = match qm_ks.get(&label) {
         Ok(Entry::Personal { chain, .. }) => Some(chain.clone()),
         _ => None,
@@ -213,15 +211,7 @@ fn chlauth(
 ) -> Vec<Finding> {
     let sni = mqtls_channel::sni::encode(&entry.name);
     let tls = Negotiated { sni: Some(&sni), suite: Some(suite), peer_chain: chain };
-    let start = ChannelStart {
-        channel: entry.name.clone(),
-        chltype: 6,
-        qmgr: String::new(),
-        user: mqtls_client::login_user(),
-        max_msg_len: 4 * 1024 * 1024,
-        sharecnv: 10,
-        heartbeat: 300,
-    };
+    let start = ChannelStart::client(&entry.name, mqtls_client::login_user());
     let object = format!("client channel {}", entry.name);
     match mqtls_channel::start::check(store, &start, &tls, address) {
         Err(refusal) if refusal.text.contains(" blocked by ") => vec![finding(

@@ -23,6 +23,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 use mqtls_cipherspec::CipherSpecName;
 use mqtls_model::{Channel, ChannelType, SslCauth, Store};
+use mqtls_mqsc::MqscError;
 use mqtls_pki::{CertFacts, Entry, KeyKind, Keystore};
 
 /// `mqtls doctor`.
@@ -196,21 +197,15 @@ fn mqsc_warnings(source: &str) -> Vec<Finding> {
     entries
         .iter()
         .flat_map(|e| e.diagnostics.iter())
-        .map(ToString::to_string)
-        .filter(|text| text.contains("uppercased"))
-        .map(|text| {
-            // "warning: line L, column C, at 'v': KEYWORD value was uppercased to 'V'; quote it ...: KEYWORD('v')"
-            let place = text.trim_start_matches("warning: ").split(", at ").next().unwrap_or("").to_owned();
-            let message = text.split_once("': ").map_or(text.as_str(), |(_, m)| m);
-            let (what, fix) = message.split_once("; ").unwrap_or((message, "quote the value"));
-            let keyword = what.split_whitespace().next().unwrap_or("");
-            finding(
+        .filter_map(|d| match &d.error {
+            MqscError::Uppercased { keyword, raw, folded } => Some(finding(
                 Severity::Warning,
-                format!("MQSC {place}"),
+                format!("MQSC line {}, column {}", d.pos.line, d.pos.col),
                 keyword,
-                format!("{what}: the queue manager uses the uppercased value, so a label, user or path that differs in case is not found"),
-                fix.to_owned(),
-            )
+                format!("{keyword} value was uppercased to '{folded}': the queue manager uses the uppercased value, so a label, user or path that differs in case is not found"),
+                format!("quote it to keep its case: {keyword}('{raw}')"),
+            )),
+            _ => None,
         })
         .collect()
 }
@@ -218,8 +213,6 @@ fn mqsc_warnings(source: &str) -> Vec<Finding> {
 /// Each TLS channel served here: its CipherSpec, its certificate, its client policy.
 fn channels(store: &Store, ks: &Keystore) -> Vec<Finding> {
     let mut out = Vec::new();
-    let qmgr_label = store.qmgr().str("CERTLABL");
-    let default = format!("ibmwebspheremq{}", store.qmgr().name().to_ascii_lowercase());
     for chl in store.channels() {
         let Some(ciph) = chl.ssl_ciph() else { continue };
         let object = format!("CHANNEL({})", chl.name());
@@ -242,7 +235,7 @@ fn channels(store: &Store, ks: &Keystore) -> Vec<Finding> {
         if matches!(chl.channel_type(), ChannelType::Clntconn) {
             continue;
         }
-        out.extend(certificate_for(&chl, &ciph, ks, &qmgr_label, &default));
+        out.extend(certificate_for(store, &chl, &ciph, ks));
         let accepts = matches!(
             chl.channel_type(),
             ChannelType::Svrconn | ChannelType::Rcvr | ChannelType::Rqstr | ChannelType::Svr
@@ -263,23 +256,20 @@ fn channels(store: &Store, ks: &Keystore) -> Vec<Finding> {
 
 /// The certificate a channel presents: it exists (else the closest label), and its key type
 /// serves the CipherSpec.
-pub(super) fn label_for(chl: &Channel<'_>, qmgr_label: &str, default: &str) -> (String, &'static str) {
-    match chl.cert_label() {
-        Some(l) => (l, "CERTLABL"),
-        None if !qmgr_label.is_empty() => (qmgr_label.to_owned(), "QMGR CERTLABL"),
-        None => (default.to_owned(), "CERTLABL (MQ's default label)"),
+/// Which setting chose the certificate label `store.certificate_label` gives `chl`.
+fn label_setting(store: &Store, chl: &Channel<'_>) -> &'static str {
+    if chl.cert_label().is_some() {
+        "CERTLABL"
+    } else if !store.qmgr().str("CERTLABL").is_empty() {
+        "QMGR CERTLABL"
+    } else {
+        "CERTLABL (MQ's default label)"
     }
 }
 
-fn certificate_for(
-    chl: &Channel<'_>,
-    ciph: &CipherSpecName,
-    ks: &Keystore,
-    qmgr_label: &str,
-    default: &str,
-) -> Vec<Finding> {
+fn certificate_for(store: &Store, chl: &Channel<'_>, ciph: &CipherSpecName, ks: &Keystore) -> Vec<Finding> {
     let object = format!("CHANNEL({})", chl.name());
-    let (label, attribute) = label_for(chl, qmgr_label, default);
+    let (label, attribute) = (store.certificate_label(chl), label_setting(store, chl));
     let Ok(entry) = ks.get(&label) else {
         let labels: Vec<&str> = ks.labels().collect();
         let case = labels.iter().find(|l| l.eq_ignore_ascii_case(&label));

@@ -14,7 +14,7 @@ use mqtls_dn::{CertNames, PeerFilter};
 use mqtls_model::{Channel, ChannelType, ObjectType, Store};
 use mqtls_pki::{Crls, Entry, Keystore, Role, UnknownStatus};
 
-use super::{finding, label_for, Finding, Severity};
+use super::{finding, Finding, Severity};
 
 /// One queue manager's definitions and keystore.
 pub(super) struct Side<'a> {
@@ -25,9 +25,7 @@ pub(super) struct Side<'a> {
 impl Side<'_> {
     /// The certificate chain `chl` presents, if its label holds one.
     fn chain(&self, chl: &Channel<'_>) -> Option<Vec<Vec<u8>>> {
-        let qmgr_label = self.store.qmgr().str("CERTLABL");
-        let default = format!("ibmwebspheremq{}", self.store.qmgr().name().to_ascii_lowercase());
-        let (label, _) = label_for(chl, &qmgr_label, &default);
+        let label = self.store.certificate_label(chl);
         match self.ks.get(&label) {
             Ok(Entry::Personal { chain, .. }) => Some(chain.clone()),
             _ => None,
