@@ -119,11 +119,11 @@ impl Send {
                 let luwid = r.u64("batch id")?;
                 let flags = r.u8("resync flags")?;
                 if flags > 3 {
-                    return Err(FrameError::Truncated("resync flags: undefined bits"));
+                    return Err(FrameError::Reserved);
                 }
                 let doubt = r.u64("batch id in doubt")?;
                 if flags & 1 == 0 && doubt != 0 {
-                    return Err(FrameError::Truncated("batch id in doubt: set without the in-doubt flag"));
+                    return Err(FrameError::Reserved);
                 }
                 Self::Resync {
                     seq,
@@ -137,7 +137,7 @@ impl Send {
                 let now = match r.u8("message flags")? {
                     0 => false,
                     1 => true,
-                    _ => return Err(FrameError::Truncated("message flags: undefined bits")),
+                    _ => return Err(FrameError::Reserved),
                 };
                 let message = Message::decode(r.0).map_err(FrameError::Message)?;
                 r.0 = &[];

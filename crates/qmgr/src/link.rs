@@ -29,20 +29,26 @@ impl Link {
         self.stream.flush().await.map_err(|e| e.to_string())
     }
 
+    /// The receiver's next frame within `limit` (`late` says what did not come in time),
+    /// counted; a Close is the receiver ending the channel.
+    async fn next(&mut self, limit: Duration, late: &str) -> Result<Frame, String> {
+        let frame = timeout(limit, read_frame(&mut self.stream, &mut self.buf, 65_536))
+            .await
+            .map_err(|_| format!("{late} within {}s", limit.as_secs()))??;
+        self.traffic.bytes(0, frame.encoded_len());
+        match frame {
+            Frame::Close { reason } => Err(format!("the receiver ended the channel (reason {reason})")),
+            frame => Ok(frame),
+        }
+    }
+
     /// The receiver's next answer, heartbeat echoes skipped.
     pub(crate) async fn answer(&mut self, limit: Duration) -> Result<Answer, String> {
         loop {
-            let frame = timeout(limit, read_frame(&mut self.stream, &mut self.buf, 65_536))
-                .await
-                .map_err(|_| format!("no answer from the receiver within {}s", limit.as_secs()))??;
-            self.traffic.bytes(0, frame.encoded_len());
-            match frame {
+            match self.next(limit, "no answer from the receiver").await? {
                 Frame::Heartbeat => continue,
                 Frame::Data { conversation: 0, payload } => {
                     return Answer::decode(&payload).map_err(|e| e.to_string())
-                }
-                Frame::Close { reason } => {
-                    return Err(format!("the receiver ended the channel (reason {reason})"))
                 }
                 other => return Err(format!("unexpected frame from the receiver: {other:?}")),
             }
@@ -51,13 +57,8 @@ impl Link {
 
     /// The receiver's echo of a heartbeat.
     pub(crate) async fn echo(&mut self, limit: Duration) -> Result<(), String> {
-        let frame = timeout(limit, read_frame(&mut self.stream, &mut self.buf, 65_536))
-            .await
-            .map_err(|_| format!("the receiver did not answer a heartbeat within {}s", limit.as_secs()))??;
-        self.traffic.bytes(0, frame.encoded_len());
-        match frame {
+        match self.next(limit, "the receiver did not answer a heartbeat").await? {
             Frame::Heartbeat => Ok(()),
-            Frame::Close { reason } => Err(format!("the receiver ended the channel (reason {reason})")),
             other => Err(format!("expected a heartbeat echo, got {other:?}")),
         }
     }
