@@ -165,36 +165,40 @@ fn machine() -> String {
     format!("Machine: {model}, {cores} cores, {mem_gib:.0} GiB; {rustc}; {date}.\n")
 }
 
-/// Every benchmark criterion recorded whose group belongs to `target`'s run (read from
-/// the groups the bench wrote this time: newest estimates only).
+/// Every benchmark criterion recorded in `target`'s last run.
 fn read_figures(dir: &Path, target: &str) -> Result<Vec<Figure>, String> {
-    let mut out = Vec::new();
+    let mut found = Vec::new();
     let groups = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    let started = std::time::SystemTime::now() - std::time::Duration::from_secs(60 * 60 * 6);
     for group in groups.flatten() {
         for entry in walk(&group.path()) {
             let bench: serde_json::Value = read_json(&entry.join("benchmark.json"))?;
-            let estimates: serde_json::Value = read_json(&entry.join("estimates.json"))?;
-            let modified = std::fs::metadata(entry.join("estimates.json")).and_then(|m| m.modified());
-            if modified.map_or(true, |m| m < started)
-                || !belongs(target, bench["group_id"].as_str().unwrap_or(""))
-            {
+            if !belongs(target, bench["group_id"].as_str().unwrap_or("")) {
                 continue;
             }
+            let estimates: serde_json::Value = read_json(&entry.join("estimates.json"))?;
+            let modified = std::fs::metadata(entry.join("estimates.json"))
+                .and_then(|m| m.modified())
+                .unwrap_or(std::time::UNIX_EPOCH);
             let id = bench["function_id"]
                 .as_str()
                 .or_else(|| bench["value_str"].as_str())
                 .unwrap_or_default()
                 .to_owned();
-            out.push(Figure {
+            let figure = Figure {
                 group: bench["group_id"].as_str().unwrap_or_default().to_owned(),
                 id,
                 median_ns: estimates["median"]["point_estimate"].as_f64().unwrap_or(f64::NAN),
                 elements: bench["throughput"]["Elements"].as_f64(),
                 bytes: bench["throughput"]["Bytes"].as_f64(),
-            });
+            };
+            found.push((modified, figure));
         }
     }
+    // The target's last run: what was written within an hour of its newest result
+    // (results of benchmarks since renamed or removed are older and left out).
+    let newest = found.iter().map(|(m, _)| *m).max().unwrap_or(std::time::UNIX_EPOCH);
+    let since = newest.checked_sub(std::time::Duration::from_secs(3600)).unwrap_or(std::time::UNIX_EPOCH);
+    let mut out: Vec<Figure> = found.into_iter().filter(|(m, _)| *m >= since).map(|(_, f)| f).collect();
     out.sort_by(|a, b| (&a.group, &a.id).cmp(&(&b.group, &b.id)));
     Ok(out)
 }

@@ -137,9 +137,7 @@ fn paint(report: &str, colour: bool) -> String {
     report
         .lines()
         .map(|l| {
-            let red = l.starts_with("error:")
-                || l.contains("AMQ8") && l.contains("E:")
-                || l.starts_with("AMQ8147E");
+            let red = l.starts_with("error:") || (l.contains("AMQ8") && l.contains("E:"));
             if red {
                 format!("\x1b[31m{l}\x1b[0m\n")
             } else if l.starts_with("warning:") || l.starts_with("mqtls: warning") {
@@ -153,16 +151,14 @@ fn paint(report: &str, colour: bool) -> String {
 
 /// The report without its summary lines (the shell prints one summary at the end).
 fn without_summary(report: &str) -> (&str, &str) {
-    let cut = report
-        .match_indices('\n')
-        .map(|(i, _)| i + 1)
-        .chain(std::iter::once(0))
-        .filter(|&i| {
-            let rest = &report[i..];
-            let first = rest.lines().next().unwrap_or("");
-            first.ends_with("MQSC command read.") || first.ends_with("MQSC commands read.")
-        })
-        .max();
+    let (mut at, mut cut) = (0, None);
+    for line in report.split_inclusive('\n') {
+        let text = line.trim_end_matches(['\n', '\r']);
+        if text.ends_with("MQSC command read.") || text.ends_with("MQSC commands read.") {
+            cut = Some(at);
+        }
+        at += line.len();
+    }
     match cut {
         Some(i) => report.split_at(i),
         None => (report, ""),
