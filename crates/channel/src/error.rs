@@ -144,6 +144,34 @@ pub mod reason {
     pub const XMIT_Q_USAGE_ERROR: u32 = 2091;
     /// MQRC_OPTION_NOT_VALID_FOR_TYPE: e.g. a remote queue opened for input.
     pub const OPTION_NOT_VALID_FOR_TYPE: u32 = 2045;
+
+    /// MQ's name of a channel-start reason code (`MQRC_...`), or "" for others.
+    pub fn name(code: u32) -> &'static str {
+        match code {
+            NOT_AUTHORIZED => "MQRC_NOT_AUTHORIZED",
+            Q_MGR_NOT_AVAILABLE => "MQRC_Q_MGR_NOT_AVAILABLE",
+            SSL_INITIALIZATION_ERROR => "MQRC_SSL_INITIALIZATION_ERROR",
+            SSL_CERTIFICATE_REVOKED => "MQRC_SSL_CERTIFICATE_REVOKED",
+            SSL_CERT_STORE_ERROR => "MQRC_SSL_CERT_STORE_ERROR",
+            CHANNEL_CONFIG_ERROR => "MQRC_CHANNEL_CONFIG_ERROR",
+            UNKNOWN_CHANNEL_NAME => "MQRC_UNKNOWN_CHANNEL_NAME",
+            CONNECTION_BROKEN => "MQRC_CONNECTION_BROKEN",
+            CONNECTION_QUIESCING => "MQRC_CONNECTION_QUIESCING",
+            CHANNEL_NOT_AVAILABLE => "MQRC_CHANNEL_NOT_AVAILABLE",
+            _ => "",
+        }
+    }
+
+    /// What a refused partner is told besides the code: a generic line. As in MQ, the
+    /// reason — the rule, the channel's SSLPEER, the partner's DN — stays in the queue
+    /// manager's log, where the partner cannot read it.
+    pub fn told(code: u32) -> String {
+        let name = match name(code) {
+            "" => String::new(),
+            n => format!(" {n}"),
+        };
+        format!("the queue manager refused the channel ({code}{name}); its log says why")
+    }
 }
 
 impl ChannelError {

@@ -48,7 +48,7 @@ pub fn channel_start(data: &[u8]) {
     let Ok(Some((Frame::ChannelStart(start), _))) = decode(data, 1 << 16) else { return };
     let store = start_store();
     let address = IpAddr::V4(Ipv4Addr::new(10, 1, 2, u8::from(start.user.len() % 2 == 0)));
-    match check(store, &start, &Negotiated::default(), address) {
+    match check(store, &start, &Negotiated::default(), address, &["mqm", "root"]) {
         Ok(admitted) => {
             let object =
                 store.get(ObjectType::Channel, &start.channel).expect("admitted to a defined channel");
@@ -131,7 +131,7 @@ mod tests {
             else {
                 panic!("a start frame")
             };
-            check(store, &s, &Negotiated::default(), IpAddr::V4(Ipv4Addr::new(10, 1, 2, 0)))
+            check(store, &s, &Negotiated::default(), IpAddr::V4(Ipv4Addr::new(10, 1, 2, 0)), &["mqm", "root"])
         };
         assert!(plain("bob").is_ok(), "the store admits something, so the property is not vacuous");
         assert!(plain("alice").is_err(), "and refuses something");

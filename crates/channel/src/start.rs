@@ -7,12 +7,17 @@
 use std::net::IpAddr;
 
 use mqtls_cipherspec::{find_suite, Protocol, SuiteId};
-use mqtls_dn::{evaluate, CertNames, Outcome, Partner, PeerFilter};
-use mqtls_model::{Channel, ChannelType, ChlauthRecord, ObjectType, SslCauth, Store};
+use mqtls_dn::{evaluate, Administrators, CertNames, Outcome, Partner, PeerFilter};
+use mqtls_model::{Channel, ChannelType, ChlauthRecord, Excerpt, ObjectType, SslCauth, Store};
 
 use crate::error::reason;
 use crate::frame::ChannelStart;
 use crate::sni;
+
+/// The longest user id a partner may assert: MQ's MQ_USER_ID_LENGTH (12). IBM MQ docs:
+/// "for IBM MQ on other platforms, user names can contain a maximum of only 12
+/// characters" (Authorizing users to configure IBM MQ).
+pub const MAX_USER_ID: usize = 12;
 
 /// The MQCHT value of a channel type, as the start frame carries it.
 pub fn mqcht(t: ChannelType) -> u8 {
@@ -74,14 +79,29 @@ fn refuse(reason: u32, text: String) -> Refusal {
     Refusal { reason, text }
 }
 
-/// Runs every check on a channel start from `address`.
+/// Runs every check on a channel start from `address`; `admins` are the users CHLAUTH's
+/// `*MQADMIN` stands for.
 pub fn check(
     store: &Store,
     start: &ChannelStart,
     tls: &Negotiated<'_>,
     address: IpAddr,
+    admins: &dyn Administrators,
 ) -> Result<Admitted, Refusal> {
     let name = &start.channel;
+    if let Err(e) = mqtls_model::check_name(ObjectType::Channel, name) {
+        return Err(refuse(reason::UNKNOWN_CHANNEL_NAME, format!("the start frame names no channel: {e}")));
+    }
+    let user = &start.user;
+    if user.chars().count() > MAX_USER_ID || mqtls_model::has_control(user) {
+        return Err(refuse(
+            reason::NOT_AUTHORIZED,
+            format!(
+                "channel {name}: the asserted user id '{}' is not one MQ allows (at most {MAX_USER_ID} characters, no control characters)",
+                Excerpt::value(user)
+            ),
+        ));
+    }
     if let Some(sni_name) = tls.sni {
         let named = sni::decode(sni_name).map_err(|e| refuse(reason::UNKNOWN_CHANNEL_NAME, e.to_string()))?;
         if &named != name {
@@ -185,7 +205,7 @@ pub fn check(
             remote_qmgr: Some(start.qmgr.as_str()).filter(|q| !q.is_empty()),
             client_user: Some(start.user.as_str()).filter(|u| !u.is_empty()),
             channel_mcauser: &mcauser,
-            privileged: &["mqm", "root"],
+            privileged: admins,
         };
         let decision = evaluate(&rules, &partner);
         admitted.warnings = decision.warnings;

@@ -57,7 +57,7 @@ fn a_tls_client_is_admitted_with_the_negotiated_fields() {
         store(&[("SSLCIPH", "ANY_TLS13"), ("SSLPEER", "CN=app*,O=mqtls test"), ("MCAUSER", "appuser")], &[]);
     let sni = sni::encode("APP.SVRCONN");
     let tls = Negotiated { sni: Some(&sni), suite: Some(TLS13_AES128), peer_chain: Some(&chain) };
-    let ok = check(&store, &start("APP.SVRCONN", 6), &tls, addr()).unwrap();
+    let ok = check(&store, &start("APP.SVRCONN", 6), &tls, addr(), &["mqm", "root"]).unwrap();
     assert_eq!(
         (ok.secprot, ok.sslciph, ok.mcauser.as_str()),
         ("TLSV13", "TLS_AES_128_GCM_SHA256", "appuser")
@@ -104,7 +104,7 @@ fn each_check_refuses_with_its_reason() {
         ),
     ];
     for (store, start, tls, reason, text) in cases {
-        let refusal = check(&store, &start, &tls, addr()).unwrap_err();
+        let refusal = check(&store, &start, &tls, addr(), &["mqm", "root"]).unwrap_err();
         assert_eq!(refusal.reason, reason, "{}", refusal.text);
         assert!(refusal.text.contains(text), "{} does not contain {text}", refusal.text);
     }
@@ -134,5 +134,8 @@ fn chlauth_maps_the_certificate_to_a_user() {
     );
     let sni = sni::encode("APP.SVRCONN");
     let tls = Negotiated { sni: Some(&sni), suite: Some(TLS13_AES128), peer_chain: Some(&chain) };
-    assert_eq!(check(&store, &start("APP.SVRCONN", 6), &tls, addr()).unwrap().mcauser, "mapped");
+    assert_eq!(
+        check(&store, &start("APP.SVRCONN", 6), &tls, addr(), &["mqm", "root"]).unwrap().mcauser,
+        "mapped"
+    );
 }

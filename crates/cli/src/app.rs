@@ -30,9 +30,13 @@ pub(crate) struct PutArgs {
     queue: String,
     #[command(flatten)]
     target: Target,
-    /// Make the messages persistent (they survive a queue-manager restart).
-    #[arg(long)]
+    /// Make the messages persistent (they survive a queue-manager restart). Without
+    /// this or --non-persistent, the queue's DEFPSIST decides, as amqsput's do.
+    #[arg(long, conflicts_with = "non_persistent")]
     persistent: bool,
+    /// Make the messages non-persistent whatever the queue's DEFPSIST.
+    #[arg(long)]
+    non_persistent: bool,
 }
 
 /// `mqtls get QUEUE`.
@@ -72,7 +76,8 @@ pub(crate) fn put(args: PutArgs) -> anyhow::Result<u8> {
             if line.is_empty() {
                 break;
             }
-            let message = Message { persistent: args.persistent, ..Message::text(&line) };
+            let as_queue_default = !args.persistent && !args.non_persistent;
+            let message = Message { persistent: args.persistent, as_queue_default, ..Message::text(&line) };
             hconn.put(&q, message, false).await.map_err(mq)?;
             count += 1;
         }

@@ -124,8 +124,20 @@ async fn live(store: Store, qm2: Store) -> anyhow::Result<()> {
     );
 
     println!("\n$ client intruder (certificate CN=intruder,O=mqtls demo, same CA) connects:");
-    match Connection::open(chl, &here, &options("intruder")?).await {
-        Err(ClientError::Refused { reason, text, .. }) => println!("  refused, reason {reason}: {text}"),
+    // The queue manager's log, where the reason goes (the intruder is told only the code).
+    let log = {
+        use tracing_subscriber::util::SubscriberInitExt;
+        let level = tracing_subscriber::filter::LevelFilter::WARN;
+        let fmt = tracing_subscriber::fmt().with_writer(std::io::stdout).with_ansi(false).without_time();
+        fmt.with_target(false).with_max_level(level).finish().set_default()
+    };
+    println!("  QM1's log:");
+    let refused = Connection::open(chl, &here, &options("intruder")?).await;
+    drop(log);
+    match refused {
+        Err(ClientError::Refused { reason, text, .. }) => {
+            println!("  the intruder is told: reason {reason}: {text}")
+        }
         Err(e) => return Err(e.into()),
         Ok(_) => bail!("the intruder was admitted"),
     }

@@ -70,7 +70,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<u8> {
         return as_client(args.qmgr.as_deref().unwrap_or_default());
     }
     if let (Some(qmgr), false, false, false) = (&args.qmgr, args.verify, args.memory, args.ccdt_mode) {
-        let home = mqtls_qmgr::Home::new(&crate::qmgr::mqtls_home(), qmgr);
+        let home = mqtls_qmgr::Home::new(&crate::qmgr::mqtls_home(), qmgr)?;
         if home.exists() {
             return remote(&home.admin_socket(), qmgr);
         }
@@ -95,7 +95,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<u8> {
         let mut store =
             Store::new(&qmgr, stamp.clone()).with_context(|| format!("queue manager name '{qmgr}'"))?;
         println!("Starting MQSC for in-memory queue manager {qmgr}.\n");
-        script::run(&src, &mut store, &stamp)
+        script::run_live(&src, &mut store, &stamp, &OsAccounts(mqtls_qmgr::Accounts::default()))
     };
     let mut stdout = io::stdout().lock();
     stdout.write_all(script::report(&src, &entries, !args.no_echo).as_bytes())?;
@@ -207,4 +207,13 @@ fn history() -> PathBuf {
     let home = crate::qmgr::mqtls_home();
     let _ = std::fs::create_dir_all(&home);
     home.join("mqsc.history")
+}
+
+/// The in-memory queue manager's administrators are this machine's (MATCH(RUNCHECK)).
+struct OsAccounts(mqtls_qmgr::Accounts);
+
+impl mqtls_mqsc::Live for OsAccounts {
+    fn administrators(&self) -> &dyn mqtls_dn::Administrators {
+        &self.0
+    }
 }

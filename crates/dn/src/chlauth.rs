@@ -93,8 +93,29 @@ pub struct Partner<'a> {
     pub client_user: Option<&'a str>,
     /// The channel definition's MCAUSER.
     pub channel_mcauser: &'a str,
-    /// User ids that `*MQADMIN` stands for.
-    pub privileged: &'a [&'a str],
+    /// Who `*MQADMIN` stands for: the queue manager's administrators.
+    pub privileged: &'a dyn Administrators,
+}
+
+/// The users `*MQADMIN` stands for in a BLOCKUSER list: exactly those the queue
+/// manager's authority code treats as administrators (IBM MQ: "Privileged users"; on
+/// Linux, members of the `mqm` group). The queue manager implements it from the OS
+/// accounts; a fixed list of names serves where there are none.
+pub trait Administrators {
+    /// Whether `user` is an administrator.
+    fn contains(&self, user: &str) -> bool;
+}
+
+impl<const N: usize> Administrators for [&str; N] {
+    fn contains(&self, user: &str) -> bool {
+        self.as_slice().contains(&user)
+    }
+}
+
+impl std::fmt::Debug for dyn Administrators + '_ {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Administrators")
+    }
 }
 
 /// Admit or refuse.
@@ -252,7 +273,7 @@ fn blocking_rule<'r>(rules: &'r [Rule], partner: &Partner<'_>, user: &str) -> Op
     let RuleKind::BlockUser(users) = &best.kind else { return None };
     let hit = users
         .iter()
-        .any(|u| u == user || (u.eq_ignore_ascii_case("*MQADMIN") && partner.privileged.contains(&user)));
+        .any(|u| u == user || (u.eq_ignore_ascii_case("*MQADMIN") && partner.privileged.contains(user)));
     hit.then_some(best)
 }
 

@@ -9,6 +9,13 @@
 //! Repeated OU (or DC) parts match the DN's OU (DC) values position by position, in DN
 //! string order (`CN=a,OU=Dept,OU=Division,O=x`: the filter `OU=Dept,OU=Division` matches,
 //! `OU=Division` alone does not); the DN may have more after them.
+//!
+//! Any other attribute is single-valued in a filter, and a certificate whose DN carries it
+//! more than once (`CN=evil,CN=app1`, or a multi-valued RDN `CN=evil+CN=app1`) matches only
+//! when every one of its values matches the part: `CN=app*` does not admit that DN, in
+//! either order. IBM's "IBM MQ rules for SSLPEER values" allow repeats only for OU and DC
+//! and say nothing of repeated attributes in the certificate; mqtls takes the strict
+//! reading, so one name in a certificate cannot vouch for another beside it.
 
 use std::fmt;
 
@@ -104,15 +111,16 @@ impl PeerFilter {
         Some(format!("{}={}{}{}", p.attr.name, star(p.lead), p.text, star(p.trail)))
     }
 
-    /// Part `i` against the DN: the k-th OU (DC) part against the DN's k-th OU (DC) value,
-    /// any other part against any value of its attribute.
+    /// Part `i` against the DN: the k-th OU (DC) part against the DN's k-th OU (DC) value;
+    /// any other part against every value of its attribute (see the module doc).
     fn part_matches(&self, i: usize, dn: &Dn) -> bool {
         let p = &self.parts[i];
         if p.attr.repeatable {
             let k = self.parts[..i].iter().filter(|q| q.attr == p.attr).count();
             dn.values_of(p.attr).nth(k).is_some_and(|v| p.matches(v))
         } else {
-            dn.values_of(p.attr).any(|v| p.matches(v))
+            let mut values = dn.values_of(p.attr).peekable();
+            values.peek().is_some() && values.all(|v| p.matches(v))
         }
     }
 

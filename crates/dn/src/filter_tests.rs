@@ -97,3 +97,20 @@ fn explanations_and_specificity() {
             > PeerFilter::parse("CN=John*").unwrap().specificity()
     );
 }
+
+#[test]
+fn a_repeated_attribute_matches_only_when_every_value_does() {
+    // One name in a certificate cannot vouch for another beside it, in either order or
+    // in one multi-valued RDN.
+    for subject in
+        ["CN=evil,CN=app1,O=x", "CN=app1,CN=evil,O=x", "CN=evil+CN=app1,O=x", "CN=app1+CN=evil,O=x"]
+    {
+        assert!(!m("CN=app*", subject), "{subject}");
+        assert!(!m("CN=app1,O=x", subject), "{subject}");
+        let f = PeerFilter::parse("CN=app1").unwrap();
+        assert_eq!(f.first_mismatch(&dn(subject)).as_deref(), Some("CN=app1"), "{subject}");
+    }
+    assert!(m("CN=app*", "CN=app1,CN=app2,O=x"), "every value matches");
+    assert!(m("O=x", "CN=evil,CN=app1,O=x"), "parts about other attributes are unaffected");
+    assert!(!m("CN=*", "O=x"), "an attribute the DN lacks never matches");
+}

@@ -16,7 +16,9 @@ mod parse;
 pub use address::{AddressPattern, Octet4};
 pub use attr::{by_name, by_oid, AttrType, ATTRIBUTES};
 pub use cert::CertNames;
-pub use chlauth::{evaluate, profile_matches, Decision, Outcome, Partner, Rule, RuleKind, UserSrc};
+pub use chlauth::{
+    evaluate, profile_matches, Administrators, Decision, Outcome, Partner, Rule, RuleKind, UserSrc,
+};
 pub use error::{DnError, ErrorKind};
 pub use filter::{PeerFilter, MAX_FILTER};
 pub use name::{AttrKey, Ava, AvaValue, Dn, Rdn};

@@ -32,6 +32,7 @@ mod channel;
 mod chlauth;
 mod dead_letter;
 mod error;
+mod excerpt;
 mod message;
 mod object;
 pub mod schema;
@@ -47,6 +48,7 @@ pub use chlauth::{
 };
 pub use dead_letter::{DeadLetter, DEAD_LETTER_FORMAT};
 pub use error::{ModelError, Severity};
+pub use excerpt::{has_control, Excerpt, LINE_LIMIT, VALUE_LIMIT};
 pub use message::Message;
 pub use object::{check_name, Object, Stamp};
 pub use store::{default_cert_label, generic_match, Store};

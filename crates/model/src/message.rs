@@ -2,7 +2,7 @@
 //! payload, with the one binary encoding used on the wire and in the message store.
 //!
 //! Encoding (version 1, big-endian): version u8, MsgId 24 bytes, CorrelId 24 bytes,
-//! flags u8 (bit 0 persistent), priority u8 (0-9), put time u64 (ms since the epoch),
+//! flags u8 (bit 0 persistent, bit 1 persistence as the queue's default), priority u8 (0-9), put time u64 (ms since the epoch),
 //! backout count u32, then Format, UserIdentifier, ReplyToQ and ReplyToQMgr as a u16
 //! length and UTF-8 (at most 48 bytes each), then the payload as a u32 length and bytes.
 
@@ -22,6 +22,9 @@ pub struct Message {
     pub correl_id: [u8; 24],
     /// MQMD.Persistence: survives a queue-manager restart.
     pub persistent: bool,
+    /// MQMD.Persistence MQPER_PERSISTENCE_AS_Q_DEF (MQ's initial value): the queue
+    /// manager sets `persistent` from the queue's DEFPSIST when the message is put.
+    pub as_queue_default: bool,
     /// MQMD.Priority, 0 (lowest) to 9.
     pub priority: u8,
     /// MQMD.PutDate/PutTime, milliseconds since the Unix epoch; set by the queue manager.
@@ -53,7 +56,7 @@ impl Message {
         out.push(VERSION);
         out.extend_from_slice(&self.msg_id);
         out.extend_from_slice(&self.correl_id);
-        out.push(u8::from(self.persistent));
+        out.push(u8::from(self.persistent) | u8::from(self.as_queue_default) << 1);
         out.push(self.priority.min(9));
         out.extend_from_slice(&self.put_time.to_be_bytes());
         out.extend_from_slice(&self.backout_count.to_be_bytes());
@@ -89,7 +92,7 @@ impl Message {
         let msg_id = r.array("MsgId")?;
         let correl_id = r.array("CorrelId")?;
         let flags = r.take(1, "the flags")?[0];
-        if flags > 1 {
+        if flags > 3 {
             return Err(bad("the flags", "not defined"));
         }
         let priority = r.take(1, "Priority")?[0];
@@ -107,7 +110,8 @@ impl Message {
         let msg = Self {
             msg_id,
             correl_id,
-            persistent: flags == 1,
+            persistent: flags & 1 == 1,
+            as_queue_default: flags & 2 == 2,
             priority,
             put_time,
             backout_count,
@@ -219,6 +223,7 @@ mod tests {
             msg_id: [7; 24],
             correl_id: [9; 24],
             persistent: true,
+            as_queue_default: true,
             priority: 4,
             put_time: 1_700_000_000_123,
             backout_count: 2,

@@ -1,7 +1,7 @@
 //! Runs typed commands against an in-memory [`Store`]: definitions and DISPLAY.
 //! Commands that act on running channels and listeners need a queue manager.
 
-use mqtls_dn::{evaluate, Dn, Outcome, Partner};
+use mqtls_dn::{evaluate, Administrators, Dn, Outcome, Partner};
 use mqtls_model::schema::Kind;
 use mqtls_model::{
     generic_match, ChannelType, ChlauthRecord, Entity, ModelError, Object, ObjectType, Stamp, Store, Value,
@@ -49,10 +49,15 @@ pub trait Live {
     fn uncommitted(&self, _queue: &str) -> usize {
         0
     }
+    /// Who `*MQADMIN` stands for in MATCH(RUNCHECK): without OS accounts, the user ids
+    /// `mqm` and `root`.
+    fn administrators(&self) -> &dyn Administrators {
+        &["mqm", "root"]
+    }
 }
 
 /// A queue manager with no messages.
-struct Empty;
+pub(crate) struct Empty;
 
 impl Live for Empty {}
 
@@ -128,7 +133,7 @@ fn display(store: &Store, d: &Display, live: &dyn Live) -> Result<Vec<String>, M
             objects(store, &types, d, all, live, &mut out);
         }
         DisplayTarget::Chlauth if d.filters.iter().any(|(k, v)| k == "MATCH" && v == "RUNCHECK") => {
-            out.extend(runcheck(store, d)?);
+            out.extend(runcheck(store, d, live)?);
         }
         DisplayTarget::Chlauth => {
             for r in store.chlauth().iter().filter(|r| generic_match(&d.name, &r.profile)) {
@@ -192,7 +197,7 @@ fn chlauth_lines(r: &ChlauthRecord) -> Vec<String> {
 
 /// DISPLAY CHLAUTH(channel) MATCH(RUNCHECK) ADDRESS(...) [SSLPEER(...)] [SSLCERTI(...)]
 /// [CLNTUSER(...)] [QMNAME(...)]: which rule a partner like this would meet, and the outcome.
-fn runcheck(store: &Store, d: &Display) -> Result<Vec<String>, MqscError> {
+fn runcheck(store: &Store, d: &Display, live: &dyn Live) -> Result<Vec<String>, MqscError> {
     let filter = |k: &str| d.filters.iter().find(|(f, _)| f == k).map(|(_, v)| v.as_str());
     let bad = |keyword: &str, value: &str, why| MqscError::BadParameter {
         keyword: keyword.into(),
@@ -228,7 +233,7 @@ fn runcheck(store: &Store, d: &Display) -> Result<Vec<String>, MqscError> {
         remote_qmgr: filter("QMNAME"),
         client_user: filter("CLNTUSER"),
         channel_mcauser: &mcauser,
-        privileged: PRIVILEGED,
+        privileged: live.administrators(),
     };
     let decision = evaluate(&rules, &partner);
     let mut out = Vec::new();
@@ -249,9 +254,6 @@ fn runcheck(store: &Store, d: &Display) -> Result<Vec<String>, MqscError> {
     });
     Ok(out)
 }
-
-/// The user ids `*MQADMIN` stands for in BLOCKUSER lists.
-const PRIVILEGED: &[&str] = &["mqm", "root"];
 
 fn objects(
     store: &Store,

@@ -8,7 +8,7 @@ use mqtls_model::{Severity, Stamp, Store};
 use crate::command::Command;
 use crate::convert::convert;
 use crate::error::{Diagnostic, MqscError};
-use crate::exec::execute;
+use crate::exec::{execute, execute_live, Live};
 use crate::lines::{assemble, Item, Pos};
 use crate::parser::parse_command;
 
@@ -84,10 +84,15 @@ pub fn verify(src: &str) -> Vec<Entry> {
 
 /// Checks and runs every command against `store`; a failing command changes nothing.
 pub fn run(src: &str, store: &mut Store, stamp: &Stamp) -> Vec<Entry> {
+    run_live(src, store, stamp, &crate::exec::Empty)
+}
+
+/// [`run`] with `live`'s depths and administrators.
+pub fn run_live(src: &str, store: &mut Store, stamp: &Stamp, live: &dyn Live) -> Vec<Entry> {
     let mut entries = verify(src);
     for entry in &mut entries {
         if let Some(cmd) = &entry.command {
-            match execute(store, cmd, stamp.clone()) {
+            match execute_live(store, cmd, stamp.clone(), live) {
                 Ok(lines) => entry.output = lines,
                 Err(e) => entry.failure = Some(e),
             }

@@ -1,10 +1,7 @@
-//! The admin socket: `mqtls mqsc QM --socket PATH` sends a script over a Unix domain
-//! socket (owner-only); it runs against the live definitions — the next connection sees
-//! a change — and DISPLAY CHSTATUS reads the status table. The answer is the exit code on
-//! the first line, then the runmqsc report.
+//! MQSC against a running queue manager (what the admin socket serves): the script runs
+//! against the live definitions — the next connection sees a change — and DISPLAY
+//! CHSTATUS reads the status table.
 
-use std::os::unix::fs::PermissionsExt;
-use std::path::Path;
 use std::sync::Arc;
 
 use mqtls_channel::reason;
@@ -12,13 +9,8 @@ use mqtls_model::Stamp;
 use mqtls_model::{ModelError, ObjectType};
 use mqtls_mqsc::command::{Command, Control, ControlTarget, Display, DisplayTarget, RefreshType};
 use mqtls_mqsc::{execute_live, layout, script, Live, MqscError};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::UnixListener;
 
 use crate::listener::QueueManager;
-
-/// Largest script accepted over the socket.
-const MAX_SCRIPT: u64 = 1024 * 1024;
 
 /// Attributes DISPLAY CHSTATUS shows without ALL or a selection.
 const SUMMARY: &[&str] = &["CHANNEL", "CHLTYPE", "CONNAME", "CURRENT", "STATUS", "SUBSTATE"];
@@ -36,13 +28,23 @@ pub fn run_mqsc(qm: &Arc<QueueManager>, src: &str) -> (i32, String) {
             Some(Command::Display(d)) if d.target == DisplayTarget::Chstatus => {
                 entry.output = chstatus(qm, d)
             }
-            Some(Command::RefreshSecurity(RefreshType::Ssl | RefreshType::All)) => match qm.refresh_ssl() {
-                Ok(()) => entry.output = vec!["AMQ8560I: IBM MQ security cache refreshed.".to_owned()],
-                Err(why) => {
-                    let command = "REFRESH SECURITY TYPE(SSL)".to_owned();
-                    entry.failure = Some(MqscError::Failed { command, why: format!("the keystore: {why}") });
+            Some(Command::RefreshSecurity(RefreshType::Ssl | RefreshType::All)) => {
+                // The refresh reads the definitions (SSLKEYR, the labels): not under this lock.
+                drop(store);
+                let refreshed = qm.refresh_ssl();
+                store = qm.store.write().expect("store lock");
+                match refreshed {
+                    Ok(problems) => {
+                        entry.output = vec!["AMQ8560I: IBM MQ security cache refreshed.".to_owned()];
+                        entry.output.extend(problems.into_iter().map(|p| format!("mqtls: warning: {p}")));
+                    }
+                    Err(why) => {
+                        let command = "REFRESH SECURITY TYPE(SSL)".to_owned();
+                        entry.failure =
+                            Some(MqscError::Failed { command, why: format!("the keystore: {why}") });
+                    }
                 }
-            },
+            }
             Some(Command::Stop(c) | Command::Start(c))
                 if c.target == ControlTarget::Channel
                     && store.get(ObjectType::Channel, &c.name).is_none() =>
@@ -202,6 +204,9 @@ impl Live for Depths<'_> {
     fn uncommitted(&self, queue: &str) -> usize {
         self.0.queues.store().uncommitted(queue)
     }
+    fn administrators(&self) -> &dyn mqtls_dn::Administrators {
+        &self.0.accounts
+    }
 }
 
 fn failed(command: &str, why: String) -> MqscError {
@@ -247,40 +252,4 @@ fn chstatus(qm: &QueueManager, d: &Display) -> Vec<String> {
         out.extend(layout("AMQ8417I: Display Channel Status details.", &items));
     }
     out
-}
-
-/// Binds the admin socket at `path` (refused if something is there), owner-only.
-pub fn bind_admin(path: &Path) -> std::io::Result<UnixListener> {
-    if path.exists() {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::AlreadyExists,
-            format!("{} exists: is the queue manager already running? If not, remove it", path.display()),
-        ));
-    }
-    let listener = UnixListener::bind(path)?;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
-    Ok(listener)
-}
-
-/// Serves admin connections: one script each, answered, then closed.
-pub async fn serve_admin(listener: UnixListener, qm: Arc<QueueManager>) -> std::io::Result<()> {
-    loop {
-        let (mut sock, _) = listener.accept().await?;
-        let qm = qm.clone();
-        tokio::spawn(async move {
-            let mut bytes = Vec::new();
-            let read = (&mut sock).take(MAX_SCRIPT + 1).read_to_end(&mut bytes).await;
-            let answer = match read {
-                Err(e) => format!("20\nmqtls: reading the script: {e}\n"),
-                Ok(_) if bytes.len() as u64 > MAX_SCRIPT => {
-                    "20\nmqtls: the script is over 1 MiB\n".to_owned()
-                }
-                Ok(_) => {
-                    let (code, report) = run_mqsc(&qm, &String::from_utf8_lossy(&bytes));
-                    format!("{code}\n{report}")
-                }
-            };
-            let _ = sock.write_all(answer.as_bytes()).await;
-        });
-    }
 }

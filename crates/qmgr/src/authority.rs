@@ -2,11 +2,13 @@
 //! with SET AUTHREC: a user may connect, open a queue for input, browse, output or
 //! inquire, or run MQSC, only with the matching authority on a profile that covers the
 //! object, given to the user (PRINCIPAL) or to one of the user's operating-system groups
-//! (GROUP, read from /etc/group and /etc/passwd). Members of the `mqm` group, as in MQ,
-//! have every authority. Nothing is granted by default.
+//! (GROUP, from the OS accounts). Administrators (see `accounts`: the `mqm` group, as in
+//! MQ) have every authority. Nothing is granted by default.
 
 use mqtls_channel::reason;
-use mqtls_model::{Entity, Store};
+use mqtls_model::{Entity, Excerpt, Store};
+
+use crate::accounts::Accounts;
 
 /// Authorities ALLMQI stands for.
 const MQI: &[&str] =
@@ -24,15 +26,15 @@ pub(crate) struct Principal {
 }
 
 impl Principal {
-    /// `user` with its groups from /etc/passwd and /etc/group.
-    pub(crate) fn of(user: String) -> Self {
-        let groups = groups_of(&user);
+    /// `user` with its groups from `accounts`.
+    pub(crate) fn of(user: String, accounts: &Accounts) -> Self {
+        let groups = accounts.groups_of(&user);
         Self { user, groups }
     }
 
     /// Whether the user has `needed` on the object `name` of `objtype` ("QMGR", "QUEUE").
     pub(crate) fn granted(&self, store: &Store, objtype: &str, name: &str, needed: &str) -> bool {
-        if self.groups.iter().any(|g| g == "mqm") {
+        if Accounts::is_admin(&self.user, &self.groups) {
             return true;
         }
         store.authrecs().iter().any(|rec| {
@@ -64,7 +66,7 @@ impl Principal {
         }
         let user = &self.user;
         let profile = if objtype == "QMGR" { String::new() } else { format!("PROFILE('{name}') ") };
-        tracing::warn!(%user, objtype, object = %name, needed, "not authorised");
+        tracing::warn!(user = %Excerpt::value(user), objtype, object = %Excerpt::value(name), needed, "not authorised");
         Err((
             reason::NOT_AUTHORIZED,
             format!(
@@ -89,25 +91,6 @@ fn profile_matches(profile: &str, name: &str) -> bool {
         }
     }
     go(profile.as_bytes(), name.as_bytes())
-}
-
-/// The user's groups: the primary one from /etc/passwd and those /etc/group lists it in.
-fn groups_of(user: &str) -> Vec<String> {
-    let passwd = std::fs::read_to_string("/etc/passwd").unwrap_or_default();
-    let group = std::fs::read_to_string("/etc/group").unwrap_or_default();
-    let primary = passwd.lines().find_map(|l| {
-        let f: Vec<&str> = l.split(':').collect();
-        (f.first() == Some(&user)).then(|| f.get(3).map(|g| (*g).to_owned())).flatten()
-    });
-    group
-        .lines()
-        .filter_map(|l| {
-            let f: Vec<&str> = l.split(':').collect();
-            let (name, gid, members) = (f.first()?, f.get(2)?, f.get(3).unwrap_or(&""));
-            (primary.as_deref() == Some(gid) || members.split(',').any(|m| m == user))
-                .then(|| (*name).to_owned())
-        })
-        .collect()
 }
 
 #[cfg(test)]

@@ -66,10 +66,11 @@ impl Drop for Session {
 impl Session {
     /// A conversation on a channel running as `user`, with the negotiated MAXMSGL.
     pub(crate) fn new(qm: Arc<QueueManager>, traffic: Arc<Traffic>, user: String, max_msg_len: u32) -> Self {
+        let principal = Principal::of(user, &qm.accounts);
         Self {
             qm,
             traffic,
-            principal: Principal::of(user),
+            principal,
             max_msg_len,
             connected: false,
             handles: HashMap::new(),
@@ -196,6 +197,7 @@ impl Session {
                 format!("{} bytes exceed the channel's MAXMSGL({})", message.payload.len(), self.max_msg_len);
             return Err((reason::MSG_TOO_BIG_FOR_CHANNEL, text));
         }
+        rules.resolve_persistence(&mut message);
         message.user_id.clone_from(&self.principal.user);
         message.put_time = crate::unix_now_ms();
         message.backout_count = 0;
@@ -317,7 +319,7 @@ impl Session {
                 self.principal.user,
                 needed[0]
             );
-            tracing::warn!(user = %self.principal.user, "MQSC refused: not authorised");
+            tracing::warn!(user = %mqtls_model::Excerpt::value(&self.principal.user), "MQSC refused: not authorised");
             return Err((reason::NOT_AUTHORIZED, text));
         }
         let qm = self.qm.clone();
@@ -351,6 +353,6 @@ pub(crate) fn refusal(e: StoreError) -> Refusal {
         StoreError::QueueFull { .. } => reason::Q_FULL,
         _ => reason::RESOURCE_PROBLEM,
     };
-    tracing::warn!(error = %e, "message operation failed");
+    tracing::warn!(error = %mqtls_model::Excerpt::line(&e.to_string()), "message operation failed");
     (code, e.to_string())
 }

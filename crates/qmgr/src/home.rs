@@ -66,9 +66,13 @@ pub struct Home {
 }
 
 impl Home {
-    /// The home of `name` under `mqtls_home` (which need not exist).
-    pub fn new(mqtls_home: &Path, name: &str) -> Self {
-        Self { name: name.to_owned(), dir: mqtls_home.join("qmgrs").join(name) }
+    /// The home of queue manager `name` under `mqtls_home` (which need not exist). The
+    /// name must follow MQ's rules (1-48 of `A-Z a-z 0-9 . / _ %`); its directory is the
+    /// name transformed as MQ does (`.` to `!`, `/` to `&`), so no name leaves
+    /// `mqtls_home/qmgrs/`.
+    pub fn new(mqtls_home: &Path, name: &str) -> Result<Self, HomeError> {
+        mqtls_model::check_name(mqtls_model::ObjectType::Qmgr, name)?;
+        Ok(Self { name: name.to_owned(), dir: mqtls_home.join("qmgrs").join(directory_name(name)) })
     }
 
     /// `qm.mqsc`.
@@ -100,9 +104,18 @@ impl Home {
         self.dir.join("qm.ini")
     }
 
-    /// Whether the home exists.
+    /// Whether the home exists: a real directory (not a symbolic link) holding `qm.mqsc`.
     pub fn exists(&self) -> bool {
-        self.definitions().exists()
+        fs::symlink_metadata(&self.dir).is_ok_and(|m| m.is_dir())
+            && fs::symlink_metadata(self.definitions()).is_ok_and(|m| m.is_file())
+    }
+
+    /// dltmqm: removes the home, only when it is one (see [`exists`](Self::exists)).
+    pub fn delete(&self) -> Result<(), HomeError> {
+        if !self.exists() {
+            return Err(HomeError::NotFound(self.name.clone()));
+        }
+        fs::remove_dir_all(&self.dir).map_err(|source| HomeError::Io { path: self.dir.clone(), source })
     }
 
     /// crtmqm: the directory (owner-only), the default objects, `extra` MQSC, a keystore
@@ -187,10 +200,64 @@ impl Home {
             .into_iter()
             .flatten()
             .flatten()
-            .filter_map(|e| e.file_name().to_str().map(|n| Self::new(mqtls_home, n)))
-            .filter(Self::exists)
+            .filter_map(|e| Self::new(mqtls_home, &queue_manager_name(e.file_name().to_str()?)).ok())
+            .filter(|h| h.exists())
             .collect();
         out.sort_by(|a, b| a.name.cmp(&b.name));
         out
+    }
+}
+
+/// MQ's name transformation for a queue manager's directory: `.` becomes `!` and `/`
+/// becomes `&` (IBM MQ docs, "IBM MQ file names"); the other legal characters stay.
+fn directory_name(qmgr: &str) -> String {
+    qmgr.chars()
+        .map(|c| match c {
+            '.' => '!',
+            '/' => '&',
+            c => c,
+        })
+        .collect()
+}
+
+/// The queue manager a directory under `qmgrs/` belongs to (the reverse of
+/// [`directory_name`]).
+fn queue_manager_name(dir: &str) -> String {
+    dir.chars()
+        .map(|c| match c {
+            '!' => '.',
+            '&' => '/',
+            c => c,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_map_to_one_directory_under_qmgrs() {
+        let root = Path::new("/srv/mqtls");
+        for (name, dir) in [
+            ("QM1", "QM1"),
+            ("queue.manager", "queue!manager"),
+            ("../../x", "!!&!!&x"),
+            (".", "!"),
+            ("/abs", "&abs"),
+            ("a%b_c", "a%b_c"),
+        ] {
+            let home = Home::new(root, name).unwrap();
+            assert_eq!(home.dir, root.join("qmgrs").join(dir), "{name}");
+            assert_eq!(queue_manager_name(dir), name);
+        }
+    }
+
+    #[test]
+    fn names_mq_refuses_have_no_home() {
+        for bad in ["", "a b", "QM\\1", "x\n", &"Q".repeat(49)] {
+            let e = Home::new(Path::new("/srv"), bad).unwrap_err();
+            assert!(matches!(e, HomeError::Name(_)), "{bad:?}: {e}");
+        }
     }
 }

@@ -4,7 +4,9 @@
 //! messages on local queues (the message store is `mqtls-msgstore`).
 #![forbid(unsafe_code)]
 
+mod accounts;
 mod admin;
+mod admin_socket;
 mod authority;
 mod conversation;
 mod definition;
@@ -24,10 +26,12 @@ mod sender;
 mod status;
 mod transfer;
 
-pub use admin::{bind_admin, run_mqsc, serve_admin};
+pub use accounts::{Accounts, ADMIN_GROUP};
+pub use admin::run_mqsc;
+pub use admin_socket::{bind_admin, serve_admin, AdminListener};
 pub use home::{Home, HomeError, DEFAULT_OBJECTS};
 pub use limits::Limits;
-pub use listener::{serve, KeystoreLoader, QueueManager};
+pub use listener::{serve, KeystoreLoader, LoadKeystore, QueueManager};
 pub use listeners::Listeners;
 /// The frame reader the listener uses (the client's).
 pub use mqtls_client::read_frame;

@@ -12,7 +12,7 @@ use mqtls_channel::frame::{encode, Frame};
 use mqtls_channel::start::{check, Negotiated};
 use mqtls_channel::{reason, sni};
 use mqtls_client::read_frame;
-use mqtls_model::{Channel, Object, ObjectType, Stamp, Store};
+use mqtls_model::{Channel, Excerpt, Object, ObjectType, Stamp, Store};
 use mqtls_msgstore::MessageStore;
 use mqtls_pki::Keystore;
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
@@ -52,12 +52,20 @@ pub struct QueueManager {
     pub cdp_check: bool,
     next_id: AtomicU64,
     configs: Mutex<HashMap<String, Cached>>,
+    /// Bumped by each REFRESH SECURITY TYPE(SSL) that loaded a keystore.
+    generation: AtomicU64,
     pub(crate) ocsp: Arc<mqtls_pki::OcspClient>,
     pub(crate) receivers: crate::receiver::Receivers,
+    /// The OS accounts: users' groups, and who the administrators are.
+    pub accounts: crate::accounts::Accounts,
 }
 
-/// Reads the keystore again (its file and password stay with the caller).
-pub struct KeystoreLoader(pub Box<dyn Fn() -> Result<Keystore, String> + Send + Sync>);
+/// Reads the keystore again, given the definitions as they are now (QMGR SSLKEYR may
+/// have changed since the start; a file and password of the caller's may be used).
+pub struct KeystoreLoader(pub Box<LoadKeystore>);
+
+/// How a [`KeystoreLoader`] reads the keystore.
+pub type LoadKeystore = dyn Fn(&Store) -> Result<Keystore, String> + Send + Sync;
 
 impl std::fmt::Debug for KeystoreLoader {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -65,12 +73,16 @@ impl std::fmt::Debug for KeystoreLoader {
     }
 }
 
-/// A channel's built TLS configuration, with the definition and label it was built from.
+/// A channel's built TLS configuration, with the definition, label and keystore
+/// generation it was built from.
 #[derive(Debug)]
 struct Cached {
     definition: Object,
     label: String,
+    generation: u64,
     config: Arc<rustls::ServerConfig>,
+    /// Why it is served although the current definition cannot be built (warned once).
+    kept: Option<String>,
 }
 
 impl QueueManager {
@@ -89,8 +101,10 @@ impl QueueManager {
             cdp_check: false,
             next_id: AtomicU64::new(1),
             configs: Mutex::default(),
+            generation: AtomicU64::new(0),
             ocsp: Arc::default(),
             receivers: crate::receiver::Receivers::default(),
+            accounts: crate::accounts::Accounts::default(),
         }
     }
 
@@ -119,21 +133,31 @@ impl QueueManager {
         self
     }
 
+    /// Reads users' groups from `accounts` instead of /etc/passwd and /etc/group.
+    pub fn with_accounts(mut self, accounts: crate::accounts::Accounts) -> Self {
+        self.accounts = accounts;
+        self
+    }
+
     /// An id for a new channel instance, unique within the run.
     pub(crate) fn next_id(&self) -> u64 {
         self.next_id.fetch_add(1, Ordering::Relaxed)
     }
 
-    /// REFRESH SECURITY TYPE(SSL): reads the keystore again (when a loader was given) and
-    /// drops every cached TLS configuration, so the next connection uses the new
-    /// certificates. A keystore that fails to load changes nothing.
-    pub fn refresh_ssl(&self) -> Result<(), String> {
+    /// REFRESH SECURITY TYPE(SSL): reads the keystore again (when a loader was given, from
+    /// the SSLKEYR the definitions name now), so the next connection of each channel is
+    /// served from it. A keystore that fails to load changes nothing and is logged. A
+    /// channel whose configuration cannot be built from the new keystore keeps serving the
+    /// one it had: the problems are returned, for the command's warnings.
+    pub fn refresh_ssl(&self) -> Result<Vec<String>, String> {
         if let Some(loader) = &self.loader {
-            let fresh = (loader.0)()?;
+            let fresh = (loader.0)(&self.store.read().expect("store lock")).inspect_err(|why| {
+                tracing::error!(why = %Excerpt::line(why), "REFRESH SECURITY TYPE(SSL) failed: the keystore is unchanged");
+            })?;
             *self.keystore.write().expect("keystore lock") = fresh;
         }
-        self.configs.lock().expect("config cache lock").clear();
-        Ok(())
+        self.generation.fetch_add(1, Ordering::Relaxed);
+        Ok(self.tls_problems("*"))
     }
 
     /// The TLS channels served here (SVRCONN, RCVR, RQSTR, SVR, CLUSRCVR with an SSLCIPH)
@@ -154,34 +178,67 @@ impl QueueManager {
             .collect();
         names
             .into_iter()
-            .filter_map(|n| {
-                let why = self.tls_config(&n).err()?;
-                let why = why.strip_prefix(&format!("channel {n}: ")).unwrap_or(&why).to_owned();
-                Some(format!("channel {n} cannot start TLS: {why}"))
+            .filter_map(|n| match self.checked_config(&n) {
+                Ok((_, None)) => None,
+                Ok((_, Some(kept))) => Some(kept),
+                Err(why) => {
+                    let why = why.strip_prefix(&format!("channel {n}: ")).unwrap_or(&why).to_owned();
+                    Some(format!("channel {n} cannot start TLS: {why}"))
+                }
             })
             .collect()
     }
 
-    /// The TLS configuration of a channel, chosen by the SNI. Built once per definition:
-    /// ALTER CHANNEL or a new queue-manager CERTLABL rebuilds it for the next connection,
-    /// and connections share rustls' session cache.
+    /// The TLS configuration of a channel, chosen by the SNI.
     fn tls_config(&self, channel: &str) -> Result<Arc<rustls::ServerConfig>, String> {
+        self.checked_config(channel).map(|(config, _)| config)
+    }
+
+    /// The TLS configuration of a channel, built once per definition, label and keystore:
+    /// ALTER CHANNEL, a new queue-manager CERTLABL or a REFRESH SECURITY rebuilds it for
+    /// the next connection, and connections share rustls' session cache. When the rebuild
+    /// fails (a CERTLABL naming a label the loaded keystore lacks), the configuration that
+    /// worked is kept — a listener never loses the ability to handshake — with why.
+    fn checked_config(&self, channel: &str) -> Result<(Arc<rustls::ServerConfig>, Option<String>), String> {
         let store = self.store.read().expect("store lock");
         let object = store
             .get(ObjectType::Channel, channel)
             .ok_or_else(|| format!("channel {channel} is not defined"))?;
         let chl = Channel::new(object).expect("channels have a type");
         let label = store.certificate_label(&chl);
+        let generation = self.generation.load(Ordering::Relaxed);
         let mut configs = self.configs.lock().expect("config cache lock");
-        if let Some(hit) = configs.get(channel).filter(|c| &c.definition == object && c.label == label) {
-            return Ok(hit.config.clone());
+        let current =
+            |c: &&mut Cached| &c.definition == object && c.label == label && c.generation == generation;
+        if let Some(hit) = configs.get_mut(channel).filter(current) {
+            return Ok((hit.config.clone(), hit.kept.clone()));
         }
-        let config =
+        let built =
             mqtls_channel::config::server_config(&chl, &label, &self.keystore.read().expect("keystore lock"))
-                .map_err(|e| format!("{e}; {}", e.outcome().1))?;
-        configs
-            .insert(channel.to_owned(), Cached { definition: object.clone(), label, config: config.clone() });
-        Ok(config)
+                .map_err(|e| format!("{e}; {}", e.outcome().1));
+        let (config, kept) = match (built, configs.remove(channel)) {
+            (Ok(config), _) => (config, None),
+            (Err(why), Some(old)) => {
+                let kept = format!(
+                    "channel {channel} cannot be served as defined now ({why}); it keeps its certificate '{}' until that is fixed: import the label, then REFRESH SECURITY TYPE(SSL)",
+                    old.label
+                );
+                if old.kept.is_none() {
+                    tracing::warn!(channel, why = %Excerpt::line(&kept), "kept the previous TLS configuration");
+                }
+                (old.config, Some(kept))
+            }
+            (Err(why), None) => return Err(why),
+        };
+        let cached = Cached {
+            definition: object.clone(),
+            label,
+            generation,
+            config: config.clone(),
+            kept: kept.clone(),
+        };
+        configs.insert(channel.to_owned(), cached);
+        Ok((config, kept))
     }
 }
 
@@ -205,7 +262,7 @@ pub async fn serve(listener: TcpListener, qm: Arc<QueueManager>) -> std::io::Res
         tokio::spawn(async move {
             let _permit = permit;
             if let Err(why) = connection(sock, addr, qm, place).await {
-                tracing::info!(%addr, %why, "connection ended");
+                tracing::info!(%addr, why = %Excerpt::line(&why), "connection ended");
             }
         });
     }
@@ -277,18 +334,18 @@ async fn channel_start<S: AsyncRead + AsyncWrite + Unpin + Send + 'static + crat
         }
         Err(why) => return refuse(&mut stream, reason::CONNECTION_BROKEN, why).await,
     };
-    let outcome = check(&qm.store.read().expect("store lock"), &start, &tls, addr.ip());
+    let outcome = check(&qm.store.read().expect("store lock"), &start, &tls, addr.ip(), &qm.accounts);
     let admitted = match outcome {
         Ok(admitted) => admitted,
         Err(refusal) => {
-            tracing::warn!(channel = %start.channel, %addr, reason = refusal.reason, why = %refusal.text, "channel refused");
+            tracing::warn!(channel = %Excerpt::value(&start.channel), %addr, reason = refusal.reason, why = %Excerpt::line(&refusal.text), "channel refused");
             return refuse(&mut stream, refusal.reason, refusal.text).await;
         }
     };
     let (max_msg_len, sharecnv, heartbeat) = crate::running::negotiate(qm, &admitted.channel, &start);
     if let Some(chain) = tls.peer_chain {
         if let Err((code, why)) = crate::revocation::partner(qm, chain.to_vec()).await {
-            tracing::warn!(channel = %start.channel, %addr, reason = code, %why, "channel refused");
+            tracing::warn!(channel = %Excerpt::value(&start.channel), %addr, reason = code, why = %Excerpt::line(&why), "channel refused");
             return refuse(&mut stream, code, why).await;
         }
     }
@@ -337,12 +394,12 @@ async fn channel_start<S: AsyncRead + AsyncWrite + Unpin + Send + 'static + crat
         Ok(stop) => stop,
         Err(why) => {
             let text = format!("{why}; ALTER CHANNEL MAXINST / MAXINSTC or end other instances");
-            tracing::warn!(channel = %admitted.channel, %addr, %text, "channel refused");
+            tracing::warn!(channel = %Excerpt::value(&admitted.channel), %addr, why = %Excerpt::line(&text), "channel refused");
             return refuse(&mut stream, reason::CHANNEL_NOT_AVAILABLE, text).await;
         }
     };
     let channel = admitted.channel.clone();
-    tracing::info!(channel = %admitted.channel, %addr, secprot = admitted.secprot, sslciph = admitted.sslciph, mcauser = %admitted.mcauser, "channel started");
+    tracing::info!(channel = %Excerpt::value(&admitted.channel), %addr, secprot = admitted.secprot, sslciph = admitted.sslciph, mcauser = %Excerpt::value(&admitted.mcauser), "channel started");
     drop(place); // started: no longer pending
     let ack = Frame::StartAck { max_msg_len, sharecnv, heartbeat };
     let reset_after = qm.store.read().expect("store lock").qmgr().int("SSLRKEYC").unwrap_or(0).max(0) as u64;
@@ -377,12 +434,14 @@ async fn channel_start<S: AsyncRead + AsyncWrite + Unpin + Send + 'static + crat
     result
 }
 
+/// Tells the partner `reason` with a generic line (never `text`: the rule, the filter and
+/// the partner's DN are for the log), closes, and returns `text` for the log.
 pub(crate) async fn refuse<S: AsyncWrite + Unpin>(
     stream: &mut S,
     reason: u32,
     text: String,
 ) -> Result<(), String> {
-    let _ = stream.write_all(&encode(&Frame::Refuse { reason, text: text.clone() })).await;
+    let _ = stream.write_all(&encode(&Frame::Refuse { reason, text: reason::told(reason) })).await;
     let _ = stream.shutdown().await;
     Err(text)
 }

@@ -30,6 +30,20 @@ pub(crate) struct Rules {
     pub(crate) get_enabled: bool,
     pub(crate) max_depth: usize,
     pub(crate) max_msg_len: usize,
+    /// DEFPSIST of the first definition in the name's resolution path (the alias, the
+    /// remote queue, or the local queue): what MQPER_PERSISTENCE_AS_Q_DEF resolves to.
+    pub(crate) default_persistent: bool,
+}
+
+impl Rules {
+    /// Resolves MQPER_PERSISTENCE_AS_Q_DEF at put time, as MQ does ("DefPersistence",
+    /// <https://www.ibm.com/docs/en/ibm-mq/9.1.x?topic=queues-defpersistence-mqlong>).
+    pub(crate) fn resolve_persistence(&self, message: &mut mqtls_model::Message) {
+        if message.as_queue_default {
+            message.persistent = self.default_persistent;
+            message.as_queue_default = false;
+        }
+    }
 }
 
 impl Rules {
@@ -198,7 +212,12 @@ pub(crate) fn rules(store: &Store, queue: &Resolved) -> Result<Rules, (u32, Stri
     let alias = (queue.name != queue.local).then(|| store.get(ObjectType::Qalias, &queue.name)).flatten();
     let enabled = |kw: &str| local.str(kw) != "DISABLED" && alias.is_none_or(|a| a.str(kw) != "DISABLED");
     let int = |kw: &str| local.int(kw).unwrap_or(0).max(0) as usize;
+    let first = [ObjectType::Qalias, ObjectType::Qremote, ObjectType::Qlocal]
+        .into_iter()
+        .find_map(|t| store.get(t, &queue.name))
+        .unwrap_or(local);
     Ok(Rules {
+        default_persistent: first.str("DEFPSIST") == "YES",
         put_enabled: enabled("PUT"),
         get_enabled: enabled("GET"),
         max_depth: int("MAXDEPTH"),

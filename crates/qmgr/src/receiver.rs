@@ -103,7 +103,8 @@ pub(crate) async fn run<S: AsyncRead + AsyncWrite + Unpin>(
     let sync = qm.queues.store.channel_sync(&key);
     // A receiver with an MCAUSER (set, or mapped by CHLAUTH) puts with that user's
     // authority; a blank one runs as the queue manager, as in MQ.
-    let putter = Some(started.mcauser.clone()).filter(|u| !u.is_empty()).map(Principal::of);
+    let putter =
+        Some(started.mcauser.clone()).filter(|u| !u.is_empty()).map(|u| Principal::of(u, &qm.accounts));
     let use_dlq = qm
         .store
         .read()
@@ -302,7 +303,7 @@ fn dead_letter(
     };
     match qm.queues.store.put(&deadq, dl.wrap(), uow, max_depth) {
         Ok(_) => {
-            tracing::warn!(reason = failure.0, why = %failure.1, %deadq, "message put on the dead-letter queue");
+            tracing::warn!(reason = failure.0, why = %mqtls_model::Excerpt::line(&failure.1), %deadq, "message put on the dead-letter queue");
             Ok(deadq)
         }
         Err(e) => {
@@ -346,6 +347,8 @@ fn deliver(
     let rules = rules(&store, &resolved)?;
     drop(store);
     rules.admit_put(&resolved, msg.payload.len())?;
+    let mut msg = msg;
+    rules.resolve_persistence(&mut msg);
     qm.queues.store.put(&resolved.local, msg, uow, rules.max_depth).map_err(refusal)?;
     Ok(resolved.local)
 }

@@ -62,7 +62,7 @@ pub(crate) async fn run(me: Instance) {
                 return crate::initiator::retrigger(&me.qm, &me.name);
             }
             Ended::Fatal(why) => {
-                tracing::error!(channel = %me.name, %why, "channel stopped");
+                tracing::error!(channel = %me.name, why = %mqtls_model::Excerpt::line(&why), "channel stopped");
                 me.qm.status.mark_stopped(&me.name);
                 return me.transfer.set_state("STOPPED", Some(&why));
             }
@@ -85,11 +85,11 @@ pub(crate) async fn run(me: Instance) {
             *long -= 1;
             def.long.1
         } else {
-            tracing::error!(channel = %me.name, %why, "channel stopped: no retries left (SHORTRTY, LONGRTY)");
+            tracing::error!(channel = %me.name, why = %mqtls_model::Excerpt::line(&why), "channel stopped: no retries left (SHORTRTY, LONGRTY)");
             me.qm.status.mark_stopped(&me.name);
             return me.transfer.set_state("STOPPED", Some(&why));
         };
-        tracing::warn!(channel = %me.name, %why, retry_in_s = wait, "channel failed; retrying");
+        tracing::warn!(channel = %me.name, why = %mqtls_model::Excerpt::line(&why), retry_in_s = wait, "channel failed; retrying");
         me.transfer.set_retries(*short, *long);
         me.transfer.set_state("RETRYING", Some(&why));
         tokio::select! {

@@ -24,6 +24,9 @@ DEFINE QLOCAL(APP.Q)
 DEFINE QLOCAL(SMALL.Q) MAXDEPTH(2) MAXMSGL(10)
 DEFINE QLOCAL(OFF.Q) PUT(DISABLED) GET(DISABLED)
 DEFINE QALIAS(ALIAS.Q) TARGET(APP.Q)
+DEFINE QLOCAL(DURABLE.Q) DEFPSIST(YES)
+DEFINE QALIAS(FAST.ALIAS) TARGET(DURABLE.Q) DEFPSIST(NO)
+DEFINE QALIAS(DURABLE.ALIAS) TARGET(APP.Q) DEFPSIST(YES)
 SET AUTHREC OBJTYPE(QMGR) PRINCIPAL('alice') AUTHADD(CONNECT)
 SET AUTHREC PROFILE('**') OBJTYPE(QUEUE) PRINCIPAL('alice') AUTHADD(ALLMQI)
 SET AUTHREC OBJTYPE(QMGR) PRINCIPAL('appuser') AUTHADD(CONNECT)
@@ -263,6 +266,50 @@ fn persistent_messages_outlive_the_queue_manager_and_nonpersistent_ones_do_not()
         })
     });
     assert_eq!(got, ["kept", "committed in a unit of work"]);
+}
+
+/// MQPER_PERSISTENCE_AS_Q_DEF takes DEFPSIST from the first definition in the name's
+/// resolution path at put time (IBM MQ, "DefPersistence"): the alias's, not the target's.
+#[test]
+fn persistence_as_the_queue_default_follows_defpsist_of_the_name_put_to() {
+    let dir = pki("msgs-defpsist");
+    let d = dir.clone();
+    let seen = in_own_runtime(&dir, move |port| {
+        Box::pin(async move {
+            let mut h = Hconn::connect(connection(&d, port, "APP.SVRCONN").await, "QM1").await.unwrap();
+            let by_default = |body: &str| Message { as_queue_default: true, ..Message::text(body) };
+            for (queue, body) in [
+                ("DURABLE.Q", "DEFPSIST(YES) queue"),
+                ("FAST.ALIAS", "DEFPSIST(NO) alias of it"),
+                ("DURABLE.ALIAS", "DEFPSIST(YES) alias of APP.Q"),
+                ("APP.Q", "DEFPSIST(NO) queue"),
+            ] {
+                let q = h.open(queue, OPEN_OUTPUT).await.unwrap();
+                h.put(&q, by_default(body), false).await.unwrap();
+            }
+            let q = h.open("DURABLE.Q", OPEN_OUTPUT).await.unwrap();
+            h.put(&q, Message::text("explicitly not persistent"), false).await.unwrap();
+            let q = h.open("DURABLE.Q", OPEN_BROWSE).await.unwrap();
+            let first = h.get(&q, GetOptions { mode: GetMode::BrowseFirst, ..NOW }).await.unwrap().unwrap();
+            (first.persistent, first.as_queue_default)
+        })
+    });
+    assert_eq!(seen, (true, false), "MQGET returns the resolved persistence");
+    let d = dir.clone();
+    let kept = in_own_runtime(&dir, move |port| {
+        Box::pin(async move {
+            let mut h = Hconn::connect(connection(&d, port, "APP.SVRCONN").await, "QM1").await.unwrap();
+            let mut kept = Vec::new();
+            for queue in ["DURABLE.Q", "APP.Q"] {
+                let q = h.open(queue, OPEN_INPUT).await.unwrap();
+                while let Some(m) = h.get(&q, NOW).await.unwrap() {
+                    kept.push(format!("{queue}: {}", text(&m)));
+                }
+            }
+            kept
+        })
+    });
+    assert_eq!(kept, ["DURABLE.Q: DEFPSIST(YES) queue", "APP.Q: DEFPSIST(YES) alias of APP.Q"]);
 }
 
 #[tokio::test]

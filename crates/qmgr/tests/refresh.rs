@@ -45,7 +45,8 @@ async fn refresh_security_ssl_serves_a_replaced_certificate() {
         0
     );
     let ks_dir = dir.join("ks");
-    let loader = KeystoreLoader(Box::new(move || Keystore::from_pem_dir(&ks_dir).map_err(|e| e.to_string())));
+    let loader =
+        KeystoreLoader(Box::new(move |_| Keystore::from_pem_dir(&ks_dir).map_err(|e| e.to_string())));
     let keystore = Keystore::from_pem_dir(&dir.join("ks")).unwrap();
     let qm = Arc::new(QueueManager::new(store, keystore.clone(), Limits::default()).with_loader(loader));
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -69,4 +70,61 @@ async fn refresh_security_ssl_serves_a_replaced_certificate() {
     assert_eq!(code, 20, "{report}");
     assert!(report.contains("REFRESH SECURITY TYPE(SSL) failed, nothing changed: the keystore:"), "{report}");
     assert_eq!(served_subject(port, &keystore).await, "CN=renewed,O=mqtls test", "the loaded keystore stays");
+}
+
+/// ALTER QMGR CERTLABL naming a label imported since the last REFRESH: the channel keeps
+/// the certificate it served (and the command warns why) until REFRESH SECURITY loads it.
+#[tokio::test]
+async fn a_certlabl_not_yet_loaded_keeps_the_working_certificate_until_refresh() {
+    let dir = scratch("qm-refresh-label");
+    ca_and_leaf(&dir, "qm1", "ec");
+    ca_and_leaf(&dir, "renewed", "ec");
+    std::fs::create_dir_all(dir.join("ks")).unwrap();
+    std::fs::copy(dir.join("ca.pem"), dir.join("ks/ca.pem")).unwrap();
+    install(&dir, "qm1");
+    let mut store = Store::new("QM1", Stamp::default()).unwrap();
+    let mqsc =
+        "ALTER QMGR CERTLABL('qm1')\nDEFINE CHANNEL(APP.SVRCONN) CHLTYPE(SVRCONN) SSLCIPH(ANY_TLS13)\n";
+    assert_eq!(
+        mqtls_mqsc::script::exit_code(&mqtls_mqsc::script::run(mqsc, &mut store, &Stamp::default())),
+        0
+    );
+    let ks_dir = dir.join("ks");
+    let loader =
+        KeystoreLoader(Box::new(move |_| Keystore::from_pem_dir(&ks_dir).map_err(|e| e.to_string())));
+    let keystore = Keystore::from_pem_dir(&dir.join("ks")).unwrap();
+    let qm = Arc::new(QueueManager::new(store, keystore.clone(), Limits::default()).with_loader(loader));
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(serve(listener, qm.clone()));
+    assert_eq!(served_subject(port, &keystore).await, "CN=qm1,O=mqtls test");
+
+    // Imported into the keystore's files, not yet loaded.
+    let read = |f: &str| std::fs::read(dir.join(f)).unwrap();
+    std::fs::write(dir.join("ks/next.pem"), [read("renewed.key"), read("renewed.pem")].concat()).unwrap();
+    let (code, report) = run_mqsc(&qm, "ALTER QMGR CERTLABL('next')\n");
+    assert_eq!(code, 10, "{report}");
+    assert!(
+        report.contains("keeps its certificate 'qm1'") && report.contains("REFRESH SECURITY TYPE(SSL)"),
+        "{report}"
+    );
+    assert_eq!(served_subject(port, &keystore).await, "CN=qm1,O=mqtls test", "still served: no outage");
+    assert_eq!(served_subject(port, &keystore).await, "CN=qm1,O=mqtls test", "and again");
+
+    let (code, report) = run_mqsc(&qm, "REFRESH SECURITY TYPE(SSL)\n");
+    assert_eq!(code, 0, "{report}");
+    assert_eq!(
+        served_subject(port, &keystore).await,
+        "CN=renewed,O=mqtls test",
+        "the new label after REFRESH"
+    );
+
+    // A label no keystore has: REFRESH loads, warns, and the working certificate stays.
+    let (code, report) = run_mqsc(&qm, "ALTER QMGR CERTLABL('missing')\nREFRESH SECURITY TYPE(SSL)\n");
+    assert_eq!(code, 10, "{report}");
+    assert!(
+        report.contains("mqtls: warning: channel APP.SVRCONN cannot be served as defined now"),
+        "{report}"
+    );
+    assert_eq!(served_subject(port, &keystore).await, "CN=renewed,O=mqtls test");
 }

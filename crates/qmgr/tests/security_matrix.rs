@@ -11,7 +11,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use mqtls_client::{Address, ClientChannel, ClientError, ConnectOptions, Connection};
 use mqtls_pki::{CertAuthority, Entry, KeySpec, Keystore};
-use mqtls_qmgr::{run_mqsc, Limits, QueueManager};
+use mqtls_qmgr::{run_mqsc, Accounts, Limits, QueueManager};
 use mqtls_test_support::{
     ca_and_leaf, ca_database, keystore as pem_keystore, openssl, scratch, serve_file, sign, OcspResponder,
 };
@@ -25,8 +25,27 @@ DEFINE CHANNEL(TLS13.SVRCONN) CHLTYPE(SVRCONN) SSLCIPH(ANY_TLS13) SSLCAUTH(REQUI
 DEFINE CHANNEL(GCM256.SVRCONN) CHLTYPE(SVRCONN) SSLCIPH(ECDHE_ECDSA_AES_256_GCM_SHA384) SSLCAUTH(REQUIRED)
 DEFINE CHANNEL(USER.SVRCONN) CHLTYPE(SVRCONN) SSLCIPH(ANY_TLS12_OR_HIGHER) SSLCAUTH(REQUIRED) MCAUSER('nobody')
 DEFINE CHANNEL(HALTED.SVRCONN) CHLTYPE(SVRCONN) SSLCIPH(ANY_TLS12_OR_HIGHER) SSLCAUTH(REQUIRED)
+DEFINE CHANNEL(OPEN.SVRCONN) CHLTYPE(SVRCONN) SSLCIPH(ANY_TLS12_OR_HIGHER) SSLCAUTH(REQUIRED)
 SET CHLAUTH('*') TYPE(BLOCKUSER) USERLIST('nobody') ACTION(REPLACE)
+SET CHLAUTH('OPEN.SVRCONN') TYPE(BLOCKUSER) USERLIST('*MQADMIN')
+SET AUTHREC OBJTYPE(QMGR) PRINCIPAL('app1') AUTHADD(CONNECT)
 ";
+
+/// This machine's accounts plus `mqadm`, a member of the `mqm` group (its listed
+/// members), and `ops`, whose primary group is `mqm`, in account files of the test's own.
+fn accounts() -> Accounts {
+    let dir = scratch("security-matrix-accounts");
+    let (passwd, group) = (dir.join("passwd"), dir.join("group"));
+    let system = |f: &str| std::fs::read_to_string(f).unwrap_or_default();
+    let passwd_text = format!(
+        "{}mqadm:x:2001:2001::/nonexistent:/bin/false\nops:x:2002:2990::/:/bin/false\n",
+        system("/etc/passwd")
+    );
+    let group_text = format!("{}mqadm:x:2001:\nmqm:x:2990:mqadm\n", system("/etc/group"));
+    std::fs::write(&passwd, passwd_text).unwrap();
+    std::fs::write(&group, group_text).unwrap();
+    Accounts::from_files(passwd, group)
+}
 
 fn now() -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs() as i64
@@ -34,7 +53,7 @@ fn now() -> i64 {
 
 async fn queue_manager(mqsc: &str, keystore: Keystore, cdp: bool) -> (u16, Arc<QueueManager>) {
     let qm = QueueManager::new(common::definitions(mqsc), keystore, Limits::default());
-    common::serve(qm.with_cdp_check(cdp)).await
+    common::serve(qm.with_cdp_check(cdp).with_accounts(accounts())).await
 }
 
 /// A keystore holding `cn`'s certificate from `ca` (issued at `issued`, valid one day)
@@ -53,11 +72,23 @@ async fn attempt(
     keystore: Keystore,
     label: Option<&str>,
 ) -> Result<(), ClientError> {
+    attempt_as("app1", port, channel, ciph, keystore, label).await
+}
+
+/// [`attempt`] asserting `user`.
+async fn attempt_as(
+    user: &str,
+    port: u16,
+    channel: &str,
+    ciph: &str,
+    keystore: Keystore,
+    label: Option<&str>,
+) -> Result<(), ClientError> {
     let mut chl = ClientChannel::new(channel);
     chl.cipher_spec = ciph.into();
     chl.cert_label = label.unwrap_or_default().into();
     let address = Address { host: "127.0.0.1".into(), port: Some(port) };
-    let opts = ConnectOptions { user: "app1".into(), keystore: Some(keystore), ..ConnectOptions::default() };
+    let opts = ConnectOptions { user: user.into(), keystore: Some(keystore), ..ConnectOptions::default() };
     Connection::open(&chl, &address, &opts).await.map(drop)
 }
 
@@ -70,6 +101,11 @@ fn openssl_pki(dir: &Path, crl_port: u16) {
     );
     sign(dir, "app1", "/O=mqtls test/CN=app1", &ext);
     sign(dir, "revoked", "/O=mqtls test/CN=revoked", &ext);
+    // One name vouching for another: CN repeated, in both orders, and in one RDN.
+    let client = "extendedKeyUsage=clientAuth\n";
+    sign(dir, "evilfirst", "/O=mqtls test/CN=evil/CN=app1", client);
+    sign(dir, "evillast", "/O=mqtls test/CN=app1/CN=evil", client);
+    sign(dir, "evilrdn", "/O=mqtls test/CN=evil+CN=app1", client);
     ca_database(dir);
     openssl(dir, &["ca", "-config", "ca.cnf", "-valid", "app1.pem"]);
     openssl(dir, &["ca", "-config", "ca.cnf", "-revoke", "revoked.pem"]);
@@ -92,10 +128,14 @@ async fn every_wrong_partner_is_refused_and_the_right_one_admitted() {
     )
     .await;
 
-    // The control: the right certificate on the right channel starts.
+    // The controls: the right certificate on the right channel starts; a user who is not
+    // an administrator passes the *MQADMIN rule.
     attempt(port, "TLS.SVRCONN", "ANY_TLS12_OR_HIGHER", app("app1", t), Some("app1"))
         .await
         .expect("admitted");
+    attempt(port, "OPEN.SVRCONN", "ANY_TLS12_OR_HIGHER", app("app1", t), Some("app1"))
+        .await
+        .expect("a user outside the mqm group is admitted");
 
     let any = "ANY_TLS12_OR_HIGHER";
     let stranger = CertAuthority::new(KeySpec::EcP256, "Stranger CA", ORG, t - DAY, 30).unwrap();
@@ -154,6 +194,36 @@ async fn every_wrong_partner_is_refused_and_the_right_one_admitted() {
                 .await,
         ),
         (
+            "asserted user in the mqm group (*MQADMIN)",
+            Some(2035),
+            attempt_as("mqadm", port, "OPEN.SVRCONN", any, app("app1", t), Some("app1")).await,
+        ),
+        (
+            "asserted user whose primary group is mqm",
+            Some(2035),
+            attempt_as("ops", port, "OPEN.SVRCONN", any, app("app1", t), Some("app1")).await,
+        ),
+        (
+            "asserted user mqm with no account (*MQADMIN)",
+            Some(2035),
+            attempt_as("mqm", port, "OPEN.SVRCONN", any, app("app1", t), Some("app1")).await,
+        ),
+        (
+            "asserted user id with a newline (log forging)",
+            Some(2035),
+            attempt_as("app1\nforged", port, "OPEN.SVRCONN", any, app("app1", t), Some("app1")).await,
+        ),
+        (
+            "asserted user id with ESC (terminal control)",
+            Some(2035),
+            attempt_as("app\u{1b}[2J", port, "OPEN.SVRCONN", any, app("app1", t), Some("app1")).await,
+        ),
+        (
+            "asserted user id over MQ's 12 characters",
+            Some(2035),
+            attempt_as("app1app1app1x", port, "OPEN.SVRCONN", any, app("app1", t), Some("app1")).await,
+        ),
+        (
             "STOPPED channel",
             Some(2537),
             attempt(port, "HALTED.SVRCONN", any, app("app1", t), Some("app1")).await,
@@ -186,6 +256,19 @@ async fn every_wrong_partner_is_refused_and_the_right_one_admitted() {
         attempt(crl_qm, "TLS13.SVRCONN", "ANY_TLS13", pem_keystore(&dir, Some("revoked")), Some("revoked"))
             .await,
     ));
+    let (dn_qm, _) = queue_manager(CHANNELS, pem_keystore(&dir, Some("qm1")), false).await;
+    let any = "ANY_TLS12_OR_HIGHER";
+    attempt(dn_qm, "TLS.SVRCONN", any, pem_keystore(&dir, Some("app1")), Some("app1"))
+        .await
+        .expect("CN=app1,O=mqtls test: admitted");
+    for (case, label) in [
+        ("SSLPEER CN=app1 vs DN CN=evil,CN=app1", "evilfirst"),
+        ("SSLPEER CN=app1 vs DN CN=app1,CN=evil", "evillast"),
+        ("SSLPEER CN=app1 vs DN CN=evil+CN=app1 (one RDN)", "evilrdn"),
+    ] {
+        let outcome = attempt(dn_qm, "TLS.SVRCONN", any, pem_keystore(&dir, Some(label)), Some(label)).await;
+        rows.push((case, Some(2035), outcome));
+    }
     let responder = OcspResponder::start(&dir, "ca.pem", "ca.key");
     let ocsp = format!(
         "{CHANNELS}DEFINE AUTHINFO(OCSP) AUTHTYPE(OCSP) OCSPURL('{}')\nDEFINE NAMELIST(REV) NAMES(OCSP)\nALTER QMGR SSLCRLNL(REV)\n",
@@ -218,6 +301,11 @@ async fn every_wrong_partner_is_refused_and_the_right_one_admitted() {
         let err = outcome.as_ref().err().unwrap_or_else(|| panic!("{case}: admitted"));
         if let Some(code) = expected {
             assert_eq!(err.reason(), *code, "{case}: {err}");
+        }
+        // As in MQ, a refused partner learns the code, not the rule: no filter, no DN.
+        let told = err.to_string();
+        for secret in ["CN=", "SSLPEER", "BLOCKUSER", "BLOCKADDR", "mallory", "*MQADMIN"] {
+            assert!(!told.contains(secret), "{case}: the partner was told {secret:?}: {told}");
         }
     }
 }

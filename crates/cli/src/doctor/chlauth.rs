@@ -46,7 +46,7 @@ pub(super) fn check(store: &Store) -> Vec<Finding> {
             remote_qmgr: None,
             client_user: None,
             channel_mcauser: &mcauser,
-            privileged: &["mqm", "root"],
+            privileged: &mqtls_qmgr::Accounts::default(),
         };
         let covering: Vec<&(Rule, String)> =
             compiled.iter().filter(|(r, _)| mqtls_dn::profile_matches(&r.profile, chl.name())).collect();

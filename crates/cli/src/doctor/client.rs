@@ -213,7 +213,7 @@ fn chlauth(
     let tls = Negotiated { sni: Some(&sni), suite: Some(suite), peer_chain: chain };
     let start = ChannelStart::client(&entry.name, mqtls_client::login_user());
     let object = format!("client channel {}", entry.name);
-    match mqtls_channel::start::check(store, &start, &tls, address) {
+    match mqtls_channel::start::check(store, &start, &tls, address, &mqtls_qmgr::Accounts::default()) {
         Err(refusal) if refusal.text.contains(" blocked by ") => vec![finding(
             Severity::Error,
             object,

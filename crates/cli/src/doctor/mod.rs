@@ -182,7 +182,7 @@ fn load(args: &DoctorArgs) -> anyhow::Result<Loaded> {
     }
     let name =
         args.qmgr.as_deref().context("name a queue manager of the home, or give --mqsc and --keystore")?;
-    let home = mqtls_qmgr::Home::new(&crate::qmgr::mqtls_home(), name);
+    let home = mqtls_qmgr::Home::new(&crate::qmgr::mqtls_home(), name)?;
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
     let store = home.load(now).with_context(|| format!("queue manager {name}"))?;
     let source = std::fs::read_to_string(home.definitions()).unwrap_or_default();

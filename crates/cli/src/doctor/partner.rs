@@ -127,7 +127,7 @@ pub(super) fn check_pair(ours: &Side<'_>, theirs: &Side<'_>, address: IpAddr) ->
             sharecnv: 1,
             heartbeat: 300,
         };
-        if let Err(refusal) = check(theirs.store, &start, &tls, address) {
+        if let Err(refusal) = check(theirs.store, &start, &tls, address, &mqtls_qmgr::Accounts::default()) {
             out.push(err(
                 "channel start",
                 format!("the partner refuses the start ({}): {}", refusal.reason, refusal.text),

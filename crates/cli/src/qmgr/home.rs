@@ -1,6 +1,7 @@
 //! The queue managers that live under `$MQTLS_HOME/qmgrs/`: create, start (in the
 //! background or the foreground), stop, list, delete.
 
+use std::os::unix::fs::OpenOptionsExt;
 use std::os::unix::net::UnixStream;
 use std::os::unix::process::CommandExt;
 use std::path::Path;
@@ -32,7 +33,7 @@ fn running(home: &Home) -> bool {
 }
 
 pub(super) fn create(qmgr: &str, ini_mqsc: Option<&Path>) -> anyhow::Result<u8> {
-    let home = Home::new(&mqtls_home(), qmgr);
+    let home = Home::new(&mqtls_home(), qmgr)?;
     let extra = ini_mqsc.map(read).transpose()?;
     let store = home.create(extra.as_deref(), now())?;
     println!("Queue manager {qmgr} created in {}.", home.dir.display());
@@ -54,7 +55,7 @@ pub(super) fn create(qmgr: &str, ini_mqsc: Option<&Path>) -> anyhow::Result<u8> 
 }
 
 pub(super) fn foreground(qmgr: &str, ini_mqsc: Option<&Path>, tuning: &Tuning) -> anyhow::Result<u8> {
-    let home = Home::new(&mqtls_home(), qmgr);
+    let home = Home::new(&mqtls_home(), qmgr)?;
     let mut store = home.load(now())?;
     if let Some(path) = ini_mqsc {
         let src = read(path)?;
@@ -71,8 +72,7 @@ pub(super) fn foreground(qmgr: &str, ini_mqsc: Option<&Path>, tuning: &Tuning) -
         format!("queue manager {qmgr} could not open its message store; is it already running?")
     })?;
     let keystore = Home::keystore(&store).context("the keystore QMGR SSLKEYR names")?;
-    let loader_store = store.clone();
-    let loader = KeystoreLoader(Box::new(move || Home::keystore(&loader_store).map_err(|e| e.to_string())));
+    let loader = KeystoreLoader(Box::new(|now| Home::keystore(now).map_err(|e| e.to_string())));
     init_tracing();
     let cdp = cdp_check(&home)?;
     let qm = Arc::new(
@@ -84,24 +84,26 @@ pub(super) fn foreground(qmgr: &str, ini_mqsc: Option<&Path>, tuning: &Tuning) -
     );
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     let served = runtime.block_on(async {
-        let outcomes = qm.listeners.start_controlled(&qm);
-        qm.start_channels();
-        say(format_args!("Queue manager {qmgr} started (pid {}).", std::process::id()));
-        for problem in qm.tls_problems("*") {
-            say(format_args!("Warning: {problem}"));
-        }
-        for (name, outcome) in outcomes {
+        // Started means listening: every CONTROL(QMGR) listener bound, then the admin
+        // socket; only then the one "started" report that `qmgr start` waits for.
+        let mut report = vec![format!("Queue manager {qmgr} started (pid {}).", std::process::id())];
+        for (name, outcome) in qm.listeners.start_controlled(&qm) {
             match outcome {
-                Ok(addr) => say(format_args!("LISTENER({name}) listening on {addr}.")),
-                Err(why) => say(format_args!("LISTENER({name}) not started: {why}")),
+                Ok(addr) => report.push(format!("LISTENER({name}) listening on {addr}.")),
+                Err(why) => bail!(
+                    "LISTENER({name}) cannot listen: {why}; the queue manager was not started (free the port, or ALTER LISTENER({name}) PORT)"
+                ),
             }
         }
-        // The admin socket comes last: `qmgr start` waits for it, then shows the lines above.
+        report.extend(qm.tls_problems("*").into_iter().map(|p| format!("Warning: {p}")));
         // A socket left by a killed run is stale: the lock above proves no one serves it.
         let _ = std::fs::remove_file(home.admin_socket());
-        std::fs::write(home.pid_file(), format!("{}\n", std::process::id())).context("the pid file")?;
         let admin = bind_admin(&home.admin_socket()).context("the admin socket")?;
         tokio::spawn(serve_admin(admin, qm.clone()));
+        mqtls_pki::write_private(&home.pid_file(), format!("{}\n", std::process::id()).as_bytes())
+            .context("the pid file")?;
+        qm.start_channels();
+        say(format_args!("{}", report.join("\n")));
         ended().await;
         say(format_args!("Queue manager {qmgr} ending."));
         Ok::<_, anyhow::Error>(())
@@ -131,14 +133,16 @@ fn cdp_check(home: &Home) -> anyhow::Result<bool> {
 }
 
 pub(super) fn background(qmgr: &str, ini_mqsc: Option<&Path>, tuning: &Tuning) -> anyhow::Result<u8> {
-    let home = Home::new(&mqtls_home(), qmgr);
+    let home = Home::new(&mqtls_home(), qmgr)?;
     if !home.exists() {
         bail!("queue manager {qmgr} does not exist: create it with mqtls qmgr create {qmgr}");
     }
     if running(&home) {
         bail!("queue manager {qmgr} is already running");
     }
-    let log = std::fs::OpenOptions::new().create(true).append(true).open(home.log())?;
+    let log = std::fs::OpenOptions::new().create(true).append(true).mode(0o600).open(home.log())?;
+    // Only what this start writes counts: the log holds earlier runs too.
+    let from = log.metadata()?.len() as usize;
     let mut cmd = Command::new(std::env::current_exe()?);
     cmd.args(["qmgr", "start", qmgr, "--foreground"]).args(tuning.args());
     if let Some(path) = ini_mqsc {
@@ -151,23 +155,28 @@ pub(super) fn background(qmgr: &str, ini_mqsc: Option<&Path>, tuning: &Tuning) -
         .process_group(0) // not ended by the terminal's Ctrl-C
         .spawn()?;
     let started = Instant::now();
-    while !running(&home) {
+    let this_run = || read(&home.log()).map(|t| t.get(from..).unwrap_or_default().to_owned());
+    let marker = format!("Queue manager {qmgr} started (pid {})", child.id());
+    let text = loop {
         if let Some(status) = child.try_wait()? {
-            let text = read(&home.log()).unwrap_or_default();
+            let text = this_run().unwrap_or_default();
             let tail: Vec<&str> = text.lines().rev().take(10).collect();
             let tail: Vec<&str> = tail.into_iter().rev().collect();
             bail!("queue manager {qmgr} did not start ({status}); its log says:\n{}", tail.join("\n"));
+        }
+        let text = this_run()?;
+        if text.contains(&marker) && running(&home) {
+            break text;
         }
         if started.elapsed() > Duration::from_secs(30) {
             bail!("queue manager {qmgr} did not answer within 30s; see {}", home.log().display());
         }
         std::thread::sleep(Duration::from_millis(50));
-    }
-    let log = read(&home.log())?;
-    let from = log.rfind(&format!("Queue manager {qmgr} started")).unwrap_or(0);
+    };
+    let at = text.find(&marker).unwrap_or(0);
     print!(
         "{}",
-        log[from..]
+        text[at..]
             .lines()
             .filter(|l| ["Queue manager", "LISTENER", "Warning"].iter().any(|p| l.starts_with(p)))
             .map(|l| format!("{l}\n"))
@@ -178,7 +187,7 @@ pub(super) fn background(qmgr: &str, ini_mqsc: Option<&Path>, tuning: &Tuning) -
 }
 
 pub(super) fn stop(qmgr: &str) -> anyhow::Result<u8> {
-    let home = Home::new(&mqtls_home(), qmgr);
+    let home = Home::new(&mqtls_home(), qmgr)?;
     if !home.exists() {
         bail!("queue manager {qmgr} does not exist");
     }
@@ -200,7 +209,12 @@ pub(super) fn stop(qmgr: &str) -> anyhow::Result<u8> {
 
 pub(super) fn list() -> anyhow::Result<u8> {
     for home in Home::list(&mqtls_home()) {
-        let status = if running(&home) { "Running" } else { "Ended normally" };
+        // A clean end removes the pid file; one left behind means the process died.
+        let status = match (running(&home), home.pid_file().exists()) {
+            (true, _) => "Running",
+            (false, true) => "Ended unexpectedly",
+            (false, false) => "Ended normally",
+        };
         println!(
             "QMNAME({}){}STATUS({status})",
             home.name,
@@ -211,14 +225,14 @@ pub(super) fn list() -> anyhow::Result<u8> {
 }
 
 pub(super) fn delete(qmgr: &str) -> anyhow::Result<u8> {
-    let home = Home::new(&mqtls_home(), qmgr);
+    let home = Home::new(&mqtls_home(), qmgr)?;
     if !home.exists() {
         bail!("queue manager {qmgr} does not exist");
     }
     if running(&home) {
         bail!("queue manager {qmgr} is running: mqtls qmgr stop {qmgr} first");
     }
-    std::fs::remove_dir_all(&home.dir).with_context(|| format!("removing {}", home.dir.display()))?;
+    home.delete()?;
     println!("Queue manager {qmgr} deleted.");
     Ok(0)
 }

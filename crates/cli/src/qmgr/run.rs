@@ -54,7 +54,7 @@ pub(crate) fn run(args: RunArgs) -> anyhow::Result<u8> {
     let password = if keystore.is_dir() { None } else { Some(secret.password()?) };
     let ks = Keystore::open(&keystore, password.as_ref())?;
     // REFRESH SECURITY TYPE(SSL) reads the same file with the same password again.
-    let loader = KeystoreLoader(Box::new(move || {
+    let loader = KeystoreLoader(Box::new(move |_| {
         Keystore::open(&keystore, password.as_ref()).map_err(|e| e.to_string())
     }));
     init_tracing();

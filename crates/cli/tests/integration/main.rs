@@ -1,5 +1,6 @@
 //! End-to-end tests of the `mqtls` binary: real processes, real files.
 
+mod attacks_cli;
 mod ccdt_cli;
 mod client_cli;
 mod corpus;
