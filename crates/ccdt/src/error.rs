@@ -27,7 +27,7 @@ pub enum CcdtError {
         suggestion: Option<&'static str>,
     },
     /// A value outside what the schema allows.
-    #[error("{path}: {why} (got {value:?})")]
+    #[error("{path}: {why} (got \"{}\")", mqtls_model::Excerpt::value(value))]
     Invalid {
         /// Where.
         path: String,

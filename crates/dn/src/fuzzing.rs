@@ -90,7 +90,10 @@ fn reference_matches(parts: &[RefPart], dn: &Dn) -> bool {
             let k = parts[..i].iter().filter(|p| p.0 == part.0).count();
             dn.values_of(part.0).nth(k).is_some_and(|v| fits(part, v))
         } else {
-            dn.values_of(part.0).any(|v| fits(part, v))
+            // Every value of a single-valued attribute must fit (one name cannot vouch
+            // for another beside it), and there must be one.
+            let values: Vec<&str> = dn.values_of(part.0).collect();
+            !values.is_empty() && values.iter().all(|v| fits(part, v))
         }
     })
 }

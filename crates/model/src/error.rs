@@ -156,7 +156,7 @@ pub enum ModelError {
         source: mqtls_dn::DnError,
     },
     /// An object name that breaks MQ's naming rules.
-    #[error("{object} name '{name}': {why}")]
+    #[error("{object} name '{}': {why}", crate::Excerpt::value(name))]
     BadName {
         /// The object type.
         object: ObjectType,

@@ -2,7 +2,7 @@
 //! payload, with the one binary encoding used on the wire and in the message store.
 //!
 //! Encoding (version 1, big-endian): version u8, MsgId 24 bytes, CorrelId 24 bytes,
-//! flags u8 (bit 0 persistent, bit 1 persistence as the queue's default), priority u8 (0-9), put time u64 (ms since the epoch),
+//! flags u8 (1 persistent, 2 persistence as the queue's default, 0 neither), priority u8 (0-9), put time u64 (ms since the epoch),
 //! backout count u32, then Format, UserIdentifier, ReplyToQ and ReplyToQMgr as a u16
 //! length and UTF-8 (at most 48 bytes each), then the payload as a u32 length and bytes.
 
@@ -92,7 +92,8 @@ impl Message {
         let msg_id = r.array("MsgId")?;
         let correl_id = r.array("CorrelId")?;
         let flags = r.take(1, "the flags")?[0];
-        if flags > 3 {
+        // Persistent and "as the queue's default" at once contradict each other.
+        if flags > 2 {
             return Err(bad("the flags", "not defined"));
         }
         let priority = r.take(1, "Priority")?[0];
@@ -223,7 +224,7 @@ mod tests {
             msg_id: [7; 24],
             correl_id: [9; 24],
             persistent: true,
-            as_queue_default: true,
+            as_queue_default: false,
             priority: 4,
             put_time: 1_700_000_000_123,
             backout_count: 2,
@@ -253,7 +254,10 @@ mod tests {
     #[test]
     fn hostile_fields_are_refused() {
         let mut bytes = sample().encode();
-        bytes[49] = 3; // flags
+        bytes[49] = 2; // flags: persistence as the queue's default
+        let decoded = Message::decode(&bytes).unwrap();
+        assert!(decoded.as_queue_default && !decoded.persistent);
+        bytes[49] = 3;
         assert_eq!(
             Message::decode(&bytes).unwrap_err().to_string(),
             "message encoding: the flags is not defined"

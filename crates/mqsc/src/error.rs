@@ -182,7 +182,7 @@ impl fmt::Display for Diagnostic {
         };
         write!(f, "{level}: line {}, column {}", self.pos.line, self.pos.col)?;
         if !self.token.is_empty() {
-            write!(f, ", at '{}'", self.token)?;
+            write!(f, ", at '{}'", mqtls_model::Excerpt::value(&self.token))?;
         }
         write!(f, ": {}", self.error)
     }

@@ -54,6 +54,14 @@ pub enum PkiError {
         /// The nearest existing label (case-only differences first).
         closest: Option<String>,
     },
+    /// A label MQ could not name: too long, or holding a control character.
+    #[error("label '{label}' cannot be used: {why}")]
+    BadLabel {
+        /// The label (at most its first 64 characters, control characters shown escaped).
+        label: String,
+        /// Which rule.
+        why: &'static str,
+    },
     /// A label that already exists.
     #[error("an entry labelled '{label}' already exists; delete it first or choose another label")]
     LabelExists {

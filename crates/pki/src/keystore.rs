@@ -238,6 +238,7 @@ impl Keystore {
 
     /// Adds an entry under a new label.
     pub fn add(&mut self, label: &str, entry: Entry) -> Result<(), PkiError> {
+        check_label(label)?;
         if self.entries.contains_key(label) {
             return Err(PkiError::LabelExists { label: label.to_owned() });
         }
@@ -262,4 +263,22 @@ impl Keystore {
             })
             .collect()
     }
+}
+/// The longest certificate label: MQ's CERTLABL holds at most 64 characters.
+pub const MAX_LABEL: usize = 64;
+
+/// Refuses a label CERTLABL could not name: empty, over [`MAX_LABEL`] characters, or
+/// holding a control character (it would be echoed into logs and terminals).
+fn check_label(label: &str) -> Result<(), PkiError> {
+    let shown = || label.chars().take(MAX_LABEL).flat_map(char::escape_default).collect::<String>();
+    let why = if label.is_empty() {
+        "a label is required"
+    } else if label.chars().count() > MAX_LABEL {
+        "MQ's CERTLABL holds at most 64 characters"
+    } else if label.chars().any(char::is_control) {
+        "a label may not hold control characters"
+    } else {
+        return Ok(());
+    };
+    Err(PkiError::BadLabel { label: shown(), why })
 }

@@ -21,7 +21,7 @@ use std::path::Path;
 
 pub use error::PkiError;
 pub use facts::{CertFacts, KeyKind};
-pub use keystore::{Entry, Keystore};
+pub use keystore::{Entry, Keystore, MAX_LABEL};
 pub use ocsp::{
     request as ocsp_request, responder_url, verify_response, CertStatus, OcspAuthentication, OcspClient,
     OcspDecision,

@@ -202,3 +202,23 @@ fn stash_files_must_be_owner_only() {
     );
     assert_eq!(format!("{:?}", password()), "Password(<redacted>)");
 }
+
+#[test]
+fn labels_are_bounded_and_free_of_control_characters() {
+    let cert = || Entry::Trusted { cert: vec![0x30, 0x00] };
+    let mut ks = Keystore::new();
+    let long = "l".repeat(50_000_000);
+    for (label, why) in [
+        (long.as_str(), "at most 64 characters"),
+        ("app\nforged", "control characters"),
+        ("app\u{1b}[2J", "control characters"),
+        ("", "a label is required"),
+    ] {
+        let err = ks.add(label, cert()).unwrap_err();
+        let text = err.to_string();
+        assert!(matches!(err, PkiError::BadLabel { .. }) && text.contains(why), "{text}");
+        assert!(text.len() < 200 && !text.contains('\n') && !text.contains('\u{1b}'), "{text}");
+    }
+    ks.add(&"l".repeat(64), cert()).expect("64 characters is MQ's limit");
+    assert_eq!(ks.labels().count(), 1, "nothing else was added");
+}

@@ -24,6 +24,7 @@ mod revocation;
 mod running;
 mod sender;
 mod status;
+mod tls_configs;
 mod transfer;
 
 pub use accounts::{Accounts, ADMIN_GROUP};

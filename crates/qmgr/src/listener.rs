@@ -12,7 +12,7 @@ use mqtls_channel::frame::{encode, Frame};
 use mqtls_channel::start::{check, Negotiated};
 use mqtls_channel::{reason, sni};
 use mqtls_client::read_frame;
-use mqtls_model::{Channel, Excerpt, Object, ObjectType, Stamp, Store};
+use mqtls_model::{Excerpt, ObjectType, Stamp, Store};
 use mqtls_msgstore::MessageStore;
 use mqtls_pki::Keystore;
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
@@ -37,7 +37,7 @@ pub struct QueueManager {
     /// The keystore, replaced by REFRESH SECURITY TYPE(SSL).
     pub(crate) keystore: RwLock<Keystore>,
     /// Where REFRESH SECURITY TYPE(SSL) reads the keystore again.
-    loader: Option<KeystoreLoader>,
+    pub(crate) loader: Option<KeystoreLoader>,
     /// Running channel instances.
     pub status: StatusTable,
     /// Bounds.
@@ -51,9 +51,11 @@ pub struct QueueManager {
     /// qm.ini SSL CDPCheckExtensions: check CRL distribution points at channel start.
     pub cdp_check: bool,
     next_id: AtomicU64,
-    configs: Mutex<HashMap<String, Cached>>,
+    pub(crate) configs: Mutex<HashMap<String, crate::tls_configs::Cached>>,
     /// Bumped by each REFRESH SECURITY TYPE(SSL) that loaded a keystore.
-    generation: AtomicU64,
+    pub(crate) generation: AtomicU64,
+    /// The reasons of the latest refused channel starts, as the log has them.
+    refusals: Mutex<std::collections::VecDeque<String>>,
     pub(crate) ocsp: Arc<mqtls_pki::OcspClient>,
     pub(crate) receivers: crate::receiver::Receivers,
     /// The OS accounts: users' groups, and who the administrators are.
@@ -73,18 +75,6 @@ impl std::fmt::Debug for KeystoreLoader {
     }
 }
 
-/// A channel's built TLS configuration, with the definition, label and keystore
-/// generation it was built from.
-#[derive(Debug)]
-struct Cached {
-    definition: Object,
-    label: String,
-    generation: u64,
-    config: Arc<rustls::ServerConfig>,
-    /// Why it is served although the current definition cannot be built (warned once).
-    kept: Option<String>,
-}
-
 impl QueueManager {
     /// A queue manager over `store` and `keystore`, with its messages in memory until
     /// [`with_messages`](Self::with_messages) gives it a message store file.
@@ -102,6 +92,7 @@ impl QueueManager {
             next_id: AtomicU64::new(1),
             configs: Mutex::default(),
             generation: AtomicU64::new(0),
+            refusals: Mutex::default(),
             ocsp: Arc::default(),
             receivers: crate::receiver::Receivers::default(),
             accounts: crate::accounts::Accounts::default(),
@@ -139,106 +130,23 @@ impl QueueManager {
         self
     }
 
+    /// The reasons of the latest (at most 64) refused channel starts, newest last: what the
+    /// queue manager's log says and the refused partner is not told.
+    pub fn refusals(&self) -> Vec<String> {
+        self.refusals.lock().expect("refusals lock").iter().cloned().collect()
+    }
+
+    fn refused(&self, why: &str) {
+        let mut refusals = self.refusals.lock().expect("refusals lock");
+        if refusals.len() == 64 {
+            refusals.pop_front();
+        }
+        refusals.push_back(why.to_owned());
+    }
+
     /// An id for a new channel instance, unique within the run.
     pub(crate) fn next_id(&self) -> u64 {
         self.next_id.fetch_add(1, Ordering::Relaxed)
-    }
-
-    /// REFRESH SECURITY TYPE(SSL): reads the keystore again (when a loader was given, from
-    /// the SSLKEYR the definitions name now), so the next connection of each channel is
-    /// served from it. A keystore that fails to load changes nothing and is logged. A
-    /// channel whose configuration cannot be built from the new keystore keeps serving the
-    /// one it had: the problems are returned, for the command's warnings.
-    pub fn refresh_ssl(&self) -> Result<Vec<String>, String> {
-        if let Some(loader) = &self.loader {
-            let fresh = (loader.0)(&self.store.read().expect("store lock")).inspect_err(|why| {
-                tracing::error!(why = %Excerpt::line(why), "REFRESH SECURITY TYPE(SSL) failed: the keystore is unchanged");
-            })?;
-            *self.keystore.write().expect("keystore lock") = fresh;
-        }
-        self.generation.fetch_add(1, Ordering::Relaxed);
-        Ok(self.tls_problems("*"))
-    }
-
-    /// The TLS channels served here (SVRCONN, RCVR, RQSTR, SVR, CLUSRCVR with an SSLCIPH)
-    /// matching `pattern` whose configuration cannot be built, each with why: what
-    /// every partner's handshake would meet.
-    pub fn tls_problems(&self, pattern: &str) -> Vec<String> {
-        use mqtls_model::ChannelType::{Clusrcvr, Rcvr, Rqstr, Svr, Svrconn};
-        let names: Vec<String> = self
-            .store
-            .read()
-            .expect("store lock")
-            .channels()
-            .filter(|c| {
-                matches!(c.channel_type(), Svrconn | Rcvr | Rqstr | Svr | Clusrcvr) && c.ssl_ciph().is_some()
-            })
-            .filter(|c| mqtls_model::generic_match(pattern, c.name()))
-            .map(|c| c.name().to_owned())
-            .collect();
-        names
-            .into_iter()
-            .filter_map(|n| match self.checked_config(&n) {
-                Ok((_, None)) => None,
-                Ok((_, Some(kept))) => Some(kept),
-                Err(why) => {
-                    let why = why.strip_prefix(&format!("channel {n}: ")).unwrap_or(&why).to_owned();
-                    Some(format!("channel {n} cannot start TLS: {why}"))
-                }
-            })
-            .collect()
-    }
-
-    /// The TLS configuration of a channel, chosen by the SNI.
-    fn tls_config(&self, channel: &str) -> Result<Arc<rustls::ServerConfig>, String> {
-        self.checked_config(channel).map(|(config, _)| config)
-    }
-
-    /// The TLS configuration of a channel, built once per definition, label and keystore:
-    /// ALTER CHANNEL, a new queue-manager CERTLABL or a REFRESH SECURITY rebuilds it for
-    /// the next connection, and connections share rustls' session cache. When the rebuild
-    /// fails (a CERTLABL naming a label the loaded keystore lacks), the configuration that
-    /// worked is kept — a listener never loses the ability to handshake — with why.
-    fn checked_config(&self, channel: &str) -> Result<(Arc<rustls::ServerConfig>, Option<String>), String> {
-        let store = self.store.read().expect("store lock");
-        let object = store
-            .get(ObjectType::Channel, channel)
-            .ok_or_else(|| format!("channel {channel} is not defined"))?;
-        let chl = Channel::new(object).expect("channels have a type");
-        let label = store.certificate_label(&chl);
-        let generation = self.generation.load(Ordering::Relaxed);
-        let mut configs = self.configs.lock().expect("config cache lock");
-        let current =
-            |c: &&mut Cached| &c.definition == object && c.label == label && c.generation == generation;
-        if let Some(hit) = configs.get_mut(channel).filter(current) {
-            return Ok((hit.config.clone(), hit.kept.clone()));
-        }
-        let built =
-            mqtls_channel::config::server_config(&chl, &label, &self.keystore.read().expect("keystore lock"))
-                .map_err(|e| format!("{e}; {}", e.outcome().1));
-        let (config, kept) = match (built, configs.remove(channel)) {
-            (Ok(config), _) => (config, None),
-            (Err(why), Some(old)) => {
-                let kept = format!(
-                    "channel {channel} cannot be served as defined now ({why}); it keeps its certificate '{}' until that is fixed: import the label, then REFRESH SECURITY TYPE(SSL)",
-                    old.label
-                );
-                if old.kept.is_none() {
-                    tracing::warn!(channel, why = %Excerpt::line(&kept), "kept the previous TLS configuration");
-                }
-                (old.config, Some(kept))
-            }
-            (Err(why), None) => return Err(why),
-        };
-        let cached = Cached {
-            definition: object.clone(),
-            label,
-            generation,
-            config: config.clone(),
-            kept: kept.clone(),
-        };
-        configs.insert(channel.to_owned(), cached);
-        Ok((config, kept))
     }
 }
 
@@ -327,26 +235,27 @@ async fn channel_start<S: AsyncRead + AsyncWrite + Unpin + Send + 'static + crat
         Ok(_) => {
             return refuse(
                 &mut stream,
+                qm,
                 reason::CONNECTION_BROKEN,
                 "the first frame must be a channel start".into(),
             )
             .await
         }
-        Err(why) => return refuse(&mut stream, reason::CONNECTION_BROKEN, why).await,
+        Err(why) => return refuse(&mut stream, qm, reason::CONNECTION_BROKEN, why).await,
     };
     let outcome = check(&qm.store.read().expect("store lock"), &start, &tls, addr.ip(), &qm.accounts);
     let admitted = match outcome {
         Ok(admitted) => admitted,
         Err(refusal) => {
             tracing::warn!(channel = %Excerpt::value(&start.channel), %addr, reason = refusal.reason, why = %Excerpt::line(&refusal.text), "channel refused");
-            return refuse(&mut stream, refusal.reason, refusal.text).await;
+            return refuse(&mut stream, qm, refusal.reason, refusal.text).await;
         }
     };
     let (max_msg_len, sharecnv, heartbeat) = crate::running::negotiate(qm, &admitted.channel, &start);
     if let Some(chain) = tls.peer_chain {
         if let Err((code, why)) = crate::revocation::partner(qm, chain.to_vec()).await {
             tracing::warn!(channel = %Excerpt::value(&start.channel), %addr, reason = code, why = %Excerpt::line(&why), "channel refused");
-            return refuse(&mut stream, code, why).await;
+            return refuse(&mut stream, qm, code, why).await;
         }
     }
     if qm.status.is_stopped(&admitted.channel) {
@@ -354,13 +263,13 @@ async fn channel_start<S: AsyncRead + AsyncWrite + Unpin + Send + 'static + crat
             "channel {} is STOPPED: START CHANNEL({}) allows it again",
             admitted.channel, admitted.channel
         );
-        return refuse(&mut stream, reason::CHANNEL_NOT_AVAILABLE, text).await;
+        return refuse(&mut stream, qm, reason::CHANNEL_NOT_AVAILABLE, text).await;
     }
     let id = qm.next_id();
     let traffic = Arc::new(Traffic::default());
     let transfer = match crate::receiver::accepted(qm, &admitted.channel, admitted.chltype, &start.qmgr) {
         Ok(transfer) => transfer,
-        Err(why) => return refuse(&mut stream, reason::CHANNEL_CONFIG_ERROR, why).await,
+        Err(why) => return refuse(&mut stream, qm, reason::CHANNEL_CONFIG_ERROR, why).await,
     };
     let (max_inst, max_instc) = {
         let store = qm.store.read().expect("store lock");
@@ -395,7 +304,7 @@ async fn channel_start<S: AsyncRead + AsyncWrite + Unpin + Send + 'static + crat
         Err(why) => {
             let text = format!("{why}; ALTER CHANNEL MAXINST / MAXINSTC or end other instances");
             tracing::warn!(channel = %Excerpt::value(&admitted.channel), %addr, why = %Excerpt::line(&text), "channel refused");
-            return refuse(&mut stream, reason::CHANNEL_NOT_AVAILABLE, text).await;
+            return refuse(&mut stream, qm, reason::CHANNEL_NOT_AVAILABLE, text).await;
         }
     };
     let channel = admitted.channel.clone();
@@ -434,14 +343,28 @@ async fn channel_start<S: AsyncRead + AsyncWrite + Unpin + Send + 'static + crat
     result
 }
 
-/// Tells the partner `reason` with a generic line (never `text`: the rule, the filter and
-/// the partner's DN are for the log), closes, and returns `text` for the log.
+/// Refuses a channel start: tells the partner `reason` with a generic line (never `text`:
+/// the rule, the filter and the partner's DN are for the log), closes, and returns `text`
+/// for the log.
 pub(crate) async fn refuse<S: AsyncWrite + Unpin>(
     stream: &mut S,
+    qm: &QueueManager,
     reason: u32,
     text: String,
 ) -> Result<(), String> {
-    let _ = stream.write_all(&encode(&Frame::Refuse { reason, text: reason::told(reason) })).await;
+    qm.refused(&text);
+    end(stream, reason, reason::told(reason), text).await
+}
+
+/// Ends a connection with `reason`, telling the partner `told`; returns `text` for the
+/// log. A running channel's partner is told what it did wrong ([`refuse`] for starts).
+pub(crate) async fn end<S: AsyncWrite + Unpin>(
+    stream: &mut S,
+    reason: u32,
+    told: String,
+    text: String,
+) -> Result<(), String> {
+    let _ = stream.write_all(&encode(&Frame::Refuse { reason, text: told })).await;
     let _ = stream.shutdown().await;
     Err(text)
 }

@@ -160,7 +160,7 @@ async fn serve<S: AsyncRead + AsyncWrite + Unpin + Rekey>(
                 if c.requests.try_send(payload).is_err() {
                     let text =
                         format!("more than {MAX_IN_FLIGHT} requests waiting on conversation {conversation}");
-                    return crate::listener::refuse(stream, reason::CONNECTION_BROKEN, text).await;
+                    return crate::listener::end(stream, reason::CONNECTION_BROKEN, text.clone(), text).await;
                 }
             }
             Frame::Data { conversation, .. } => {
@@ -168,11 +168,11 @@ async fn serve<S: AsyncRead + AsyncWrite + Unpin + Rekey>(
                     "conversation {conversation} is beyond the negotiated SHARECNV({})",
                     started.sharecnv
                 );
-                return crate::listener::refuse(stream, reason::CONNECTION_BROKEN, text).await;
+                return crate::listener::end(stream, reason::CONNECTION_BROKEN, text.clone(), text).await;
             }
             _ => {
                 let text = "only heartbeats, data and close may follow the channel start".to_owned();
-                return crate::listener::refuse(stream, reason::CONNECTION_BROKEN, text).await;
+                return crate::listener::end(stream, reason::CONNECTION_BROKEN, text.clone(), text).await;
             }
         }
     }

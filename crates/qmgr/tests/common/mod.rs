@@ -59,6 +59,12 @@ pub(crate) async fn next_frame<S: AsyncRead + Unpin>(stream: &mut S) -> Result<F
     tokio::time::timeout(Duration::from_secs(10), read).await.expect("a frame within 10s")
 }
 
+/// Whether the queue manager recorded (and logged) a refusal whose reason holds `needle`;
+/// the refused partner is told only the code.
+pub(crate) fn logged(qm: &mqtls_qmgr::QueueManager, needle: &str) -> bool {
+    qm.refusals().iter().any(|why| why.contains(needle))
+}
+
 /// QM1's definitions from an MQSC script, which must run clean.
 pub(crate) fn definitions(mqsc: &str) -> mqtls_model::Store {
     let mut store = mqtls_model::Store::new("QM1", Stamp::default()).unwrap();

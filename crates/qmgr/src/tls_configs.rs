@@ -1,0 +1,125 @@
+//! The TLS configuration each channel is served with, built once per definition, label
+//! and keystore generation and shared by its connections (and rustls' session cache);
+//! REFRESH SECURITY TYPE(SSL) loads the keystore again; a configuration that can no
+//! longer be built is kept, with why, so a listener never loses its handshake.
+
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
+use mqtls_model::{Channel, Excerpt, Object, ObjectType};
+
+use crate::listener::QueueManager;
+
+/// A channel's built TLS configuration, with the definition, label and keystore
+/// generation it was built from.
+#[derive(Debug)]
+pub(crate) struct Cached {
+    definition: Object,
+    label: String,
+    generation: u64,
+    config: Arc<rustls::ServerConfig>,
+    /// The label the configuration presents (the old one, when kept).
+    serves: String,
+    /// Why it is served although the current definition cannot be built (warned once).
+    kept: Option<String>,
+}
+
+impl QueueManager {
+    /// REFRESH SECURITY TYPE(SSL): reads the keystore again (when a loader was given, from
+    /// the SSLKEYR the definitions name now), so the next connection of each channel is
+    /// served from it. A keystore that fails to load changes nothing and is logged. A
+    /// channel whose configuration cannot be built from the new keystore keeps serving the
+    /// one it had: the problems are returned, for the command's warnings.
+    pub fn refresh_ssl(&self) -> Result<Vec<String>, String> {
+        if let Some(loader) = &self.loader {
+            let fresh = (loader.0)(&self.store.read().expect("store lock")).inspect_err(|why| {
+                tracing::error!(why = %Excerpt::line(why), "REFRESH SECURITY TYPE(SSL) failed: the keystore is unchanged");
+            })?;
+            *self.keystore.write().expect("keystore lock") = fresh;
+        }
+        self.generation.fetch_add(1, Ordering::Relaxed);
+        Ok(self.tls_problems("*"))
+    }
+
+    /// The TLS channels served here (SVRCONN, RCVR, RQSTR, SVR, CLUSRCVR with an SSLCIPH)
+    /// matching `pattern` whose configuration cannot be built, each with why: what
+    /// every partner's handshake would meet.
+    pub fn tls_problems(&self, pattern: &str) -> Vec<String> {
+        use mqtls_model::ChannelType::{Clusrcvr, Rcvr, Rqstr, Svr, Svrconn};
+        let names: Vec<String> = self
+            .store
+            .read()
+            .expect("store lock")
+            .channels()
+            .filter(|c| {
+                matches!(c.channel_type(), Svrconn | Rcvr | Rqstr | Svr | Clusrcvr) && c.ssl_ciph().is_some()
+            })
+            .filter(|c| mqtls_model::generic_match(pattern, c.name()))
+            .map(|c| c.name().to_owned())
+            .collect();
+        names
+            .into_iter()
+            .filter_map(|n| match self.checked_config(&n) {
+                Ok((_, None)) => None,
+                Ok((_, Some(kept))) => Some(kept),
+                Err(why) => {
+                    let why = why.strip_prefix(&format!("channel {n}: ")).unwrap_or(&why).to_owned();
+                    Some(format!("channel {n} cannot start TLS: {why}"))
+                }
+            })
+            .collect()
+    }
+
+    /// The TLS configuration of a channel, chosen by the SNI.
+    pub(crate) fn tls_config(&self, channel: &str) -> Result<Arc<rustls::ServerConfig>, String> {
+        self.checked_config(channel).map(|(config, _)| config)
+    }
+
+    /// The TLS configuration of a channel, built once per definition, label and keystore:
+    /// ALTER CHANNEL, a new queue-manager CERTLABL or a REFRESH SECURITY rebuilds it for
+    /// the next connection, and connections share rustls' session cache. When the rebuild
+    /// fails (a CERTLABL naming a label the loaded keystore lacks), the configuration that
+    /// worked is kept — a listener never loses the ability to handshake — with why.
+    fn checked_config(&self, channel: &str) -> Result<(Arc<rustls::ServerConfig>, Option<String>), String> {
+        let store = self.store.read().expect("store lock");
+        let object = store
+            .get(ObjectType::Channel, channel)
+            .ok_or_else(|| format!("channel {channel} is not defined"))?;
+        let chl = Channel::new(object).expect("channels have a type");
+        let label = store.certificate_label(&chl);
+        let generation = self.generation.load(Ordering::Relaxed);
+        let mut configs = self.configs.lock().expect("config cache lock");
+        let current =
+            |c: &&mut Cached| &c.definition == object && c.label == label && c.generation == generation;
+        if let Some(hit) = configs.get_mut(channel).filter(current) {
+            return Ok((hit.config.clone(), hit.kept.clone()));
+        }
+        let built =
+            mqtls_channel::config::server_config(&chl, &label, &self.keystore.read().expect("keystore lock"))
+                .map_err(|e| format!("{e}; {}", e.outcome().1));
+        let (config, serves, kept) = match (built, configs.remove(channel)) {
+            (Ok(config), _) => (config, label.clone(), None),
+            (Err(why), Some(old)) => {
+                let kept = format!(
+                    "channel {channel} cannot be served as defined now ({why}); it keeps its certificate '{}' until that is fixed: import the label, then REFRESH SECURITY TYPE(SSL)",
+                    old.serves
+                );
+                if old.kept.is_none() {
+                    tracing::warn!(channel, why = %Excerpt::line(&kept), "kept the previous TLS configuration");
+                }
+                (old.config, old.serves, Some(kept))
+            }
+            (Err(why), None) => return Err(why),
+        };
+        let cached = Cached {
+            definition: object.clone(),
+            label,
+            generation,
+            config: config.clone(),
+            serves,
+            kept: kept.clone(),
+        };
+        configs.insert(channel.to_owned(), cached);
+        Ok((config, kept))
+    }
+}
