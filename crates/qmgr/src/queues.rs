@@ -44,9 +44,7 @@ impl Rules {
             message.as_queue_default = false;
         }
     }
-}
 
-impl Rules {
     /// Refuses a put of `len` bytes to `queue` that PUT(DISABLED) or MAXMSGL forbids.
     pub(crate) fn admit_put(&self, queue: &Resolved, len: usize) -> Result<(), (u32, String)> {
         if !self.put_enabled {
