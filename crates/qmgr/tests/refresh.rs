@@ -1,18 +1,17 @@
 //! REFRESH SECURITY TYPE(SSL): a replaced queue-manager certificate is served to the next
-//! connection without a restart; a keystore that no longer loads changes nothing.
+//! connection without a restart; a keystore that no longer loads changes nothing; a
+//! CERTLABL not yet loaded never costs the listener its handshake.
 
 mod common;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use common::{clntconn, connect};
 use mqtls_dn::CertNames;
-use mqtls_model::{Stamp, Store};
 use mqtls_pki::Keystore;
-use mqtls_qmgr::{run_mqsc, serve, KeystoreLoader, Limits, QueueManager};
+use mqtls_qmgr::{run_mqsc, KeystoreLoader, Limits, QueueManager};
 use mqtls_test_support::{ca_and_leaf, scratch};
-use tokio::net::TcpListener;
 
 /// Writes `name`'s key and certificate as the keystore directory's `qm1.pem`.
 fn install(dir: &Path, name: &str) {
@@ -29,29 +28,35 @@ async fn served_subject(port: u16, ks: &Keystore) -> String {
     CertNames::from_der(&leaf).unwrap().subject.to_string()
 }
 
-#[tokio::test]
-async fn refresh_security_ssl_serves_a_replaced_certificate() {
-    let dir = scratch("qm-refresh");
+/// A CA with `qm1` and `renewed` leaves; the keystore directory `ks/` trusts the CA and
+/// holds `qm1` as `qm1.pem`.
+fn pki(name: &str) -> PathBuf {
+    let dir = scratch(name);
     ca_and_leaf(&dir, "qm1", "ec");
     ca_and_leaf(&dir, "renewed", "ec");
     std::fs::create_dir_all(dir.join("ks")).unwrap();
     std::fs::copy(dir.join("ca.pem"), dir.join("ks/ca.pem")).unwrap();
     install(&dir, "qm1");
+    dir
+}
 
-    let mut store = Store::new("QM1", Stamp::default()).unwrap();
-    let mqsc = "DEFINE CHANNEL(APP.SVRCONN) CHLTYPE(SVRCONN) SSLCIPH(ANY_TLS13) CERTLABL('qm1')\n";
-    assert_eq!(
-        mqtls_mqsc::script::exit_code(&mqtls_mqsc::script::run(mqsc, &mut store, &Stamp::default())),
-        0
-    );
+/// QM1 from `mqsc` served with the keystore directory `ks/`, which REFRESH SECURITY
+/// reads again: the port, the queue manager and the keystore as loaded (its CA for clients).
+async fn serve_pem_dir(dir: &Path, mqsc: &str) -> (u16, Arc<QueueManager>, Keystore) {
     let ks_dir = dir.join("ks");
     let loader =
         KeystoreLoader(Box::new(move |_| Keystore::from_pem_dir(&ks_dir).map_err(|e| e.to_string())));
     let keystore = Keystore::from_pem_dir(&dir.join("ks")).unwrap();
-    let qm = Arc::new(QueueManager::new(store, keystore.clone(), Limits::default()).with_loader(loader));
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    tokio::spawn(serve(listener, qm.clone()));
+    let qm = QueueManager::new(common::definitions(mqsc), keystore.clone(), Limits::default());
+    let (port, qm) = common::serve(qm.with_loader(loader)).await;
+    (port, qm, keystore)
+}
+
+#[tokio::test]
+async fn refresh_security_ssl_serves_a_replaced_certificate() {
+    let dir = pki("qm-refresh");
+    let mqsc = "DEFINE CHANNEL(APP.SVRCONN) CHLTYPE(SVRCONN) SSLCIPH(ANY_TLS13) CERTLABL('qm1')\n";
+    let (port, qm, keystore) = serve_pem_dir(&dir, mqsc).await;
 
     assert_eq!(served_subject(port, &keystore).await, "CN=qm1,O=mqtls test");
     install(&dir, "renewed");
@@ -76,27 +81,10 @@ async fn refresh_security_ssl_serves_a_replaced_certificate() {
 /// the certificate it served (and the command warns why) until REFRESH SECURITY loads it.
 #[tokio::test]
 async fn a_certlabl_not_yet_loaded_keeps_the_working_certificate_until_refresh() {
-    let dir = scratch("qm-refresh-label");
-    ca_and_leaf(&dir, "qm1", "ec");
-    ca_and_leaf(&dir, "renewed", "ec");
-    std::fs::create_dir_all(dir.join("ks")).unwrap();
-    std::fs::copy(dir.join("ca.pem"), dir.join("ks/ca.pem")).unwrap();
-    install(&dir, "qm1");
-    let mut store = Store::new("QM1", Stamp::default()).unwrap();
+    let dir = pki("qm-refresh-label");
     let mqsc =
         "ALTER QMGR CERTLABL('qm1')\nDEFINE CHANNEL(APP.SVRCONN) CHLTYPE(SVRCONN) SSLCIPH(ANY_TLS13)\n";
-    assert_eq!(
-        mqtls_mqsc::script::exit_code(&mqtls_mqsc::script::run(mqsc, &mut store, &Stamp::default())),
-        0
-    );
-    let ks_dir = dir.join("ks");
-    let loader =
-        KeystoreLoader(Box::new(move |_| Keystore::from_pem_dir(&ks_dir).map_err(|e| e.to_string())));
-    let keystore = Keystore::from_pem_dir(&dir.join("ks")).unwrap();
-    let qm = Arc::new(QueueManager::new(store, keystore.clone(), Limits::default()).with_loader(loader));
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    tokio::spawn(serve(listener, qm.clone()));
+    let (port, qm, keystore) = serve_pem_dir(&dir, mqsc).await;
     assert_eq!(served_subject(port, &keystore).await, "CN=qm1,O=mqtls test");
 
     // Imported into the keystore's files, not yet loaded.
