@@ -71,6 +71,9 @@ pub fn parse_local_address(text: &str) -> Vec<LocalAddress> {
             let port = if range.is_none() { ports.parse().ok() } else { None };
             LocalAddress { host, port, range }
         })
+        // An entry with neither host nor port (`()`, `(x)`, a lone comma) names nothing,
+        // as in CONNAME; kept, it would print as nothing and not read back.
+        .filter(|l| !(l.host.is_empty() && l.port.is_none() && l.range.is_none()))
         .collect()
 }
 
@@ -235,6 +238,8 @@ mod tests {
         assert_eq!(parse_conname("a 1414),b").len(), 2);
         let local = parse_local_address("(2020,3030),10.0.0.1(9000)");
         assert_eq!(local[0], LocalAddress { host: String::new(), port: None, range: Some((2020, 3030)) });
+        // Entries naming nothing are dropped, so what is read prints and reads back equal.
+        assert_eq!(parse_local_address("(),,(x)"), Vec::new());
         assert_eq!(local[1].to_string(), "10.0.0.1(9000)");
     }
 }

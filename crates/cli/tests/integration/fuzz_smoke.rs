@@ -146,8 +146,10 @@ fn every_fuzz_property_holds_on_mutated_seeds_for_a_while() {
         ("ops_decode", mqtls_channel::fuzzing::ops_roundtrip, payloads()),
         ("transfer_decode", mqtls_channel::fuzzing::transfer_roundtrip, payloads()),
     ];
-    let seed =
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64 | 1;
+    // A new seed each run widens what CI explores; MQTLS_FUZZ_SEED replays a failure's seed.
+    let seed = std::env::var("MQTLS_FUZZ_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or_else(|| {
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64
+    }) | 1;
     let mut report = Vec::new();
     for (name, property, seeds) in targets {
         let mut rng = Rng(seed);
@@ -163,7 +165,7 @@ fn every_fuzz_property_holds_on_mutated_seeds_for_a_while() {
             if outcome.is_err() {
                 let file = mqtls_test_support::scratch("fuzz-smoke").join(format!("{name}-crash"));
                 std::fs::write(&file, &input).unwrap();
-                panic!("{name}: the property failed (seed {seed}); input saved to {} — replay: fuzz/run.sh {name} with it in the corpus", file.display());
+                panic!("{name}: the property failed (seed {seed}); input saved to {} — replay: MQTLS_FUZZ_SEED={seed} or fuzz/run.sh {name} with it in the corpus", file.display());
             }
             runs += 1;
         }
