@@ -70,6 +70,9 @@ pub struct Resolution {
     pub key_repository: Option<Setting>,
     /// The certificate label, if configured outside the channel.
     pub cert_label: Option<Setting>,
+    /// OutboundSNI (`MQOUTBOUND_SNI` beats mqclient.ini `SSL:OutboundSNI`), if set to a
+    /// value MQ knows (`CHANNEL`, `HOSTNAME`); another value is a trap and CHANNEL is used.
+    pub outbound_sni: Option<Setting>,
 }
 
 /// Parses `MQSERVER`: `CHANNEL/TCP/conname`, the conname optionally quoted.
@@ -170,8 +173,21 @@ pub fn resolve(
     overriding(&mut traps, "MQCERTLABL", "CertificateLabel", label_env.as_deref(), label_ini.as_deref());
     let key_repository = setting(key_env, "MQSSLKEYR", key_ini, "mqclient.ini SSL:SSLKeyRepository");
     let cert_label = setting(label_env, "MQCERTLABL", label_ini, "mqclient.ini SSL:CertificateLabel");
+    let sni_env = var("MQOUTBOUND_SNI");
+    let sni_ini = ini_get("SSL", "OutboundSNI");
+    overriding(&mut traps, "MQOUTBOUND_SNI", "OutboundSNI", sni_env.as_deref(), sni_ini.as_deref());
+    let outbound_sni = setting(sni_env, "MQOUTBOUND_SNI", sni_ini, "mqclient.ini SSL:OutboundSNI")
+        .and_then(|s| match s.value.trim().to_ascii_uppercase().as_str() {
+            "CHANNEL" | "HOSTNAME" => Some(s),
+            _ => {
+                traps.push(Trap {
+                    text: format!("{}={} is not CHANNEL or HOSTNAME: MQ ignores it and sends the channel's SNI (CHANNEL)", s.from, s.value),
+                });
+                None
+            }
+        });
     let source = source.expect("the default table always resolves");
-    Ok(Resolution { source, steps, traps, key_repository, cert_label })
+    Ok(Resolution { source, steps, traps, key_repository, cert_label, outbound_sni })
 }
 
 fn setting(

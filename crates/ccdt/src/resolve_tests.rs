@@ -68,6 +68,25 @@ fn tls_settings_and_their_traps() {
 }
 
 #[test]
+fn outbound_sni_env_beats_the_ini_and_bad_values_are_traps() {
+    let ini = ClientIni::parse("SSL:\n OutboundSNI=HOSTNAME\n");
+    let r = resolve(&env(&[]), Some(&ini), "/d").unwrap();
+    assert_eq!(
+        r.outbound_sni,
+        Some(Setting { value: "HOSTNAME".into(), from: "mqclient.ini SSL:OutboundSNI" })
+    );
+    let r = resolve(&env(&[("MQOUTBOUND_SNI", "CHANNEL")]), Some(&ini), "/d").unwrap();
+    assert_eq!(r.outbound_sni.unwrap().from, "MQOUTBOUND_SNI");
+    assert!(r
+        .traps
+        .iter()
+        .any(|t| t.text.contains("MQOUTBOUND_SNI=CHANNEL overrides mqclient.ini OutboundSNI=HOSTNAME")));
+    let r = resolve(&env(&[("MQOUTBOUND_SNI", "sometimes")]), None, "/d").unwrap();
+    assert_eq!(r.outbound_sni, None, "MQ uses CHANNEL for a value it does not know");
+    assert!(r.traps.iter().any(|t| t.text.contains("MQOUTBOUND_SNI=sometimes is not CHANNEL or HOSTNAME")));
+}
+
+#[test]
 fn bad_mqserver_values() {
     for (value, why) in [
         ("APP", "expected CHANNEL/TCP/host(port)"),

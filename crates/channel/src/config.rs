@@ -115,13 +115,38 @@ pub fn server_config(
     label: &str,
     ks: &Keystore,
 ) -> Result<Arc<ServerConfig>, ChannelError> {
-    let name = channel.name();
     let (ciph, provider, versions) = restricted(channel)?;
-    let (chain, key) = identity(name, &ciph, ks, label)?;
+    serve(channel.name(), &ciph, provider, &versions, channel.ssl_cauth(), label, ks)
+}
+
+/// What [`queue_manager_config`]'s errors name in place of a channel.
+pub const NO_CHANNEL_SNI: &str = "(TLS naming no channel)";
+
+/// The listener's configuration for a TLS connection whose SNI names no channel (a host
+/// name, or none), as IBM MQ serves it: the queue manager's certificate (`label`: its
+/// CERTLABL, else MQ's default label), every suite of ANY_TLS12_OR_HIGHER, and a client
+/// certificate asked for but not required. The channel's SSLCIPH, SSLCAUTH and CERTLABL
+/// are checked once the partner names the channel.
+pub fn queue_manager_config(label: &str, ks: &Keystore) -> Result<Arc<ServerConfig>, ChannelError> {
+    let ciph = CipherSpecName::new("ANY_TLS12_OR_HIGHER");
+    let (suites, versions) = suites(NO_CHANNEL_SNI, &ciph)?;
+    serve(NO_CHANNEL_SNI, &ciph, provider(suites), &versions, SslCauth::Optional, label, ks)
+}
+
+fn serve(
+    name: &str,
+    ciph: &CipherSpecName,
+    provider: Arc<CryptoProvider>,
+    versions: &[&'static rustls::SupportedProtocolVersion],
+    cauth: SslCauth,
+    label: &str,
+    ks: &Keystore,
+) -> Result<Arc<ServerConfig>, ChannelError> {
+    let (chain, key) = identity(name, ciph, ks, label)?;
     let builder = ServerConfig::builder_with_provider(provider.clone())
-        .with_protocol_versions(&versions)
+        .with_protocol_versions(versions)
         .map_err(tls(name))?;
-    let builder = match (channel.ssl_cauth(), roots(name, ks)) {
+    let builder = match (cauth, roots(name, ks)) {
         (SslCauth::Optional, Err(_)) => builder.with_no_client_auth(),
         (cauth, roots) => {
             let mut verifier = WebPkiClientVerifier::builder_with_provider(roots?, provider);

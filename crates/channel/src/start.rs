@@ -102,9 +102,14 @@ pub fn check(
             ),
         ));
     }
-    if let Some(sni_name) = tls.sni {
-        let named = sni::decode(sni_name).map_err(|e| refuse(reason::UNKNOWN_CHANNEL_NAME, e.to_string()))?;
-        if &named != name {
+    let sni_channel = match tls.sni.filter(|s| sni::names_channel(s)) {
+        Some(sni_name) => {
+            Some(sni::decode(sni_name).map_err(|e| refuse(reason::UNKNOWN_CHANNEL_NAME, e.to_string()))?)
+        }
+        None => None,
+    };
+    if let Some(named) = &sni_channel {
+        if named != name {
             return Err(refuse(
                 reason::UNKNOWN_CHANNEL_NAME,
                 format!("the TLS handshake named channel {named} but the start frame names {name}; connection closed"),
@@ -120,6 +125,20 @@ pub fn check(
         return Err(refuse(
             reason::CHANNEL_CONFIG_ERROR,
             format!("channel {name} is CHLTYPE({ours}); a partner of type {} cannot start it", start.chltype),
+        ));
+    }
+    // IBM MQ: "If a hostname, custom, or no SNI is used to connect to an IBM MQ channel
+    // with a certificate label configured, the connecting application is rejected with an
+    // MQRC_SSL_INITIALIZATION_ERROR, and an AMQ9673 message" ("How IBM MQ provides
+    // multiple certificates capability"): the partner was shown the wrong certificate.
+    if let (Some(label), Some(_), None) = (channel.cert_label(), tls.suite, &sni_channel) {
+        return Err(refuse(
+            reason::SSL_INITIALIZATION_ERROR,
+            format!(
+                "AMQ9673: channel {name} has CERTLABL('{label}') but the partner's TLS SNI did not name the channel (it sent {}), so it was shown the queue manager's certificate: the partner must send the channel SNI {} (mqclient.ini SSL OutboundSNI=CHANNEL)",
+                tls.sni.map_or_else(|| "none".to_owned(), |s| format!("'{}'", Excerpt::value(s))),
+                sni::encode(name)
+            ),
         ));
     }
     let (secprot, sslciph) = match (channel.ssl_ciph(), tls.suite) {

@@ -1,4 +1,4 @@
-//! One channel connection: TCP, TLS with the channel name in the SNI, the channel start,
+//! One channel connection, dialled and started (`crate::dial`),
 //! then a driver task that writes requests, routes replies to their conversations, and
 //! sends heartbeats when the channel has been quiet for HBINT.
 
@@ -9,17 +9,15 @@ use std::time::Duration;
 
 use mqtls_ccdt::{to_object, Address, ClientChannel};
 use mqtls_channel::config::client_config;
-use mqtls_channel::frame::{encode, ChannelStart, Frame};
+use mqtls_channel::frame::{encode, Frame};
 use mqtls_channel::{reason, sni};
-use mqtls_dn::{CertNames, PeerFilter};
 use mqtls_model::Channel;
 use mqtls_pki::Keystore;
-use rustls::pki_types::ServerName;
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
-use tokio::net::TcpStream;
 use tokio::sync::mpsc;
-use tokio::time::{timeout, Instant};
+use tokio::time::Instant;
 
+use crate::dial::{dial, Dial, Dialled};
 use crate::error::ClientError;
 use crate::locate::login_user;
 use crate::read_frame;
@@ -35,12 +33,20 @@ pub struct ConnectOptions {
     pub cert_label: Option<String>,
     /// Time allowed for TCP connect, TLS handshake and channel start together.
     pub timeout: Duration,
+    /// What the SNI carries (OutboundSNI).
+    pub outbound_sni: sni::Outbound,
 }
 
 impl Default for ConnectOptions {
-    /// The login user, no keystore, no label, 30 seconds.
+    /// The login user, no keystore, no label, 30 seconds, the channel's SNI.
     fn default() -> Self {
-        Self { user: login_user(), keystore: None, cert_label: None, timeout: Duration::from_secs(30) }
+        Self {
+            user: login_user(),
+            keystore: None,
+            cert_label: None,
+            timeout: Duration::from_secs(30),
+            outbound_sni: sni::Outbound::Channel,
+        }
     }
 }
 
@@ -96,101 +102,6 @@ impl std::fmt::Debug for Connection {
     }
 }
 
-/// What a channel start needs from the initiating side.
-#[derive(Clone, Debug)]
-pub struct Dial<'a> {
-    /// The channel name (also in the SNI).
-    pub channel: &'a str,
-    /// This end's channel type as an MQCHT value (6 CLNTCONN, 1 SDR, ...).
-    pub chltype: u8,
-    /// This end's queue manager (blank for a client).
-    pub qmgr: &'a str,
-    /// The user id asserted.
-    pub user: &'a str,
-    /// The TLS configuration, for a channel with an SSLCIPH.
-    pub tls: Option<Arc<rustls::ClientConfig>>,
-    /// SSLPEER the partner's certificate must match (blank: any).
-    pub peer_filter: &'a str,
-    /// This end's MAXMSGL.
-    pub max_msg_len: u32,
-    /// This end's SHARECNV.
-    pub sharecnv: u16,
-    /// This end's HBINT, seconds.
-    pub heartbeat: u32,
-    /// Time allowed for TCP connect, TLS handshake and channel start together.
-    pub timeout: Duration,
-}
-
-/// A byte stream a started channel runs over (TLS or plain TCP).
-pub trait ChannelStream: AsyncRead + AsyncWrite + Unpin + Send {}
-impl<T: AsyncRead + AsyncWrite + Unpin + Send> ChannelStream for T {}
-
-/// A started channel before anything runs on it.
-pub struct Dialled {
-    /// The connection.
-    pub stream: Box<dyn ChannelStream>,
-    /// Bytes read past the StartAck.
-    pub buf: Vec<u8>,
-    /// What the start settled.
-    pub negotiated: Negotiated,
-    /// The TLS suite negotiated (IANA number), if TLS.
-    pub suite_id: Option<u16>,
-    /// The partner's certificate chain, leaf first (empty without TLS).
-    pub chain: Vec<Vec<u8>>,
-}
-
-impl std::fmt::Debug for Dialled {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Dialled").field("negotiated", &self.negotiated).finish_non_exhaustive()
-    }
-}
-
-/// Connects to `address` and starts `dial.channel`: TCP, TLS when `dial.tls` is set (the
-/// channel name in the SNI, the partner's DN checked against SSLPEER), the channel start.
-pub async fn dial(address: &Address, dial: Dial<'_>) -> Result<Dialled, ClientError> {
-    let host_port = (address.host.clone(), address.port.unwrap_or(1414));
-    let shown = address.to_string();
-    let attempt = async {
-        let sock = TcpStream::connect(&host_port)
-            .await
-            .map_err(|e| ClientError::Unreachable { tried: shown.clone(), last: e.to_string() })?;
-        let _ = sock.set_nodelay(true);
-        match dial.tls.clone() {
-            None => start(Box::new(sock), &dial, &shown, (None, None, None)).await,
-            Some(config) => {
-                let name = ServerName::try_from(sni::encode(dial.channel))
-                    .map_err(|e| ClientError::Resolve(format!("channel name {}: {e}", dial.channel)))?;
-                let tls =
-                    tokio_rustls::TlsConnector::from(config).connect(name, sock).await.map_err(|e| {
-                        ClientError::Handshake {
-                            address: shown.clone(),
-                            channel: dial.channel.to_owned(),
-                            why: e.to_string(),
-                        }
-                    })?;
-                let (_, conn) = tls.get_ref();
-                let protocol = conn.protocol_version().map(|v| format!("{v:?}"));
-                let suite =
-                    conn.negotiated_cipher_suite().and_then(|s| s.suite().as_str()).map(str::to_owned);
-                let chain: Vec<Vec<u8>> = conn
-                    .peer_certificates()
-                    .map(|c| c.iter().map(|d| d.to_vec()).collect())
-                    .unwrap_or_default();
-                let suite_id = conn.negotiated_cipher_suite().map(|s| u16::from(s.suite()));
-                let peer = check_peer(dial.peer_filter, chain.first().map(Vec::as_slice))?;
-                let mut dialled = start(Box::new(tls), &dial, &shown, (protocol, suite, peer)).await?;
-                dialled.chain = chain;
-                dialled.suite_id = suite_id;
-                Ok(dialled)
-            }
-        }
-    };
-    timeout(dial.timeout, attempt).await.map_err(|_| ClientError::Unreachable {
-        tried: shown.clone(),
-        last: format!("no channel start within {}s", dial.timeout.as_secs()),
-    })?
-}
-
 impl Connection {
     /// Connects to `address` over `channel` (a CLNTCONN definition): TLS when it has an
     /// SSLCIPH, the queue manager checked against its SSLPEER, then the channel start.
@@ -213,6 +124,7 @@ impl Connection {
                 sharecnv: channel.sharing_conversations.clamp(1, 999) as u16,
                 heartbeat: channel.heartbeat.max(0) as u32,
                 timeout: opts.timeout,
+                outbound_sni: opts.outbound_sni,
             },
         )
         .await?;
@@ -252,72 +164,6 @@ fn tls_config(
         .or_else(|| opts.cert_label.clone())
         .or_else(|| ks.get(&default).is_ok().then_some(default));
     Ok(client_config(&model, label.as_deref(), ks)?)
-}
-
-fn check_peer(filter: &str, leaf: Option<&[u8]>) -> Result<Option<String>, ClientError> {
-    let Some(leaf) = leaf else { return Ok(None) };
-    let names = CertNames::from_der(leaf)
-        .map_err(|e| ClientError::Keystore(format!("the queue manager's certificate: {e}")))?;
-    let subject = names.subject.to_string();
-    if !filter.is_empty() {
-        let parsed = PeerFilter::parse(filter)
-            .map_err(|e| ClientError::Resolve(format!("SSLPEER('{filter}'): {e}")))?;
-        if !parsed.matches(&names.subject) {
-            return Err(ClientError::Peer { subject, filter: filter.to_owned() });
-        }
-    }
-    Ok(Some(subject))
-}
-
-async fn start(
-    mut stream: Box<dyn ChannelStream>,
-    dial: &Dial<'_>,
-    address: &str,
-    (protocol, suite, peer): (Option<String>, Option<String>, Option<String>),
-) -> Result<Dialled, ClientError> {
-    let request = ChannelStart {
-        channel: dial.channel.to_owned(),
-        chltype: dial.chltype,
-        qmgr: dial.qmgr.to_owned(),
-        user: dial.user.to_owned(),
-        max_msg_len: dial.max_msg_len,
-        sharecnv: dial.sharecnv,
-        heartbeat: dial.heartbeat,
-    };
-    // In TLS 1.3 the server judges the client's certificate after the client has
-    // finished: its refusal arrives as an alert on the first write or read.
-    let tls = protocol.is_some();
-    let broken = |why: String| {
-        if tls && why.contains("alert") {
-            ClientError::Handshake { address: address.to_owned(), channel: dial.channel.to_owned(), why }
-        } else {
-            ClientError::Broken(why)
-        }
-    };
-    stream.write_all(&encode(&Frame::ChannelStart(request))).await.map_err(|e| broken(e.to_string()))?;
-    stream.flush().await.map_err(|e| broken(e.to_string()))?;
-    let mut buf = Vec::new();
-    let (max_msg_len, sharecnv, heartbeat) = match read_frame(&mut stream, &mut buf, 65_536).await {
-        Ok(Frame::StartAck { max_msg_len, sharecnv, heartbeat }) => (max_msg_len, sharecnv, heartbeat),
-        Ok(Frame::Refuse { reason, text }) => {
-            return Err(ClientError::Refused { channel: dial.channel.to_owned(), reason, text })
-        }
-        Ok(other) => {
-            return Err(ClientError::Broken(format!("expected a channel-start answer, got {other:?}")))
-        }
-        Err(why) => return Err(broken(why)),
-    };
-    let negotiated = Negotiated {
-        channel: dial.channel.to_owned(),
-        address: address.to_owned(),
-        max_msg_len,
-        sharecnv: sharecnv.max(1),
-        heartbeat,
-        protocol,
-        suite,
-        peer,
-    };
-    Ok(Dialled { stream, buf, negotiated, suite_id: None, chain: Vec::new() })
 }
 
 /// Owns the stream until the queue manager ends the channel or every handle is dropped.

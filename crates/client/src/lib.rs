@@ -6,12 +6,14 @@
 #![forbid(unsafe_code)]
 
 mod connection;
+mod dial;
 mod error;
 mod hconn;
 mod locate;
 mod reconnect;
 
-pub use connection::{dial, ChannelStream, ConnectOptions, Connection, Dial, Dialled, Negotiated};
+pub use connection::{ConnectOptions, Connection, Negotiated};
+pub use dial::{dial, ChannelStream, Dial, Dialled};
 pub use error::ClientError;
 pub use hconn::{Hconn, Hobj};
 pub use locate::{

@@ -20,8 +20,16 @@ use crate::error::ClientError;
 use crate::hconn::Hconn;
 
 /// The variables an MQ client reads.
-pub const VARIABLES: [&str; 7] =
-    ["MQSERVER", "MQCCDTURL", "MQCHLLIB", "MQCHLTAB", "MQCLNTCF", "MQSSLKEYR", "MQCERTLABL"];
+pub const VARIABLES: [&str; 8] = [
+    "MQSERVER",
+    "MQCCDTURL",
+    "MQCHLLIB",
+    "MQCHLTAB",
+    "MQCLNTCF",
+    "MQSSLKEYR",
+    "MQCERTLABL",
+    "MQOUTBOUND_SNI",
+];
 /// Largest CCDT fetched from an http: MQCCDTURL.
 const MAX_CCDT: u64 = 16 * 1024 * 1024;
 
@@ -120,6 +128,12 @@ pub fn connect_options(plan: &Plan, user: &str) -> Result<ConnectOptions, Client
         keystore,
         cert_label: plan.resolution.cert_label.as_ref().map(|s| s.value.clone()),
         timeout: Duration::from_secs(30),
+        outbound_sni: plan
+            .resolution
+            .outbound_sni
+            .as_ref()
+            .and_then(|s| mqtls_channel::sni::Outbound::parse(&s.value))
+            .unwrap_or_default(),
     })
 }
 

@@ -5,6 +5,14 @@ use mqtls_cipherspec::CipherSpecName;
 use crate::object::Object;
 use crate::ChannelType;
 
+/// Whether IBM MQ's TLS SNI for the channel `name` is a valid DNS host name, which a TLS
+/// client can send: only when the name ends in A-Z or 0-9 (every other character is
+/// escaped as `xx-`, and a label may not end in `-`). A channel whose SNI is not has its
+/// partners send none, so its CERTLABL can never be chosen.
+pub fn sni_is_host_name(name: &str) -> bool {
+    name.bytes().last().is_some_and(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+}
+
 /// Whether a channel demands the partner's certificate (SSLCAUTH).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SslCauth {

@@ -42,7 +42,7 @@ mod types;
 mod value;
 
 pub use attrs::{AttrSet, Finding, Param};
-pub use channel::{Affinity, Channel, SslCauth};
+pub use channel::{sni_is_host_name, Affinity, Channel, SslCauth};
 pub use chlauth::{
     authority, authrec_objtype, AuthRec, ChlauthAction, ChlauthRecord, ChlauthType, Entity, AUTHREC_OBJTYPES,
 };

@@ -34,6 +34,13 @@ pub enum MqscError {
         /// What was found.
         found: String,
     },
+    /// A channel whose IBM MQ SNI is not a valid host name (IBM: "How IBM MQ provides
+    /// multiple certificates capability"): partners send it no channel SNI.
+    #[error("channel {channel}: its TLS SNI would not be a valid host name (the name ends in neither A-Z nor 0-9), so partners send no channel SNI and a CERTLABL on it can never be chosen; end the name in an upper-case letter or a digit")]
+    SniNotHostName {
+        /// The channel.
+        channel: String,
+    },
     /// An unrendered template placeholder (`{{ .Name }}`, `${VAR}`).
     #[error("'{token}' looks like an unrendered template placeholder; render the template first")]
     Placeholder {
@@ -149,7 +156,7 @@ impl MqscError {
     /// Whether the finding rejects the command or only warns.
     pub fn severity(&self) -> Severity {
         match self {
-            Self::Uppercased { .. } => Severity::Warning,
+            Self::Uppercased { .. } | Self::SniNotHostName { .. } => Severity::Warning,
             Self::Model(e) => e.severity(),
             _ => Severity::Error,
         }

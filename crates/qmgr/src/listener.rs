@@ -200,13 +200,14 @@ async fn connection(
         .await
         .map_err(|_| "TLS handshake timed out".to_owned())?
         .map_err(|e| e.to_string())?;
-    let sni = hello
-        .client_hello()
-        .server_name()
-        .map(str::to_owned)
-        .ok_or("TLS without SNI: the channel is unknown")?;
-    let channel = sni::decode(&sni).map_err(|e| e.to_string())?;
-    let config = qm.tls_config(&channel)?;
+    // As IBM MQ: an SNI naming a channel gets that channel's configuration (its
+    // CERTLABL); a host name or no SNI gets the queue manager's certificate, and the
+    // channel's own rules are checked once the partner names it.
+    let sni = hello.client_hello().server_name().map(str::to_owned);
+    let config = match sni.as_deref().filter(|s| sni::names_channel(s)) {
+        Some(named) => qm.tls_config(&sni::decode(named).map_err(|e| e.to_string())?)?,
+        None => qm.queue_manager_tls_config()?,
+    };
     let tls = timeout(limit, hello.into_stream(config))
         .await
         .map_err(|_| "TLS handshake timed out".to_owned())?
@@ -215,7 +216,7 @@ async fn connection(
     let suite = conn.negotiated_cipher_suite().map(|s| mqtls_cipherspec::SuiteId(u16::from(s.suite())));
     let chain: Option<Vec<Vec<u8>>> =
         conn.peer_certificates().map(|c| c.iter().map(|d| d.to_vec()).collect());
-    let negotiated = Negotiated { sni: Some(&sni), suite, peer_chain: chain.as_deref() };
+    let negotiated = Negotiated { sni: sni.as_deref(), suite, peer_chain: chain.as_deref() };
     channel_start(tls, negotiated, addr, qm, place).await
 }
 

@@ -138,6 +138,8 @@ async fn connect(me: &Instance, def: &Definition) -> Result<(String, Dialled), E
                 sharecnv: 1,
                 heartbeat: def.hbint,
                 timeout: me.qm.limits.handshake_timeout,
+                // qm.ini's SSL OutboundSNI is not read: MQ's default, the channel's SNI.
+                outbound_sni: mqtls_channel::sni::Outbound::Channel,
             },
         );
         let attempt = tokio::select! {

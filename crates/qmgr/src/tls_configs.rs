@@ -75,18 +75,33 @@ impl QueueManager {
         self.checked_config(channel).map(|(config, _)| config)
     }
 
-    /// The TLS configuration of a channel, built once per definition, label and keystore:
+    /// The TLS configuration for a connection whose SNI names no channel: the queue
+    /// manager's certificate (its CERTLABL, else MQ's default label), as IBM MQ serves it.
+    pub(crate) fn queue_manager_tls_config(&self) -> Result<Arc<rustls::ServerConfig>, String> {
+        self.checked_config("").map(|(config, _)| config)
+    }
+
+    /// The TLS configuration of a channel (`""`: of the queue manager, for connections
+    /// naming no channel), built once per definition, label and keystore:
     /// ALTER CHANNEL, a new queue-manager CERTLABL or a REFRESH SECURITY rebuilds it for
     /// the next connection, and connections share rustls' session cache. When the rebuild
     /// fails (a CERTLABL naming a label the loaded keystore lacks), the configuration that
     /// worked is kept — a listener never loses the ability to handshake — with why.
     fn checked_config(&self, channel: &str) -> Result<(Arc<rustls::ServerConfig>, Option<String>), String> {
         let store = self.store.read().expect("store lock");
-        let object = store
-            .get(ObjectType::Channel, channel)
-            .ok_or_else(|| format!("channel {channel} is not defined"))?;
-        let chl = Channel::new(object).expect("channels have a type");
-        let label = store.certificate_label(&chl);
+        let (object, label) = if channel.is_empty() {
+            let qmgr = store.qmgr();
+            let label = Some(qmgr.str("CERTLABL"))
+                .filter(|l| !l.is_empty())
+                .unwrap_or_else(|| mqtls_model::default_cert_label(qmgr.name()));
+            (qmgr, label)
+        } else {
+            let object = store
+                .get(ObjectType::Channel, channel)
+                .ok_or_else(|| format!("channel {channel} is not defined"))?;
+            let label = store.certificate_label(&Channel::new(object).expect("channels have a type"));
+            (object, label)
+        };
         let generation = self.generation.load(Ordering::Relaxed);
         let mut configs = self.configs.lock().expect("config cache lock");
         let current =
@@ -94,9 +109,13 @@ impl QueueManager {
         if let Some(hit) = configs.get_mut(channel).filter(current) {
             return Ok((hit.config.clone(), hit.kept.clone()));
         }
-        let built =
-            mqtls_channel::config::server_config(&chl, &label, &self.keystore.read().expect("keystore lock"))
-                .map_err(|e| format!("{e}; {}", e.outcome().1));
+        let keystore = self.keystore.read().expect("keystore lock");
+        let built = match Channel::new(object) {
+            Some(chl) => mqtls_channel::config::server_config(&chl, &label, &keystore),
+            None => mqtls_channel::config::queue_manager_config(&label, &keystore),
+        }
+        .map_err(|e| format!("{e}; {}", e.outcome().1));
+        drop(keystore);
         let (config, serves, kept) = match (built, configs.remove(channel)) {
             (Ok(config), _) => (config, label.clone(), None),
             (Err(why), Some(old)) => {

@@ -232,6 +232,26 @@ fn channels(store: &Store, ks: &Keystore) -> Vec<Finding> {
             ));
             continue;
         }
+        if !mqtls_model::sni_is_host_name(chl.name()) {
+            let sni = mqtls_channel::sni::encode(chl.name());
+            let (severity, effect) = match chl.cert_label() {
+                Some(label) if chl.channel_type() != ChannelType::Clntconn => (
+                    Severity::Error,
+                    format!("partners cannot send the channel SNI {sni} (not a valid host name), so they are shown the queue manager's certificate and refused for CERTLABL('{label}') (2393, AMQ9673)"),
+                ),
+                _ => (
+                    Severity::Warning,
+                    format!("partners cannot send the channel SNI {sni} (not a valid host name): a CERTLABL on this channel could never be chosen"),
+                ),
+            };
+            out.push(finding(
+                severity,
+                object.clone(),
+                "CHANNEL",
+                effect,
+                "give the channel a name ending in A-Z or 0-9: DEFINE CHANNEL(NEW.NAME) LIKE(...), then move its partners".into(),
+            ));
+        }
         if matches!(chl.channel_type(), ChannelType::Clntconn) {
             continue;
         }

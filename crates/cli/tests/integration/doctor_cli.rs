@@ -50,6 +50,27 @@ fn a_correct_configuration_gives_no_finding() {
 }
 
 #[test]
+fn a_channel_whose_sni_is_no_host_name_is_found() {
+    let dir = scratch("doctor-sni");
+    ca_and_leaf(&dir, "qm1", "ec");
+    let ks = p12(&dir, Vec::new());
+    let mqsc = "ALTER QMGR CERTLABL('qm1')
+DEFINE CHANNEL(LABEL.SVRCONN.) CHLTYPE(SVRCONN) SSLCIPH(ANY_TLS13) SSLCAUTH(OPTIONAL) CERTLABL('qm1')
+DEFINE CHANNEL(PLAIN_) CHLTYPE(SVRCONN) SSLCIPH(ANY_TLS13) SSLCAUTH(OPTIONAL)
+";
+    let (code, out) = doctor(&dir, mqsc, &ks, false);
+    assert_eq!(code, 20, "{out}");
+    let at = out.find(" CHANNEL(LABEL.SVRCONN.) ").unwrap_or_else(|| panic!("{out}"));
+    let labelled = out[at..].split("\n\n").next().unwrap();
+    assert!(labelled.contains("label2e-svrconn2e-.chl.mq.ibm.com (not a valid host name)"), "{labelled}");
+    assert!(labelled.contains("refused for CERTLABL('qm1') (2393, AMQ9673)"), "{labelled}");
+    assert!(
+        out.contains("CHANNEL(PLAIN_)") && out.contains("a CERTLABL on this channel could never be chosen"),
+        "{out}"
+    );
+}
+
+#[test]
 fn each_broken_setting_is_found_with_what_happens_and_the_fix() {
     let dir = scratch("doctor-broken");
     ca_and_leaf(&dir, "qm1", "ec");

@@ -49,7 +49,7 @@ pub(crate) fn tls_qmgr(name: &str) -> (std::path::PathBuf, u16, Running) {
 
 /// `openssl s_client` as app1, naming APP.SVRCONN in the SNI, with `extra` arguments.
 fn s_client(dir: &std::path::Path, port: u16, extra: &[&str]) -> Child {
-    let sni = "4150502e535652434f4e4e.chl.mqtls";
+    let sni = "app2e-svrconn.chl.mq.ibm.com";
     Command::new("openssl")
         .args(["s_client", "-connect", &format!("127.0.0.1:{port}"), "-servername", sni, "-ign_eof"])
         .args(["-cert", "app1.pem", "-key", "app1.key", "-CAfile", "ca.pem", "-verify_return_error"])

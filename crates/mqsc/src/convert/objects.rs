@@ -161,6 +161,8 @@ impl Cx<'_> {
         if let Some(name) = &name {
             if let Err(e) = mqtls_model::check_name(otype, name) {
                 self.report(noun.span, e.into());
+            } else if otype == ObjectType::Channel && !mqtls_model::sni_is_host_name(name) {
+                self.report(noun.span, MqscError::SniNotHostName { channel: name.clone() });
             }
         }
         Some(Command::Define(Define { otype, name: name?, like, replace: replace.unwrap_or(false), attrs }))

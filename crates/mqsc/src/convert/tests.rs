@@ -154,6 +154,20 @@ fn warnings_keep_the_command() {
 }
 
 #[test]
+fn a_channel_whose_sni_is_no_host_name_is_defined_with_a_warning() {
+    for name in ["'app.svrconn'", "APP.", "APP_"] {
+        let c = check(&format!("DEFINE CHANNEL({name}) CHLTYPE(SVRCONN)"));
+        assert!(c.command.is_some(), "{name}");
+        let texts: Vec<String> = c.diagnostics.iter().map(ToString::to_string).collect();
+        assert!(
+            texts.iter().any(|t| t.contains("its TLS SNI would not be a valid host name")),
+            "{name}: {texts:?}"
+        );
+    }
+    assert!(check("DEFINE CHANNEL(TO.QMGR1) CHLTYPE(SVRCONN)").diagnostics.is_empty());
+}
+
+#[test]
 fn unknown_attributes_are_kept_and_reported() {
     let c = check("DEFINE QLOCAL(A) FUTUREATTR(X)");
     let Some(Command::Define(d)) = &c.command else { panic!("{:?}", c.diagnostics) };
