@@ -2,7 +2,7 @@
 # Runs one fuzz target for a while, seeded from the project's and the shared corpora.
 #   fuzz/run.sh mqsc_roundtrip 600     # ten minutes
 # Targets: mqsc_roundtrip, dn_roundtrip, sslpeer_diff, ccdt_binary, ccdt_json, frame_decode,
-# ops_decode, transfer_decode, channel_start.
+# ops_decode, transfer_decode, channel_start, fap_decode.
 # Needs a nightly toolchain and cargo-fuzz (cargo install cargo-fuzz). On stable Rust every
 # target's property runs in `cargo test` for a short time on mutated seeds
 # (crates/cli/tests/integration/fuzz_smoke.rs; MQTLS_FUZZ_SECONDS per target, default 1) and

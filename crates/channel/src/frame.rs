@@ -135,6 +135,9 @@ pub enum FrameError {
     /// A text field that is not UTF-8 or is too long.
     #[error("{0} is not valid text")]
     BadText(&'static str),
+    /// An IBM MQ segment this engine cannot read.
+    #[error("IBM MQ segment: {0}")]
+    Fap(&'static str),
     /// A message inside a request or reply that does not decode.
     #[error("{0}")]
     Message(mqtls_model::ModelError),

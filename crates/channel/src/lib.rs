@@ -1,7 +1,8 @@
 //! The sans-I/O channel engine: what a listener and a client need around a TLS
 //! connection, with no sockets and no runtime.
 //!
-//! - [`sni`]: channel names in the TLS SNI (reversible, case-preserving, valid DNS);
+//! - [`sni`]: channel names in the TLS SNI as IBM MQ sends them (and OutboundSNI);
+//! - [`fap`], [`initial_data`]: IBM MQ's own first exchange (TSH, initial data, STATUS);
 //! - [`frame`]: the wire frames after the handshake (bounded, versioned, panic-free);
 //! - [`ops`]: the message operations (connect, open, put, get, commit...) inside Data frames;
 //! - [`transfer`]: the sender / receiver exchange (resynchronisation, batches, confirms);
@@ -12,8 +13,10 @@
 
 pub mod config;
 mod error;
+pub mod fap;
 pub mod frame;
 pub mod fuzzing;
+pub mod initial_data;
 pub mod ops;
 pub mod sni;
 pub mod start;

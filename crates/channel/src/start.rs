@@ -71,12 +71,25 @@ pub struct Admitted {
 pub struct Refusal {
     /// The MQ reason code the partner is told.
     pub reason: u32,
-    /// Which rule refused and the fix, for the log (and the partner's).
+    /// Which rule refused and the fix, for the log.
     pub text: String,
+    /// The STATUS code an IBM MQ partner is answered with ([`crate::fap::status`]).
+    pub status: u32,
+}
+
+impl Refusal {
+    /// A refusal with `reason`, answered to an MQ partner with that reason's status.
+    pub fn new(reason: u32, text: String) -> Self {
+        Self { reason, text, status: crate::fap::status::for_reason(reason) }
+    }
+
+    fn status(self, status: u32) -> Self {
+        Self { status, ..self }
+    }
 }
 
 fn refuse(reason: u32, text: String) -> Refusal {
-    Refusal { reason, text }
+    Refusal::new(reason, text)
 }
 
 /// Runs every check on a channel start from `address`; `admins` are the users CHLAUTH's
@@ -177,7 +190,8 @@ pub fn check(
         return Err(refuse(
             reason::SSL_INITIALIZATION_ERROR,
             format!("channel {name} has SSLCAUTH(REQUIRED) and the partner sent no certificate"),
-        ));
+        )
+        .status(crate::fap::status::SSL_CLIENT_CERTIFICATE));
     }
     let peer = names.as_ref().map(CertNames::peer_with_serial);
     if let Some(filter) = channel.ssl_peer().filter(|_| !sslciph.is_empty()) {
@@ -187,13 +201,15 @@ pub fn check(
             return Err(refuse(
                 reason::NOT_AUTHORIZED,
                 format!("channel {name} has SSLPEER('{filter}') and the partner sent no certificate"),
-            ));
+            )
+            .status(crate::fap::status::PEER_NAME));
         };
         if let Some(part) = compiled.first_mismatch(peer) {
             return Err(refuse(
                 reason::NOT_AUTHORIZED,
                 format!("channel {name}: SSLPEER('{filter}') does not match the partner's DN {peer} (first difference: {part})"),
-            ));
+            )
+            .status(crate::fap::status::PEER_NAME));
         }
     }
     let mut admitted = Admitted {

@@ -84,6 +84,7 @@ pub(crate) fn start(qm: &Arc<QueueManager>, name: &str) -> Result<(), String> {
         id,
         traffic: traffic.clone(),
         transfer: Some(transfer.clone()),
+        remote: crate::status::Remote::default(),
     };
     let stop = qm.status.admit(row, u64::MAX, u64::MAX)?;
     tracing::info!(channel = name, chltype = %def.chltype, xmitq = %def.xmitq, "channel starting");

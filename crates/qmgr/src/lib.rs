@@ -16,6 +16,7 @@ mod limits;
 mod link;
 mod listener;
 mod listeners;
+mod mq_partner;
 mod pending;
 mod queues;
 mod receiver;
@@ -38,7 +39,7 @@ pub use listeners::Listeners;
 pub use mqtls_client::read_frame;
 pub use queues::Queues;
 pub use revocation::{check as check_revocation, configured as revocation, Revocation};
-pub use status::{ChannelStatus, StatusTable, Traffic};
+pub use status::{ChannelStatus, Remote, StatusTable, Traffic};
 pub use transfer::Transfer;
 
 /// Seconds since the Unix epoch (0 if the clock is before it).

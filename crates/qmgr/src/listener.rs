@@ -8,14 +8,15 @@ use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
+use mqtls_channel::frame::ChannelStart;
 use mqtls_channel::frame::{encode, Frame};
-use mqtls_channel::start::{check, Negotiated};
+use mqtls_channel::start::{check, Admitted, Negotiated, Refusal};
 use mqtls_channel::{reason, sni};
 use mqtls_client::read_frame;
-use mqtls_model::{Excerpt, ObjectType, Stamp, Store};
+use mqtls_model::{Excerpt, ObjectType, Store};
 use mqtls_msgstore::MessageStore;
 use mqtls_pki::Keystore;
-use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Semaphore;
 use tokio::time::timeout;
@@ -136,7 +137,7 @@ impl QueueManager {
         self.refusals.lock().expect("refusals lock").iter().cloned().collect()
     }
 
-    fn refused(&self, why: &str) {
+    pub(crate) fn refused(&self, why: &str) {
         let mut refusals = self.refusals.lock().expect("refusals lock");
         if refusals.len() == 64 {
             refusals.pop_front();
@@ -228,7 +229,17 @@ async fn channel_start<S: AsyncRead + AsyncWrite + Unpin + Send + 'static + crat
     place: PendingGuard,
 ) -> Result<(), String> {
     let mut buf = Vec::new();
-    let first = timeout(qm.limits.handshake_timeout, read_frame(&mut stream, &mut buf, qm.limits.max_frame))
+    let limit = qm.limits.handshake_timeout;
+    // Four bytes tell an IBM MQ partner's segment (`TSH`) from an mqtls frame (`MQT`).
+    match timeout(limit, read_at_least(&mut stream, &mut buf, 4)).await {
+        Err(_) => return Err("no channel-start frame before the timeout".to_owned()),
+        Ok(Err(why)) => return Err(why),
+        Ok(Ok(())) if mqtls_channel::fap::is_mq(&buf) => {
+            return crate::mq_partner::serve(stream, buf, tls, addr, qm, place).await
+        }
+        Ok(Ok(())) => {}
+    }
+    let first = timeout(limit, read_frame(&mut stream, &mut buf, qm.limits.max_frame))
         .await
         .map_err(|_| "no channel-start frame before the timeout".to_owned())?;
     let start = match first {
@@ -244,28 +255,11 @@ async fn channel_start<S: AsyncRead + AsyncWrite + Unpin + Send + 'static + crat
         }
         Err(why) => return refuse(&mut stream, qm, reason::CONNECTION_BROKEN, why).await,
     };
-    let outcome = check(&qm.store.read().expect("store lock"), &start, &tls, addr.ip(), &qm.accounts);
-    let admitted = match outcome {
+    let admitted = match admit(qm, &start, &tls, addr).await {
         Ok(admitted) => admitted,
-        Err(refusal) => {
-            tracing::warn!(channel = %Excerpt::value(&start.channel), %addr, reason = refusal.reason, why = %Excerpt::line(&refusal.text), "channel refused");
-            return refuse(&mut stream, qm, refusal.reason, refusal.text).await;
-        }
+        Err(refusal) => return refuse(&mut stream, qm, refusal.reason, refusal.text).await,
     };
     let (max_msg_len, sharecnv, heartbeat) = crate::running::negotiate(qm, &admitted.channel, &start);
-    if let Some(chain) = tls.peer_chain {
-        if let Err((code, why)) = crate::revocation::partner(qm, chain.to_vec()).await {
-            tracing::warn!(channel = %Excerpt::value(&start.channel), %addr, reason = code, why = %Excerpt::line(&why), "channel refused");
-            return refuse(&mut stream, qm, code, why).await;
-        }
-    }
-    if qm.status.is_stopped(&admitted.channel) {
-        let text = format!(
-            "channel {} is STOPPED: START CHANNEL({}) allows it again",
-            admitted.channel, admitted.channel
-        );
-        return refuse(&mut stream, qm, reason::CHANNEL_NOT_AVAILABLE, text).await;
-    }
     let id = qm.next_id();
     let traffic = Arc::new(Traffic::default());
     let transfer = match crate::receiver::accepted(qm, &admitted.channel, admitted.chltype, &start.qmgr) {
@@ -280,22 +274,12 @@ async fn channel_start<S: AsyncRead + AsyncWrite + Unpin + Send + 'static + crat
     };
     let admitted_row = qm.status.admit(
         ChannelStatus {
-            channel: admitted.channel.clone(),
-            chltype: admitted.chltype,
-            conname: addr.ip().to_string(),
-            status: "RUNNING",
-            mcauser: admitted.mcauser.clone(),
-            secprot: admitted.secprot,
-            sslciph: admitted.sslciph,
-            sslpeer: admitted.sslpeer.clone(),
-            sslcerti: admitted.sslcerti.clone(),
-            started: Stamp::from_unix(crate::unix_now()),
             maxmsgl: max_msg_len,
             maxshcnv: sharecnv,
             hbint: heartbeat,
-            id,
             traffic: traffic.clone(),
             transfer: transfer.clone(),
+            ..ChannelStatus::admitted(&admitted, addr.ip().to_string(), id)
         },
         max_inst,
         max_instc,
@@ -342,6 +326,50 @@ async fn channel_start<S: AsyncRead + AsyncWrite + Unpin + Send + 'static + crat
     };
     qm.status.remove(id);
     result
+}
+
+/// The checks on a channel start (MQ's order, `mqtls_channel::start::check`), then the
+/// partner's certificate's revocation and whether the channel is STOPPED; a refusal is
+/// logged with its reason here.
+pub(crate) async fn admit(
+    qm: &Arc<QueueManager>,
+    start: &ChannelStart,
+    tls: &Negotiated<'_>,
+    addr: SocketAddr,
+) -> Result<Admitted, Refusal> {
+    let checked = check(&qm.store.read().expect("store lock"), start, tls, addr.ip(), &qm.accounts);
+    let mut outcome = checked;
+    if let (Ok(_), Some(chain)) = (&outcome, tls.peer_chain) {
+        if let Err((code, why)) = crate::revocation::partner(qm, chain.to_vec()).await {
+            outcome = Err(Refusal::new(code, why));
+        }
+    }
+    if let Ok(admitted) = &outcome {
+        if qm.status.is_stopped(&admitted.channel) {
+            let name = &admitted.channel;
+            let text = format!("channel {name} is STOPPED: START CHANNEL({name}) allows it again");
+            outcome = Err(Refusal::new(reason::CHANNEL_NOT_AVAILABLE, text));
+        }
+    }
+    if let Err(refusal) = &outcome {
+        tracing::warn!(channel = %Excerpt::value(&start.channel), %addr, reason = refusal.reason, why = %Excerpt::line(&refusal.text), "channel refused");
+    }
+    outcome
+}
+
+/// Reads until `buf` holds at least `n` bytes.
+async fn read_at_least<S: AsyncRead + Unpin>(
+    stream: &mut S,
+    buf: &mut Vec<u8>,
+    n: usize,
+) -> Result<(), String> {
+    while buf.len() < n {
+        buf.reserve(4096);
+        if stream.read_buf(buf).await.map_err(|e| e.to_string())? == 0 {
+            return Err("the partner closed the connection before the channel start".into());
+        }
+    }
+    Ok(())
 }
 
 /// Refuses a channel start: tells the partner `reason` with a generic line (never `text`:

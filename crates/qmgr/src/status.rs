@@ -104,6 +104,44 @@ pub struct ChannelStatus {
     pub traffic: Arc<Traffic>,
     /// A message channel's (SDR, RCVR) state, sequence numbers and batches.
     pub transfer: Option<Arc<crate::transfer::Transfer>>,
+    /// What an IBM MQ partner said of itself in its initial data (blank for mqtls's own).
+    pub remote: Remote,
+}
+
+/// An IBM MQ partner's product and FAP level, from its initial data.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Remote {
+    /// RPRODUCT: `MQMM` a queue manager, `MQCC` a C client, `MQJB` Java...
+    pub product: String,
+    /// RVERSION: `09030000` for 9.3.0.0.
+    pub version: String,
+    /// The FAP level the partner offered (0: an mqtls partner).
+    pub fap_level: u8,
+}
+
+impl ChannelStatus {
+    /// The row of an admitted start from `conname`: RUNNING, nothing negotiated yet.
+    pub(crate) fn admitted(admitted: &mqtls_channel::start::Admitted, conname: String, id: u64) -> Self {
+        Self {
+            channel: admitted.channel.clone(),
+            chltype: admitted.chltype,
+            conname,
+            status: "RUNNING",
+            mcauser: admitted.mcauser.clone(),
+            secprot: admitted.secprot,
+            sslciph: admitted.sslciph,
+            sslpeer: admitted.sslpeer.clone(),
+            sslcerti: admitted.sslcerti.clone(),
+            started: Stamp::from_unix(crate::unix_now()),
+            maxmsgl: 0,
+            maxshcnv: 0,
+            hbint: 0,
+            id,
+            traffic: Arc::default(),
+            transfer: None,
+            remote: Remote::default(),
+        }
+    }
 }
 
 impl ChannelStatus {
@@ -144,6 +182,13 @@ impl ChannelStatus {
             ("SSLKEYDA", last_reset.date),
             ("SSLKEYTI", last_reset.time),
             ("SSLRKEYS", resets.to_string()),
+            ("RPRODUCT", blank(&self.remote.product)),
+            ("RVERSION", blank(&self.remote.version)),
+            // Not an IBM MQ attribute: the FAP level an IBM MQ partner offered.
+            (
+                "FAPLEVEL",
+                if self.remote.fap_level == 0 { " ".into() } else { self.remote.fap_level.to_string() },
+            ),
         ]
         .into_iter()
         .chain(self.transfer.iter().flat_map(|t| t.items()))

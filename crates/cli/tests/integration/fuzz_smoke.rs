@@ -67,6 +67,20 @@ fn payloads() -> Vec<Vec<u8>> {
     ]
 }
 
+/// IBM MQ segments: a client's initial data (both byte orders, multiplexed) and a STATUS.
+fn segments() -> Vec<Vec<u8>> {
+    use mqtls_channel::fap::{segment, status_body, Segment};
+    let hello = mqtls_channel::initial_data::InitialData::client("SYSTEM.DEF.SVRCONN").segment();
+    let big = Segment { little_endian: false, body: hello.body.clone(), ..hello.clone() };
+    let status = Segment {
+        kind: segment::STATUS,
+        multiplexed: Some((1, 2)),
+        body: status_body(true, 0x18),
+        ..hello.clone()
+    };
+    vec![hello.encode(), big.encode(), status.encode()]
+}
+
 fn dns() -> Vec<Vec<u8>> {
     [
         "CN=Client,OU=MQ,O=IBM,C=US\nCN=Client,OU=MQ,O=IBM,C=US",
@@ -145,6 +159,7 @@ fn every_fuzz_property_holds_on_mutated_seeds_for_a_while() {
         ("channel_start", mqtls_channel::fuzzing::channel_start, frames()),
         ("ops_decode", mqtls_channel::fuzzing::ops_roundtrip, payloads()),
         ("transfer_decode", mqtls_channel::fuzzing::transfer_roundtrip, payloads()),
+        ("fap_decode", mqtls_channel::fuzzing::fap_roundtrip, segments()),
     ];
     // A new seed each run widens what CI explores; MQTLS_FUZZ_SEED replays a failure's seed.
     let seed = std::env::var("MQTLS_FUZZ_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or_else(|| {
