@@ -102,6 +102,20 @@ pub mod status {
         }
     }
 
+    /// What to change when a partner answers `code`.
+    pub fn fix(code: u32) -> &'static str {
+        match code {
+            NO_CHANNEL => "check the channel name (case matters): DISPLAY CHANNEL(*) on the queue manager",
+            CHANNEL_WRONG_TYPE => "name a SVRCONN channel (a client's partner), or the RCVR of a SDR",
+            CIPHER_SPEC => "offer the CipherSpec the channel's SSLCIPH names (DISPLAY CHANNEL(name) SSLCIPH), or give it an SSLCIPH if TLS is not expected",
+            PEER_NAME => "send the certificate the channel's SSLPEER expects, or correct SSLPEER (DISPLAY CHANNEL(name) SSLPEER)",
+            SSL_CLIENT_CERTIFICATE => "the channel has SSLCAUTH(REQUIRED): send a client certificate the queue manager trusts",
+            SECURITY_FAILURE => "a CHLAUTH rule or authority check refused this partner: DISPLAY CHLAUTH(name) MATCH(RUNCHECK) on the queue manager",
+            CHANNEL_UNAVAILABLE => "START CHANNEL(name) on the queue manager, or end other instances (MAXINST, MAXINSTC)",
+            _ => "see the queue manager's error log for the channel",
+        }
+    }
+
     /// The STATUS code MQ answers for a refusal with MQ reason `reason`.
     pub fn for_reason(reason: u32) -> u32 {
         use crate::reason as r;

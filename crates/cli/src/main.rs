@@ -8,6 +8,7 @@ mod doctor;
 mod keystore;
 mod mqsc;
 mod probe;
+mod probe_mq;
 mod qmgr;
 mod shell;
 

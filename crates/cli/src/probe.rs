@@ -48,6 +48,10 @@ pub(crate) struct ProbeArgs {
     /// Seconds allowed for each connection.
     #[arg(long, default_value_t = 10)]
     timeout: u64,
+    /// Speak IBM MQ's own first exchange (TSH + initial data) after the handshake, for a
+    /// real IBM MQ listener: its queue manager name and FAP level, or its STATUS code.
+    #[arg(long)]
+    mq: bool,
 }
 
 /// What one handshake showed.
@@ -189,11 +193,14 @@ fn config(spec: &str, key: Option<Arc<CertifiedKey>>) -> anyhow::Result<(Arc<Cli
     let seen = Arc::new(Mutex::new(Vec::new()));
     let requested = Arc::new(Mutex::new(None));
     let verifier = Arc::new(Recorder { seen: seen.clone(), provider: provider.clone() });
-    let config = ClientConfig::builder_with_provider(provider)
+    let mut config = ClientConfig::builder_with_provider(provider)
         .with_protocol_versions(&versions)?
         .dangerous()
         .with_custom_certificate_verifier(verifier)
         .with_client_cert_resolver(Arc::new(Asked { requested: requested.clone(), key }));
+    // SSLKEYLOGFILE, when set, receives the session secrets: for Wireshark, as curl and
+    // browsers do; nothing is written otherwise.
+    config.key_log = Arc::new(rustls::KeyLogFile::new());
     Ok((Arc::new(config), (seen, requested)))
 }
 
@@ -259,14 +266,41 @@ async fn probe(
             if key.is_some() { "sent" } else { "none sent (give --keystore and --label)" }
         ),
     }
+    let started = if args.mq {
+        crate::probe_mq::first_exchange(&mut tls, &args.channel, Duration::from_secs(args.timeout)).await
+    } else {
+        channel_start(&mut tls, args).await
+    };
+    println!("\nCipherSpecs the listener accepts for {} (one handshake each):", args.channel);
+    let mut tried = std::collections::HashSet::new();
+    for spec in CATALOG.iter().filter(|s| s.is_supported()) {
+        if !tried.insert(spec.suite.0) {
+            continue;
+        }
+        let verdict = match handshake(args, spec.name, key.clone()).await {
+            Ok(_) => "accepted".to_owned(),
+            Err(e) => format!("refused ({})", e.root_cause()),
+        };
+        println!(
+            "  {:<34} {:<7} {:<4} {verdict}",
+            spec.name,
+            spec.protocol.secprot(),
+            format!("{:?}", spec.key_type)
+        );
+    }
+    Ok(if started { 0 } else { 10 })
+}
+
+/// mqtls's channel start on `tls`, printing the answer; whether it was accepted.
+async fn channel_start(tls: &mut Tls, args: &ProbeArgs) -> bool {
     let start = ChannelStart::client(&args.channel, mqtls_client::login_user());
     let answer = async {
         tls.write_all(&encode(&Frame::ChannelStart(start))).await?;
         tls.flush().await?;
         let mut buf = Vec::new();
-        mqtls_client::read_frame(&mut tls, &mut buf, 65_536).await.map_err(anyhow::Error::msg)
+        mqtls_client::read_frame(tls, &mut buf, 65_536).await.map_err(anyhow::Error::msg)
     };
-    let started = match timeout(Duration::from_secs(args.timeout), answer).await {
+    match timeout(Duration::from_secs(args.timeout), answer).await {
         Ok(Ok(Frame::StartAck { max_msg_len, sharecnv, heartbeat })) => {
             println!(
                 "Channel start: accepted, MAXMSGL({max_msg_len}) SHARECNV({sharecnv}) HBINT({heartbeat})."
@@ -290,25 +324,7 @@ async fn probe(
             println!("Channel start: no answer within {}s.", args.timeout);
             false
         }
-    };
-    println!("\nCipherSpecs the listener accepts for {} (one handshake each):", args.channel);
-    let mut tried = std::collections::HashSet::new();
-    for spec in CATALOG.iter().filter(|s| s.is_supported()) {
-        if !tried.insert(spec.suite.0) {
-            continue;
-        }
-        let verdict = match handshake(args, spec.name, key.clone()).await {
-            Ok(_) => "accepted".to_owned(),
-            Err(e) => format!("refused ({})", e.root_cause()),
-        };
-        println!(
-            "  {:<34} {:<7} {:<4} {verdict}",
-            spec.name,
-            spec.protocol.secprot(),
-            format!("{:?}", spec.key_type)
-        );
     }
-    Ok(if started { 0 } else { 10 })
 }
 
 /// Each certificate of the chain: subject, issuer, key, validity; then whether the key

@@ -206,7 +206,7 @@ async fn connection(
     // channel's own rules are checked once the partner names it.
     let sni = hello.client_hello().server_name().map(str::to_owned);
     let config = match sni.as_deref().filter(|s| sni::names_channel(s)) {
-        Some(named) => qm.tls_config(&sni::decode(named).map_err(|e| e.to_string())?)?,
+        Some(named) => qm.sni_tls_config(&sni::decode(named).map_err(|e| e.to_string())?)?,
         None => qm.queue_manager_tls_config()?,
     };
     let tls = timeout(limit, hello.into_stream(config))

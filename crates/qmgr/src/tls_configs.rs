@@ -75,6 +75,24 @@ impl QueueManager {
         self.checked_config(channel).map(|(config, _)| config)
     }
 
+    /// The TLS configuration for an SNI naming `channel`: the channel's own when it is a
+    /// defined TLS channel, else the queue manager's (as IBM MQ: the start then refuses an
+    /// unknown channel with NO_CHANNEL, a plain one with CIPHER_SPEC, instead of a
+    /// handshake that ends without a word).
+    pub(crate) fn sni_tls_config(&self, channel: &str) -> Result<Arc<rustls::ServerConfig>, String> {
+        let store = self.store.read().expect("store lock");
+        let tls_channel = store
+            .get(ObjectType::Channel, channel)
+            .and_then(Channel::new)
+            .is_some_and(|c| c.ssl_ciph().is_some());
+        drop(store);
+        if tls_channel {
+            self.tls_config(channel)
+        } else {
+            self.queue_manager_tls_config()
+        }
+    }
+
     /// The TLS configuration for a connection whose SNI names no channel: the queue
     /// manager's certificate (its CERTLABL, else MQ's default label), as IBM MQ serves it.
     pub(crate) fn queue_manager_tls_config(&self) -> Result<Arc<rustls::ServerConfig>, String> {

@@ -14,6 +14,7 @@ mod probe_cli;
 mod qm_to_qm_cli;
 mod qmgr_cli;
 mod shell_pty;
+mod tshark_cli;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -40,7 +41,9 @@ pub(crate) fn mqtls_env(args: &[&str], stdin: &str, env: &[(&str, &str)]) -> (i3
         "MQCLNTCF",
         "MQSSLKEYR",
         "MQCERTLABL",
+        "MQOUTBOUND_SNI",
         "MQTLS_KEYSTORE_PASSWORD",
+        "SSLKEYLOGFILE",
     ] {
         cmd.env_remove(k);
     }
