@@ -111,13 +111,22 @@ async fn a_start_frame_naming_another_channel_than_the_sni_is_refused() {
     assert!(common::logged(&qm, why), "{:?}", qm.refusals());
 }
 
+/// As IBM MQ: an SNI naming a plain or an unknown channel is served the queue manager's
+/// certificate, and the start is refused with the reason (no handshake that just ends).
 #[tokio::test]
 async fn a_tls_client_cannot_start_a_plain_channel() {
     let ca = CertAuthority::new(KeySpec::EcP256, "Test CA", "mqtls test", now() - DAY, 30).unwrap();
-    let port = listen(CHANNELS, &ca).await;
+    let (port, qm) = listen_qm(CHANNELS, &ca).await;
     let ks = keystore(&ca, "app1", "app1", now(), &ca);
-    assert!(attempt(port, &ks, "PLAIN.SVRCONN", "PLAIN.SVRCONN").await.is_err());
-    assert!(attempt(port, &ks, "NOT.DEFINED", "NOT.DEFINED").await.is_err());
+    let (reason, _) = refused(attempt(port, &ks, "PLAIN.SVRCONN", "PLAIN.SVRCONN").await);
+    assert_eq!(reason, 2393);
+    assert!(
+        common::logged(&qm, "channel PLAIN.SVRCONN has no SSLCIPH but the partner used TLS"),
+        "{:?}",
+        qm.refusals()
+    );
+    let (reason, _) = refused(attempt(port, &ks, "NOT.DEFINED", "NOT.DEFINED").await);
+    assert_eq!(reason, 2540);
 }
 
 #[tokio::test]
