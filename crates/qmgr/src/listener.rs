@@ -1,6 +1,7 @@
 //! A listener: one port for TLS and plain channels (the first byte decides), the TLS
-//! configuration chosen per channel from the SNI in the ClientHello, a bounded number of
-//! connections, a timeout on every handshake and on the channel-start frame, then the
+//! configuration chosen from the SNI in the ClientHello (a channel's, or the queue
+//! manager's), a bounded number of connections, a timeout on every handshake and on the
+//! channel start, an IBM MQ partner's TSH told from an mqtls frame, then the
 //! channel-start checks and the status table.
 
 use std::collections::HashMap;
@@ -8,8 +9,7 @@ use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
-use mqtls_channel::frame::ChannelStart;
-use mqtls_channel::frame::{encode, Frame};
+use mqtls_channel::frame::{encode, ChannelStart, Frame};
 use mqtls_channel::start::{check, Admitted, Negotiated, Refusal};
 use mqtls_channel::{reason, sni};
 use mqtls_client::read_frame;
@@ -337,8 +337,7 @@ pub(crate) async fn admit(
     tls: &Negotiated<'_>,
     addr: SocketAddr,
 ) -> Result<Admitted, Refusal> {
-    let checked = check(&qm.store.read().expect("store lock"), start, tls, addr.ip(), &qm.accounts);
-    let mut outcome = checked;
+    let mut outcome = check(&qm.store.read().expect("store lock"), start, tls, addr.ip(), &qm.accounts);
     if let (Ok(_), Some(chain)) = (&outcome, tls.peer_chain) {
         if let Err((code, why)) = crate::revocation::partner(qm, chain.to_vec()).await {
             outcome = Err(Refusal::new(code, why));

@@ -33,18 +33,8 @@ pub(crate) fn mqtls(args: &[&str], stdin: &str) -> (i32, String, String) {
 /// Runs `mqtls args` with `stdin` and only the given MQ environment variables set.
 pub(crate) fn mqtls_env(args: &[&str], stdin: &str, env: &[(&str, &str)]) -> (i32, String, String) {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_mqtls"));
-    for k in [
-        "MQSERVER",
-        "MQCCDTURL",
-        "MQCHLLIB",
-        "MQCHLTAB",
-        "MQCLNTCF",
-        "MQSSLKEYR",
-        "MQCERTLABL",
-        "MQOUTBOUND_SNI",
-        "MQTLS_KEYSTORE_PASSWORD",
-        "SSLKEYLOGFILE",
-    ] {
+    // Every variable an MQ client reads, and the ones mqtls itself reads.
+    for k in mqtls_client::VARIABLES.into_iter().chain(["MQTLS_KEYSTORE_PASSWORD", "SSLKEYLOGFILE"]) {
         cmd.env_remove(k);
     }
     // No queue manager of the developer's: tests that want one pass their own MQTLS_HOME.
