@@ -52,7 +52,8 @@ impl Capture {
     fn stop(mut self) -> PathBuf {
         // Let the last segments reach the capture.
         std::thread::sleep(Duration::from_millis(500));
-        let _ = Command::new("kill").args(["-INT", &self.child.id().to_string()]).status();
+        // The shell's own kill: no procps needed.
+        let _ = Command::new("sh").args(["-c", &format!("kill -INT {}", self.child.id())]).status();
         let _ = self.child.wait();
         self.file.clone()
     }
