@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use mqtls_channel::fap::{status, Segment};
-use mqtls_channel::initial_data::InitialData;
+use mqtls_channel::fap::{segment, status, Segment};
+use mqtls_channel::initial_data::{caps, InitialData};
 use mqtls_test_support::pem_keystore_dir;
 
 use crate::mqtls_env;
@@ -78,12 +78,12 @@ fn decoded(file: &Path, keylog: &Path, port: u16) -> Vec<String> {
         .collect()
 }
 
-/// A plain IBM MQ partner's initial data for `channel` and the one segment answered.
-fn plain_partner(port: u16, channel: &str) -> Segment {
+/// A plain IBM MQ partner's first segment `seg` and the one segment answered.
+fn plain_partner(port: u16, seg: &Segment) -> Segment {
     use std::io::Read;
     let mut sock = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
     sock.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    sock.write_all(&InitialData::client(channel).segment().encode()).unwrap();
+    sock.write_all(&seg.encode()).unwrap();
     let mut buf = Vec::new();
     let mut chunk = [0u8; 4096];
     loop {
@@ -120,8 +120,15 @@ fn wireshark_decodes_what_mqtls_sends_and_answers() {
     assert_eq!(code, 10, "{out}");
     assert!(out.contains("refused with STATUS 0x01 NO_CHANNEL"), "{out}");
     assert!(out.contains("fix: check the channel name"), "{out}");
-    // Plain: APP.SVRCONN has an SSLCIPH, so a partner without TLS gets CIPHER_SPEC.
-    assert_eq!(plain_partner(port, "APP.SVRCONN").status_code(), Some(status::CIPHER_SPEC));
+    // Plain: APP.SVRCONN has an SSLCIPH, so a client without TLS gets CIPHER_SPEC; a
+    // sender's capabilities get CHANNEL_WRONG_TYPE; MQCONN before the ID exchange gets
+    // PROTOCOL_SEGMENT_TYPE.
+    let client = InitialData::client("APP.SVRCONN");
+    assert_eq!(plain_partner(port, &client.segment()).status_code(), Some(status::CIPHER_SPEC));
+    let sender = InitialData { caps1: caps::MSG_SEQ, ..client.clone() };
+    assert_eq!(plain_partner(port, &sender.segment()).status_code(), Some(status::CHANNEL_WRONG_TYPE));
+    let mqconn = Segment { kind: segment::MQCONN, ..client.segment() };
+    assert_eq!(plain_partner(port, &mqconn).status_code(), Some(status::PROTOCOL_SEGMENT_TYPE));
 
     let file = capture.stop();
     let rows = decoded(&file, &keylog, port);
@@ -133,6 +140,10 @@ fn wireshark_decodes_what_mqtls_sends_and_answers() {
         "0x05||||1|", // STATUS NO_CHANNEL
         "0x01|APP.SVRCONN|13|||",
         "0x05||||24|", // STATUS CIPHER_SPEC (0x18)
+        "0x01|APP.SVRCONN|13|||",
+        "0x05||||2|",  // STATUS CHANNEL_WRONG_TYPE
+        "0x81||||||",  // MQCONN (the dissector reads no ID in it)
+        "0x05||||10|", // STATUS PROTOCOL_SEGMENT_TYPE (0x0A)
     ];
     assert_eq!(rows, expected, "tshark's decoding of the capture:\n{}", rows.join("\n"));
 }
