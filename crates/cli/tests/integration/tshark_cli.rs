@@ -142,7 +142,7 @@ fn wireshark_decodes_what_mqtls_sends_and_answers() {
         "0x05||||24|", // STATUS CIPHER_SPEC (0x18)
         "0x01|APP.SVRCONN|13|||",
         "0x05||||2|",  // STATUS CHANNEL_WRONG_TYPE
-        "0x81||||||",  // MQCONN (the dissector reads no ID in it)
+        "0x81|||||",   // MQCONN (the dissector reads no ID in it)
         "0x05||||10|", // STATUS PROTOCOL_SEGMENT_TYPE (0x0A)
     ];
     assert_eq!(rows, expected, "tshark's decoding of the capture:\n{}", rows.join("\n"));
