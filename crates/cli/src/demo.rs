@@ -16,7 +16,7 @@ use mqtls_pki::{CertAuthority, Entry, KeySpec, Keystore};
 use mqtls_qmgr::{serve, Limits, QueueManager};
 use tokio::net::TcpListener;
 
-use crate::mqsc::now;
+use crate::local::now;
 
 /// The demo configuration, embedded so the demo needs no files.
 const DEMO_MQSC: &str = include_str!("../../../mqsc/demo-qm1.mqsc");

@@ -6,6 +6,7 @@ mod ccdt;
 mod demo;
 mod doctor;
 mod keystore;
+mod local;
 mod mqsc;
 mod probe;
 mod probe_mq;

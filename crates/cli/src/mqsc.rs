@@ -2,11 +2,12 @@
 
 use std::io::{self, IsTerminal, Read, Write};
 use std::path::PathBuf;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::{bail, Context};
-use mqtls_model::{Stamp, Store};
+use mqtls_model::Store;
 use mqtls_mqsc::script;
+
+use crate::local::{ask_socket, now};
 
 /// Options of `mqtls mqsc`, as runmqsc has them.
 #[derive(clap::Args)]
@@ -38,11 +39,6 @@ pub(crate) struct Args {
     client: bool,
 }
 
-/// The current time as a definition stamp.
-pub(crate) fn now() -> Stamp {
-    Stamp::from_unix(SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs()))
-}
-
 /// Reads standard input as text; invalid UTF-8 is replaced, and said so.
 fn read_stdin() -> anyhow::Result<String> {
     let mut bytes = Vec::new();
@@ -70,7 +66,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<u8> {
         return as_client(args.qmgr.as_deref().unwrap_or_default());
     }
     if let (Some(qmgr), false, false, false) = (&args.qmgr, args.verify, args.memory, args.ccdt_mode) {
-        let home = mqtls_qmgr::Home::new(&crate::qmgr::mqtls_home(), qmgr)?;
+        let home = mqtls_qmgr::Home::new(&crate::local::mqtls_home(), qmgr)?;
         if home.exists() {
             return remote(&home.admin_socket(), qmgr);
         }
@@ -189,22 +185,9 @@ fn remote(socket: &std::path::Path, qmgr: &str) -> anyhow::Result<u8> {
     Ok(code)
 }
 
-/// One script through a running queue manager's admin socket: its exit code and report.
-pub(crate) fn ask_socket(socket: &std::path::Path, script: &str) -> anyhow::Result<(u8, String)> {
-    use std::os::unix::net::UnixStream;
-    let mut sock = UnixStream::connect(socket)?;
-    sock.write_all(script.as_bytes())?;
-    sock.shutdown(std::net::Shutdown::Write)?;
-    let mut answer = String::new();
-    sock.read_to_string(&mut answer).context("reading the queue manager's answer")?;
-    let (code, report) = answer.split_once('\n').context("the queue manager closed without an answer")?;
-    let code: u8 = code.trim().parse().context("the queue manager's answer has no exit code")?;
-    Ok((code, report.to_owned()))
-}
-
 /// The shell's history file: `$MQTLS_HOME/mqsc.history`.
 fn history() -> PathBuf {
-    let home = crate::qmgr::mqtls_home();
+    let home = crate::local::mqtls_home();
     let _ = std::fs::create_dir_all(&home);
     home.join("mqsc.history")
 }

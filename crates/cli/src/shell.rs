@@ -32,10 +32,10 @@ impl Backend {
     fn run(&mut self, command: &str) -> anyhow::Result<(u8, String)> {
         let (code, report) = match self {
             Self::Memory(store) => {
-                let entries = script::run(command, store, &crate::mqsc::now());
+                let entries = script::run(command, store, &crate::local::now());
                 (script::exit_code(&entries) as u8, script::report(command, &entries, false))
             }
-            Self::Socket(path) => crate::mqsc::ask_socket(path, command)?,
+            Self::Socket(path) => crate::local::ask_socket(path, command)?,
         };
         Ok((code, report))
     }

@@ -17,9 +17,8 @@ use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
-use crate::dial::{dial, Dial, Dialled};
+use crate::dial::{dial, Dial, Dialled, Negotiated};
 use crate::error::ClientError;
-use crate::locate::login_user;
 use crate::read_frame;
 
 /// How a client identifies itself and how long it waits.
@@ -50,25 +49,9 @@ impl Default for ConnectOptions {
     }
 }
 
-/// What the channel start settled.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Negotiated {
-    /// The channel.
-    pub channel: String,
-    /// The address connected to.
-    pub address: String,
-    /// MAXMSGL.
-    pub max_msg_len: u32,
-    /// SHARECNV: conversations this connection may carry.
-    pub sharecnv: u16,
-    /// HBINT, seconds.
-    pub heartbeat: u32,
-    /// The TLS protocol (`TLSv1_3`), if TLS.
-    pub protocol: Option<String>,
-    /// The IANA suite name, if TLS.
-    pub suite: Option<String>,
-    /// The queue manager's certificate subject, if TLS.
-    pub peer: Option<String>,
+/// The user the process runs as, from `$USER`, else `$LOGNAME` (what an MQ client asserts).
+pub fn login_user() -> String {
+    std::env::var("USER").or_else(|_| std::env::var("LOGNAME")).unwrap_or_default()
 }
 
 pub(crate) struct Shared {

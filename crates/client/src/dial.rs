@@ -13,9 +13,29 @@ use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::time::timeout;
 
-use crate::connection::Negotiated;
 use crate::error::ClientError;
 use crate::read_frame;
+
+/// What the channel start settled.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Negotiated {
+    /// The channel.
+    pub channel: String,
+    /// The address connected to.
+    pub address: String,
+    /// MAXMSGL.
+    pub max_msg_len: u32,
+    /// SHARECNV: conversations this connection may carry.
+    pub sharecnv: u16,
+    /// HBINT, seconds.
+    pub heartbeat: u32,
+    /// The TLS protocol (`TLSv1_3`), if TLS.
+    pub protocol: Option<String>,
+    /// The IANA suite name, if TLS.
+    pub suite: Option<String>,
+    /// The queue manager's certificate subject, if TLS.
+    pub peer: Option<String>,
+}
 
 /// What a channel start needs from the initiating side.
 #[derive(Clone, Debug)]

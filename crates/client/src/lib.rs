@@ -12,12 +12,12 @@ mod hconn;
 mod locate;
 mod reconnect;
 
-pub use connection::{ConnectOptions, Connection, Negotiated};
-pub use dial::{dial, ChannelStream, Dial, Dialled};
+pub use connection::{login_user, ConnectOptions, Connection};
+pub use dial::{dial, ChannelStream, Dial, Dialled, Negotiated};
 pub use error::ClientError;
 pub use hconn::{Hconn, Hobj};
 pub use locate::{
-    connect, connect_candidates, connect_options, find_ini, load_ccdt, login_user, open_key_repository, plan,
+    connect, connect_candidates, connect_options, find_ini, load_ccdt, open_key_repository, plan,
     Environment, Plan, VARIABLES,
 };
 pub use mqtls_ccdt::{Address, ClientChannel, Reconnect};

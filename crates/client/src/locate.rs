@@ -70,11 +70,6 @@ pub struct Plan {
     pub warnings: Vec<String>,
 }
 
-/// The user the process runs as, from `$USER`, else `$LOGNAME` (what an MQ client asserts).
-pub fn login_user() -> String {
-    std::env::var("USER").or_else(|_| std::env::var("LOGNAME")).unwrap_or_default()
-}
-
 /// Resolves the channels for `qmgr` (`QM`, `*QM`, blank).
 pub fn plan(qmgr: &str, env: &Environment) -> Result<Plan, ClientError> {
     let (ini_path, ini) = find_ini(&env.vars, &env.data_dir);

@@ -10,7 +10,7 @@ use mqtls_model::{ModelError, ObjectType};
 use mqtls_mqsc::command::{Command, Control, ControlTarget, Display, DisplayTarget, RefreshType};
 use mqtls_mqsc::{execute_live, layout, script, Live, MqscError};
 
-use crate::listener::QueueManager;
+use crate::state::QueueManager;
 
 /// Attributes DISPLAY CHSTATUS shows without ALL or a selection.
 const SUMMARY: &[&str] = &["CHANNEL", "CHLTYPE", "CONNAME", "CURRENT", "STATUS", "SUBSTATE"];

@@ -16,7 +16,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::UnixListener;
 
 use crate::admin::run_mqsc;
-use crate::listener::QueueManager;
+use crate::state::QueueManager;
 
 /// Largest script accepted over the socket.
 const MAX_SCRIPT: u64 = 1024 * 1024;

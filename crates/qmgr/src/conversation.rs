@@ -13,11 +13,11 @@ use mqtls_channel::ops::{
 };
 use mqtls_channel::reason;
 use mqtls_model::Message;
-use mqtls_msgstore::{Cursor, Select, StoreError, Uow};
+use mqtls_msgstore::{Cursor, Select, Uow};
 
 use crate::authority::Principal;
-use crate::listener::QueueManager;
-use crate::queues::{resolve, rules, Resolved};
+use crate::queues::{blocking, refusal, resolve, rules, Resolved};
+use crate::state::QueueManager;
 use crate::status::Traffic;
 
 /// Open handles one conversation may hold.
@@ -323,7 +323,7 @@ impl Session {
             return Err((reason::NOT_AUTHORIZED, text));
         }
         let qm = self.qm.clone();
-        let (code, report) = blocking(move || crate::admin::run_mqsc(&qm, &script)).await?;
+        let (code, report) = blocking(move || (qm.hooks.run_mqsc)(&qm, &script)).await?;
         Ok(Reply::Mqsc { code: code.max(0) as u32, report })
     }
 
@@ -335,24 +335,6 @@ impl Session {
     }
 }
 
-/// Runs a store call that may write to disk off the async threads.
-pub(crate) async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> T + Send + 'static,
-) -> Result<T, Refusal> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(|e| (reason::RESOURCE_PROBLEM, format!("the message store task failed: {e}")))
-}
-
 fn not_open(handle: u32) -> Refusal {
     (reason::HOBJ_ERROR, format!("handle {handle} is not an open queue"))
-}
-
-pub(crate) fn refusal(e: StoreError) -> Refusal {
-    let code = match e {
-        StoreError::QueueFull { .. } => reason::Q_FULL,
-        _ => reason::RESOURCE_PROBLEM,
-    };
-    tracing::warn!(error = %mqtls_model::Excerpt::line(&e.to_string()), "message operation failed");
-    (code, e.to_string())
 }

@@ -8,7 +8,11 @@ use mqtls_ccdt::{parse_conname, Address};
 use mqtls_channel::config::client_config;
 use mqtls_model::{Channel, ChannelType, ObjectType};
 
-use crate::listener::QueueManager;
+use tokio::sync::Notify;
+
+use crate::state::QueueManager;
+use crate::status::Traffic;
+use crate::transfer::Transfer;
 
 /// A message channel's definition as one instance runs with it (read at each start, so
 /// ALTER CHANNEL applies from the next one).
@@ -117,4 +121,52 @@ impl Definition {
         let ks = qm.keystore.read().expect("keystore lock");
         client_config(&chl, Some(&self.label), &ks).map(Some).map_err(|e| format!("{e}; {}", e.outcome().1))
     }
+}
+
+/// How one connection attempt or run ended.
+pub(crate) enum Ended {
+    /// STOP CHANNEL.
+    Stopped,
+    /// DISCINT passed with nothing to send.
+    Idle,
+    /// Needs an operator (sequence numbers disagree, the definition is unusable).
+    Fatal(String),
+    /// Worth retrying; `ran` when the channel had started (the retry counts start again).
+    Failed { why: String, ran: bool },
+}
+
+/// What an instance runs with.
+pub(crate) struct Instance {
+    pub(crate) qm: Arc<QueueManager>,
+    pub(crate) name: String,
+    pub(crate) id: u64,
+    pub(crate) transfer: Arc<Transfer>,
+    pub(crate) traffic: Arc<Traffic>,
+    pub(crate) stop: Arc<Notify>,
+}
+
+/// The record key of a channel's synchronisation: a sender's name; a requester's name and
+/// `@` (its one partner); a receiver's name, `@` and the sending queue manager.
+pub(crate) fn sync_key(name: &str, chltype: ChannelType, remote: &str) -> String {
+    match chltype {
+        ChannelType::Sdr | ChannelType::Svr => name.to_owned(),
+        ChannelType::Rqstr => format!("{name}@"),
+        _ => format!("{name}@{remote}"),
+    }
+}
+
+/// The CHSTATUS fields of a new instance of `def`, starting in `state`.
+pub(crate) fn transfer_for(
+    qm: &QueueManager,
+    name: &str,
+    def: &Definition,
+    state: &'static str,
+) -> Arc<Transfer> {
+    let transfer = Arc::new(Transfer::new(state, def.xmitq.clone(), def.batchsz as u64, def.fast));
+    transfer.set_retries(def.short.0, def.long.0);
+    transfer.committed(&qm.queues.store.channel_sync(&sync_key(name, def.chltype, "")));
+    if def.sends() {
+        transfer.set_available(qm.queues.store.depth(&def.xmitq));
+    }
+    transfer
 }

@@ -6,42 +6,14 @@
 
 use std::sync::Arc;
 
-use mqtls_client::Dialled;
-use mqtls_model::{Channel, ChannelType, ObjectType, Stamp, Store};
+use mqtls_model::{ChannelType, ObjectType, Stamp, Store};
 use mqtls_msgstore::ChannelSync;
 use tokio::sync::mpsc;
 
 use crate::definition::Definition;
-use crate::listener::QueueManager;
-use crate::sender::Instance;
+use crate::definition::{transfer_for, Instance};
+use crate::state::QueueManager;
 use crate::status::{ChannelStatus, Traffic};
-use crate::transfer::Transfer;
-
-/// The record key of a channel's synchronisation: a sender's name; a requester's name and
-/// `@` (its one partner); a receiver's name, `@` and the sending queue manager.
-pub(crate) fn sync_key(name: &str, chltype: ChannelType, remote: &str) -> String {
-    match chltype {
-        ChannelType::Sdr | ChannelType::Svr => name.to_owned(),
-        ChannelType::Rqstr => format!("{name}@"),
-        _ => format!("{name}@{remote}"),
-    }
-}
-
-/// The CHSTATUS fields of a new instance of `def`, starting in `state`.
-pub(crate) fn transfer_for(
-    qm: &QueueManager,
-    name: &str,
-    def: &Definition,
-    state: &'static str,
-) -> Arc<Transfer> {
-    let transfer = Arc::new(Transfer::new(state, def.xmitq.clone(), def.batchsz as u64, def.fast));
-    transfer.set_retries(def.short.0, def.long.0);
-    transfer.committed(&qm.queues.store.channel_sync(&sync_key(name, def.chltype, "")));
-    if def.sends() {
-        transfer.set_available(qm.queues.store.depth(&def.xmitq));
-    }
-    transfer
-}
 
 /// START CHANNEL of an SDR, SVR or RQSTR: a new instance (BINDING), unless one runs.
 pub(crate) fn start(qm: &Arc<QueueManager>, name: &str) -> Result<(), String> {
@@ -91,25 +63,6 @@ pub(crate) fn start(qm: &Arc<QueueManager>, name: &str) -> Result<(), String> {
     let me = Instance { qm: qm.clone(), name: name.to_owned(), id, transfer, traffic, stop };
     runtime.spawn(crate::sender::run(me));
     Ok(())
-}
-
-/// Fills the instance's row once the channel has started: the address, the TLS fields.
-pub(crate) fn started(me: &Instance, def: &Definition, address: &str, d: &Dialled) {
-    let sslciph = Channel::new(&def.definition)
-        .and_then(|c| c.ssl_ciph())
-        .zip(d.suite_id)
-        .and_then(|(ciph, id)| ciph.accepts(mqtls_cipherspec::SuiteId(id)).ok());
-    let names = d.chain.first().and_then(|leaf| mqtls_dn::CertNames::from_der(leaf).ok());
-    me.qm.status.update(me.id, |row| {
-        address.clone_into(&mut row.conname);
-        row.secprot = sslciph.map_or("", |s| s.protocol.secprot());
-        row.sslciph = sslciph.map_or("", |s| s.name);
-        row.sslpeer = names.as_ref().map(|n| n.peer_with_serial().to_string()).unwrap_or_default();
-        row.sslcerti = names.as_ref().map(|n| n.issuer.to_string()).unwrap_or_default();
-        row.maxmsgl = d.negotiated.max_msg_len;
-        row.hbint = d.negotiated.heartbeat;
-        row.started = Stamp::from_unix(crate::unix_now());
-    });
 }
 
 /// The channel a triggered transmission queue starts: TRIGDATA, else the SDR (or SVR with

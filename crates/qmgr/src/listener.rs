@@ -4,152 +4,24 @@
 //! channel start, an IBM MQ partner's TSH told from an mqtls frame, then the
 //! channel-start checks and the status table.
 
-use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::Arc;
 
-use mqtls_channel::frame::{encode, ChannelStart, Frame};
-use mqtls_channel::start::{check, Admitted, Negotiated, Refusal};
+use mqtls_channel::frame::{encode, Frame};
+use mqtls_channel::start::Negotiated;
 use mqtls_channel::{reason, sni};
 use mqtls_client::read_frame;
-use mqtls_model::{Excerpt, ObjectType, Store};
-use mqtls_msgstore::MessageStore;
-use mqtls_pki::Keystore;
+use mqtls_model::{Excerpt, ObjectType};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Semaphore;
 use tokio::time::timeout;
 use tokio_rustls::LazyConfigAcceptor;
 
-use crate::home::Home;
-use crate::limits::Limits;
-use crate::listeners::Listeners;
+use crate::admission::{admit, refuse, Started};
 use crate::pending::{Pending, PendingGuard};
-use crate::queues::Queues;
-use crate::running::Started;
-use crate::status::{ChannelStatus, StatusTable, Traffic};
-
-/// What a running queue manager's listener needs.
-#[derive(Debug)]
-pub struct QueueManager {
-    /// The definitions.
-    pub store: RwLock<Store>,
-    /// The keystore, replaced by REFRESH SECURITY TYPE(SSL).
-    pub(crate) keystore: RwLock<Keystore>,
-    /// Where REFRESH SECURITY TYPE(SSL) reads the keystore again.
-    pub(crate) loader: Option<KeystoreLoader>,
-    /// Running channel instances.
-    pub status: StatusTable,
-    /// Bounds.
-    pub limits: Limits,
-    /// The local queues' messages.
-    pub queues: Queues,
-    /// The running LISTENER objects.
-    pub listeners: Listeners,
-    /// Where changed definitions are saved (none: they live for the run only).
-    pub home: Option<Home>,
-    /// qm.ini SSL CDPCheckExtensions: check CRL distribution points at channel start.
-    pub cdp_check: bool,
-    next_id: AtomicU64,
-    pub(crate) configs: Mutex<HashMap<String, crate::tls_configs::Cached>>,
-    /// Bumped by each REFRESH SECURITY TYPE(SSL) that loaded a keystore.
-    pub(crate) generation: AtomicU64,
-    /// The reasons of the latest refused channel starts, as the log has them.
-    refusals: Mutex<std::collections::VecDeque<String>>,
-    pub(crate) ocsp: Arc<mqtls_pki::OcspClient>,
-    pub(crate) receivers: crate::receiver::Receivers,
-    /// The OS accounts: users' groups, and who the administrators are.
-    pub accounts: crate::accounts::Accounts,
-}
-
-/// Reads the keystore again, given the definitions as they are now (QMGR SSLKEYR may
-/// have changed since the start; a file and password of the caller's may be used).
-pub struct KeystoreLoader(pub Box<LoadKeystore>);
-
-/// How a [`KeystoreLoader`] reads the keystore.
-pub type LoadKeystore = dyn Fn(&Store) -> Result<Keystore, String> + Send + Sync;
-
-impl std::fmt::Debug for KeystoreLoader {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("KeystoreLoader")
-    }
-}
-
-impl QueueManager {
-    /// A queue manager over `store` and `keystore`, with its messages in memory until
-    /// [`with_messages`](Self::with_messages) gives it a message store file.
-    pub fn new(store: Store, keystore: Keystore, limits: Limits) -> Self {
-        Self {
-            store: RwLock::new(store),
-            keystore: RwLock::new(keystore),
-            loader: None,
-            status: StatusTable::default(),
-            limits,
-            queues: Queues::new(MessageStore::in_memory().expect("an in-memory database opens")),
-            listeners: Listeners::default(),
-            home: None,
-            cdp_check: false,
-            next_id: AtomicU64::new(1),
-            configs: Mutex::default(),
-            generation: AtomicU64::new(0),
-            refusals: Mutex::default(),
-            ocsp: Arc::default(),
-            receivers: crate::receiver::Receivers::default(),
-            accounts: crate::accounts::Accounts::default(),
-        }
-    }
-
-    /// Keeps messages in `messages` (persistent ones survive a restart).
-    pub fn with_messages(mut self, messages: MessageStore) -> Self {
-        self.queues = Queues::new(messages);
-        self
-    }
-
-    /// Saves the definitions in `home` after every change made through the admin socket.
-    pub fn with_home(mut self, home: Home) -> Self {
-        self.home = Some(home);
-        self
-    }
-
-    /// CDPCheckExtensions=YES: partners' certificates are checked against the CRLs their
-    /// distribution points name.
-    pub fn with_cdp_check(mut self, on: bool) -> Self {
-        self.cdp_check = on;
-        self
-    }
-
-    /// Lets REFRESH SECURITY TYPE(SSL) read the keystore again with `loader`.
-    pub fn with_loader(mut self, loader: KeystoreLoader) -> Self {
-        self.loader = Some(loader);
-        self
-    }
-
-    /// Reads users' groups from `accounts` instead of /etc/passwd and /etc/group.
-    pub fn with_accounts(mut self, accounts: crate::accounts::Accounts) -> Self {
-        self.accounts = accounts;
-        self
-    }
-
-    /// The reasons of the latest (at most 64) refused channel starts, newest last: what the
-    /// queue manager's log says and the refused partner is not told.
-    pub fn refusals(&self) -> Vec<String> {
-        self.refusals.lock().expect("refusals lock").iter().cloned().collect()
-    }
-
-    pub(crate) fn refused(&self, why: &str) {
-        let mut refusals = self.refusals.lock().expect("refusals lock");
-        if refusals.len() == 64 {
-            refusals.pop_front();
-        }
-        refusals.push_back(why.to_owned());
-    }
-
-    /// An id for a new channel instance, unique within the run.
-    pub(crate) fn next_id(&self) -> u64 {
-        self.next_id.fetch_add(1, Ordering::Relaxed)
-    }
-}
+use crate::state::QueueManager;
+use crate::status::{ChannelStatus, Traffic};
 
 /// Serves connections on `listener` until the task is dropped.
 pub async fn serve(listener: TcpListener, qm: Arc<QueueManager>) -> std::io::Result<()> {
@@ -259,7 +131,7 @@ async fn channel_start<S: AsyncRead + AsyncWrite + Unpin + Send + 'static + crat
         Ok(admitted) => admitted,
         Err(refusal) => return refuse(&mut stream, qm, refusal.reason, refusal.text).await,
     };
-    let (max_msg_len, sharecnv, heartbeat) = crate::running::negotiate(qm, &admitted.channel, &start);
+    let (max_msg_len, sharecnv, heartbeat) = crate::admission::negotiate(qm, &admitted.channel, &start);
     let id = qm.next_id();
     let traffic = Arc::new(Traffic::default());
     let transfer = match crate::receiver::accepted(qm, &admitted.channel, admitted.chltype, &start.qmgr) {
@@ -328,34 +200,6 @@ async fn channel_start<S: AsyncRead + AsyncWrite + Unpin + Send + 'static + crat
     result
 }
 
-/// The checks on a channel start (MQ's order, `mqtls_channel::start::check`), then the
-/// partner's certificate's revocation and whether the channel is STOPPED; a refusal is
-/// logged with its reason here.
-pub(crate) async fn admit(
-    qm: &Arc<QueueManager>,
-    start: &ChannelStart,
-    tls: &Negotiated<'_>,
-    addr: SocketAddr,
-) -> Result<Admitted, Refusal> {
-    let mut outcome = check(&qm.store.read().expect("store lock"), start, tls, addr.ip(), &qm.accounts);
-    if let (Ok(_), Some(chain)) = (&outcome, tls.peer_chain) {
-        if let Err((code, why)) = crate::revocation::partner(qm, chain.to_vec()).await {
-            outcome = Err(Refusal::new(code, why));
-        }
-    }
-    if let Ok(admitted) = &outcome {
-        if qm.status.is_stopped(&admitted.channel) {
-            let name = &admitted.channel;
-            let text = format!("channel {name} is STOPPED: START CHANNEL({name}) allows it again");
-            outcome = Err(Refusal::new(reason::CHANNEL_NOT_AVAILABLE, text));
-        }
-    }
-    if let Err(refusal) = &outcome {
-        tracing::warn!(channel = %Excerpt::value(&start.channel), %addr, reason = refusal.reason, why = %Excerpt::line(&refusal.text), "channel refused");
-    }
-    outcome
-}
-
 /// Reads until `buf` holds at least `n` bytes.
 async fn read_at_least<S: AsyncRead + Unpin>(
     stream: &mut S,
@@ -369,30 +213,4 @@ async fn read_at_least<S: AsyncRead + Unpin>(
         }
     }
     Ok(())
-}
-
-/// Refuses a channel start: tells the partner `reason` with a generic line (never `text`:
-/// the rule, the filter and the partner's DN are for the log), closes, and returns `text`
-/// for the log.
-pub(crate) async fn refuse<S: AsyncWrite + Unpin>(
-    stream: &mut S,
-    qm: &QueueManager,
-    reason: u32,
-    text: String,
-) -> Result<(), String> {
-    qm.refused(&text);
-    end(stream, reason, reason::told(reason), text).await
-}
-
-/// Ends a connection with `reason`, telling the partner `told`; returns `text` for the
-/// log. A running channel's partner is told what it did wrong ([`refuse`] for starts).
-pub(crate) async fn end<S: AsyncWrite + Unpin>(
-    stream: &mut S,
-    reason: u32,
-    told: String,
-    text: String,
-) -> Result<(), String> {
-    let _ = stream.write_all(&encode(&Frame::Refuse { reason, text: told })).await;
-    let _ = stream.shutdown().await;
-    Err(text)
 }

@@ -19,8 +19,8 @@ use mqtls_model::Excerpt;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::time::timeout;
 
-use crate::listener::QueueManager;
 use crate::pending::PendingGuard;
+use crate::state::QueueManager;
 use crate::status::{ChannelStatus, Remote};
 
 /// The largest segment read before a channel runs (MQ's initial data is 240 bytes).
@@ -64,11 +64,11 @@ pub(crate) async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
         sharecnv: id.conversations.clamp(1, 999) as u16,
         heartbeat: id.heartbeat,
     };
-    let admitted = match crate::listener::admit(qm, &start, &tls, addr).await {
+    let admitted = match crate::admission::admit(qm, &start, &tls, addr).await {
         Ok(admitted) => admitted,
         Err(refusal) => return answer(&mut stream, qm, &first, refusal.status, refusal.text).await,
     };
-    let (max_msg_len, sharecnv, heartbeat) = crate::running::negotiate(qm, &admitted.channel, &start);
+    let (max_msg_len, sharecnv, heartbeat) = crate::admission::negotiate(qm, &admitted.channel, &start);
     let (product, version) = id.product_and_version();
     let row = qm.next_id();
     let remote = Remote { product: product.clone(), version: version.clone(), fap_level: id.fap_level };

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 
 use mqtls_channel::reason;
 use mqtls_model::{Object, ObjectType, Store};
-use mqtls_msgstore::MessageStore;
+use mqtls_msgstore::{MessageStore, StoreError};
 use tokio::sync::Notify;
 
 /// A queue an application opened, as resolved against the definitions.
@@ -221,4 +221,22 @@ pub(crate) fn rules(store: &Store, queue: &Resolved) -> Result<Rules, (u32, Stri
         max_depth: int("MAXDEPTH"),
         max_msg_len: int("MAXMSGL"),
     })
+}
+
+/// Runs a store call that may write to disk off the async threads.
+pub(crate) async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, (u32, String)> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| (reason::RESOURCE_PROBLEM, format!("the message store task failed: {e}")))
+}
+
+pub(crate) fn refusal(e: StoreError) -> (u32, String) {
+    let code = match e {
+        StoreError::QueueFull { .. } => reason::Q_FULL,
+        _ => reason::RESOURCE_PROBLEM,
+    };
+    tracing::warn!(error = %mqtls_model::Excerpt::line(&e.to_string()), "message operation failed");
+    (code, e.to_string())
 }

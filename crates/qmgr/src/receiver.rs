@@ -5,8 +5,7 @@
 //! holds it and sends it again. One instance per sending queue manager and channel runs
 //! at a time; a new one ends the old first.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use mqtls_channel::frame::{encode, Frame};
@@ -16,36 +15,14 @@ use mqtls_client::read_frame;
 use mqtls_model::{ChannelType, Message, Transmission};
 use mqtls_msgstore::{ChannelSync, Uow};
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
-use tokio::sync::watch;
 use tokio::time::timeout;
 
+use crate::admission::Started;
 use crate::authority::Principal;
-use crate::conversation::{blocking, refusal};
-use crate::listener::QueueManager;
+use crate::queues::{blocking, refusal};
 use crate::queues::{resolve, rules, xmitq_for, Resolved};
-use crate::running::Started;
+use crate::state::QueueManager;
 use crate::transfer::Transfer;
-
-/// The receiving end of each (channel, sending queue manager): one instance at a time.
-#[derive(Debug, Default)]
-pub(crate) struct Receivers(Mutex<HashMap<String, Arc<Slot>>>);
-
-#[derive(Debug)]
-struct Slot {
-    running: tokio::sync::Mutex<()>,
-    generation: watch::Sender<u64>,
-}
-
-impl Receivers {
-    fn slot(&self, key: &str) -> Arc<Slot> {
-        let mut map = self.0.lock().expect("receivers lock");
-        map.entry(key.to_owned())
-            .or_insert_with(|| {
-                Arc::new(Slot { running: tokio::sync::Mutex::new(()), generation: watch::channel(0).0 })
-            })
-            .clone()
-    }
-}
 
 type Failure = (u32, String);
 
@@ -69,7 +46,7 @@ pub(crate) fn accepted(
         }
         ChannelType::Svr => {
             let def = crate::definition::Definition::read(qm, channel)?;
-            crate::initiator::transfer_for(qm, channel, &def, "RUNNING")
+            crate::definition::transfer_for(qm, channel, &def, "RUNNING")
         }
         ChannelType::Sdr => {
             return Err(format!(
@@ -92,7 +69,7 @@ pub(crate) async fn run<S: AsyncRead + AsyncWrite + Unpin>(
     (channel, remote): (&str, &str),
     transfer: Arc<Transfer>,
 ) -> Result<(), String> {
-    let key = crate::initiator::sync_key(channel, ChannelType::Rcvr, remote);
+    let key = crate::definition::sync_key(channel, ChannelType::Rcvr, remote);
     let slot = qm.receivers.slot(&key);
     slot.generation.send_modify(|g| *g += 1);
     let mut superseded = slot.generation.subscribe();

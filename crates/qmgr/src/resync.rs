@@ -9,9 +9,9 @@ use std::time::Duration;
 use mqtls_channel::transfer::Send;
 use mqtls_msgstore::{ChannelSync, Uow};
 
-use crate::conversation::blocking;
+use crate::definition::{Ended, Instance};
 use crate::link::{ask, Link};
-use crate::sender::{Ended, Instance};
+use crate::queues::blocking;
 
 /// Tells the receiver where this end is, settles a batch in doubt by what the receiver
 /// last committed, and checks that both ends agree on the sequence number.

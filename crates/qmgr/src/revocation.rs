@@ -123,7 +123,7 @@ pub fn check(
 
 /// The SSLCRLNL revocation checks for a partner's chain, off the async threads.
 pub(crate) async fn partner(
-    qm: &crate::listener::QueueManager,
+    qm: &crate::state::QueueManager,
     chain: Vec<Vec<u8>>,
 ) -> Result<(), (u32, String)> {
     let mut config = configured(&qm.store.read().expect("store lock"));

@@ -6,46 +6,18 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use mqtls_channel::frame::{encode, ChannelStart, Frame};
+use mqtls_channel::frame::{encode, Frame};
 use mqtls_channel::ops::{request_id, Reply, Request, MAX_IN_FLIGHT};
 use mqtls_channel::reason;
-use mqtls_model::ObjectType;
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio::time::timeout;
 
+use crate::admission::{end, Started};
 use crate::conversation::Session;
-use crate::listener::QueueManager;
-use crate::status::Traffic;
+use crate::state::QueueManager;
 use mqtls_client::read_frame;
-
-/// What the started channel runs with.
-pub(crate) struct Started {
-    pub(crate) id: u64,
-    pub(crate) mcauser: String,
-    pub(crate) max_msg_len: u32,
-    pub(crate) sharecnv: u16,
-    pub(crate) heartbeat: u32,
-    pub(crate) stop: Arc<tokio::sync::Notify>,
-    pub(crate) traffic: Arc<Traffic>,
-    /// QMGR SSLRKEYC.
-    pub(crate) reset_after: u64,
-}
-
-/// MQ's negotiation: MAXMSGL the smallest of both ends (and the listener's frame bound),
-/// SHARECNV the smaller (at least one conversation), HBINT the larger.
-pub(crate) fn negotiate(qm: &QueueManager, channel: &str, start: &ChannelStart) -> (u32, u16, u32) {
-    let store = qm.store.read().expect("store lock");
-    let def = store.get(ObjectType::Channel, channel);
-    let int = |kw: &str, default: i64| {
-        def.and_then(|d| d.int(kw)).unwrap_or(default).clamp(0, i64::from(u32::MAX)) as u32
-    };
-    let max_msg_len = start.max_msg_len.min(int("MAXMSGL", 4_194_304)).min(qm.limits.max_frame);
-    let sharecnv = start.sharecnv.min(int("SHARECNV", 10).min(999) as u16).max(1);
-    let heartbeat = start.heartbeat.max(int("HBINT", 300));
-    (max_msg_len, sharecnv, heartbeat)
-}
 
 /// A connection whose TLS secret keys can be reset (MQ's SSLRKEYC; a TLS 1.3 KeyUpdate).
 pub(crate) trait Rekey {
@@ -160,7 +132,7 @@ async fn serve<S: AsyncRead + AsyncWrite + Unpin + Rekey>(
                 if c.requests.try_send(payload).is_err() {
                     let text =
                         format!("more than {MAX_IN_FLIGHT} requests waiting on conversation {conversation}");
-                    return crate::listener::end(stream, reason::CONNECTION_BROKEN, text.clone(), text).await;
+                    return end(stream, reason::CONNECTION_BROKEN, text.clone(), text).await;
                 }
             }
             Frame::Data { conversation, .. } => {
@@ -168,11 +140,11 @@ async fn serve<S: AsyncRead + AsyncWrite + Unpin + Rekey>(
                     "conversation {conversation} is beyond the negotiated SHARECNV({})",
                     started.sharecnv
                 );
-                return crate::listener::end(stream, reason::CONNECTION_BROKEN, text.clone(), text).await;
+                return end(stream, reason::CONNECTION_BROKEN, text.clone(), text).await;
             }
             _ => {
                 let text = "only heartbeats, data and close may follow the channel start".to_owned();
-                return crate::listener::end(stream, reason::CONNECTION_BROKEN, text.clone(), text).await;
+                return end(stream, reason::CONNECTION_BROKEN, text.clone(), text).await;
             }
         }
     }

@@ -13,41 +13,18 @@ use std::time::Duration;
 use mqtls_channel::frame::{encode, Frame};
 use mqtls_channel::transfer::{Answer, Send};
 use mqtls_client::{dial, Dial, Dialled};
+use mqtls_model::{Channel, Stamp};
 use mqtls_msgstore::ChannelSync;
 use tokio::io::AsyncWriteExt;
-use tokio::sync::Notify;
 use tokio::time::{sleep, Instant};
 
-use crate::conversation::blocking;
-use crate::definition::Definition;
+use crate::admission::Started;
+use crate::definition::{Definition, Ended, Instance};
 use crate::link::{data, Link};
-use crate::listener::QueueManager;
+use crate::queues::blocking;
 use crate::resync::{resync, settle, Outcome};
-use crate::running::Started;
-use crate::status::Traffic;
+use crate::state::QueueManager;
 use crate::transfer::Transfer;
-
-/// How one connection attempt or run ended.
-pub(crate) enum Ended {
-    /// STOP CHANNEL.
-    Stopped,
-    /// DISCINT passed with nothing to send.
-    Idle,
-    /// Needs an operator (sequence numbers disagree, the definition is unusable).
-    Fatal(String),
-    /// Worth retrying; `ran` when the channel had started (the retry counts start again).
-    Failed { why: String, ran: bool },
-}
-
-/// What an instance runs with.
-pub(crate) struct Instance {
-    pub(crate) qm: Arc<QueueManager>,
-    pub(crate) name: String,
-    pub(crate) id: u64,
-    pub(crate) transfer: Arc<Transfer>,
-    pub(crate) traffic: Arc<Traffic>,
-    pub(crate) stop: Arc<Notify>,
-}
 
 /// Runs the instance until it stops, goes inactive, or runs out of retries.
 pub(crate) async fn run(me: Instance) {
@@ -59,7 +36,7 @@ pub(crate) async fn run(me: Instance) {
             Ended::Idle => {
                 tracing::info!(channel = %me.name, "channel inactive after DISCINT");
                 me.qm.status.remove(me.id);
-                return crate::initiator::retrigger(&me.qm, &me.name);
+                return (me.qm.hooks.retrigger)(&me.qm, &me.name);
             }
             Ended::Fatal(why) => {
                 tracing::error!(channel = %me.name, why = %mqtls_model::Excerpt::line(&why), "channel stopped");
@@ -109,7 +86,7 @@ async fn session(me: &Instance) -> Ended {
         Ok(connected) => connected,
         Err(ended) => return ended,
     };
-    crate::initiator::started(me, &def, &address, &d);
+    started(me, &def, &address, &d);
     if !def.sends() {
         return receive(me, &def, d).await;
     }
@@ -348,4 +325,23 @@ async fn batches(
             }
         }
     }
+}
+
+/// Fills the instance's row once the channel has started: the address, the TLS fields.
+pub(crate) fn started(me: &Instance, def: &Definition, address: &str, d: &Dialled) {
+    let sslciph = Channel::new(&def.definition)
+        .and_then(|c| c.ssl_ciph())
+        .zip(d.suite_id)
+        .and_then(|(ciph, id)| ciph.accepts(mqtls_cipherspec::SuiteId(id)).ok());
+    let names = d.chain.first().and_then(|leaf| mqtls_dn::CertNames::from_der(leaf).ok());
+    me.qm.status.update(me.id, |row| {
+        address.clone_into(&mut row.conname);
+        row.secprot = sslciph.map_or("", |s| s.protocol.secprot());
+        row.sslciph = sslciph.map_or("", |s| s.name);
+        row.sslpeer = names.as_ref().map(|n| n.peer_with_serial().to_string()).unwrap_or_default();
+        row.sslcerti = names.as_ref().map(|n| n.issuer.to_string()).unwrap_or_default();
+        row.maxmsgl = d.negotiated.max_msg_len;
+        row.hbint = d.negotiated.heartbeat;
+        row.started = Stamp::from_unix(crate::unix_now());
+    });
 }

@@ -295,3 +295,30 @@ impl StatusTable {
         rows.iter().filter(|r| mqtls_model::generic_match(pattern, &r.channel)).cloned().collect()
     }
 }
+
+/// The receiving end of each (channel, sending queue manager): one instance at a time
+/// (a new one supersedes the old, which watches `generation`).
+#[derive(Debug, Default)]
+pub(crate) struct Receivers(Mutex<HashMap<String, Arc<ReceiverSlot>>>);
+
+/// One receiving end's lock and generation.
+#[derive(Debug)]
+pub(crate) struct ReceiverSlot {
+    pub(crate) running: tokio::sync::Mutex<()>,
+    pub(crate) generation: tokio::sync::watch::Sender<u64>,
+}
+
+impl Receivers {
+    /// The slot of `key` (made on first use).
+    pub(crate) fn slot(&self, key: &str) -> Arc<ReceiverSlot> {
+        let mut map = self.0.lock().expect("receivers lock");
+        map.entry(key.to_owned())
+            .or_insert_with(|| {
+                Arc::new(ReceiverSlot {
+                    running: tokio::sync::Mutex::new(()),
+                    generation: tokio::sync::watch::channel(0).0,
+                })
+            })
+            .clone()
+    }
+}

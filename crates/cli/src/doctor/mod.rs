@@ -112,8 +112,8 @@ pub(crate) fn run(args: DoctorArgs) -> anyhow::Result<u8> {
     findings.extend(files::permissions(&files));
     if let (Some(mqsc), Some(keystore)) = (&args.partner_mqsc, &args.partner_keystore) {
         let source = std::fs::read_to_string(mqsc).with_context(|| format!("{}", mqsc.display()))?;
-        let mut theirs = Store::new(&args.partner_qmgr, crate::mqsc::now())?;
-        mqtls_mqsc::script::run(&source, &mut theirs, &crate::mqsc::now());
+        let mut theirs = Store::new(&args.partner_qmgr, crate::local::now())?;
+        mqtls_mqsc::script::run(&source, &mut theirs, &crate::local::now());
         let their_ks = mqtls_client::open_key_repository(keystore)
             .with_context(|| format!("the partner's keystore {keystore}"))?;
         let address = args.client_address;
@@ -174,15 +174,15 @@ type Loaded = (Store, String, Result<Keystore, String>, Vec<PathBuf>);
 fn load(args: &DoctorArgs) -> anyhow::Result<Loaded> {
     if let Some(path) = &args.mqsc {
         let source = std::fs::read_to_string(path).with_context(|| format!("{}", path.display()))?;
-        let mut store = Store::new("QM1", crate::mqsc::now())?;
-        mqtls_mqsc::script::run(&source, &mut store, &crate::mqsc::now());
+        let mut store = Store::new("QM1", crate::local::now())?;
+        mqtls_mqsc::script::run(&source, &mut store, &crate::local::now());
         let value = args.keystore.clone().unwrap_or_default();
         let ks = mqtls_client::open_key_repository(&value).map_err(|e| e.to_string());
         return Ok((store, source, ks, files::key_files(&value)));
     }
     let name =
         args.qmgr.as_deref().context("name a queue manager of the home, or give --mqsc and --keystore")?;
-    let home = mqtls_qmgr::Home::new(&crate::qmgr::mqtls_home(), name)?;
+    let home = mqtls_qmgr::Home::new(&crate::local::mqtls_home(), name)?;
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
     let store = home.load(now).with_context(|| format!("queue manager {name}"))?;
     let source = std::fs::read_to_string(home.definitions()).unwrap_or_default();

@@ -17,7 +17,8 @@ use mqtls_qmgr::{bind_admin, serve_admin, Home, KeystoreLoader, QueueManager};
 use nix::sys::signal::{kill, Signal};
 use nix::unistd::Pid;
 
-use super::{ended, init_tracing, mqtls_home, say, Tuning};
+use super::serving::{ended, init_tracing, say, Tuning};
+use crate::local::mqtls_home;
 
 fn now() -> u64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs())

@@ -4,10 +4,11 @@
 
 mod home;
 mod run;
+mod serving;
 
 use std::path::PathBuf;
 
-use mqtls_qmgr::Limits;
+use serving::Tuning;
 
 /// Queue-manager commands.
 #[derive(clap::Subcommand)]
@@ -53,42 +54,6 @@ pub(crate) enum Cmd {
     Run(run::RunArgs),
 }
 
-/// Bounds on partners.
-#[derive(clap::Args)]
-pub(crate) struct Tuning {
-    /// Seconds allowed for the TLS handshake and the channel-start frame.
-    #[arg(long, default_value_t = 10)]
-    handshake_timeout: u64,
-    /// Connections served at once.
-    #[arg(long, default_value_t = 1000)]
-    max_connections: usize,
-    /// Connections one address may have in their handshake or channel start.
-    #[arg(long, default_value_t = 100)]
-    max_pending_per_address: usize,
-}
-
-impl Tuning {
-    fn limits(&self) -> Limits {
-        Limits {
-            handshake_timeout: std::time::Duration::from_secs(self.handshake_timeout),
-            max_connections: self.max_connections,
-            max_pending_per_address: self.max_pending_per_address,
-            ..Limits::default()
-        }
-    }
-
-    fn args(&self) -> Vec<String> {
-        vec![
-            "--handshake-timeout".into(),
-            self.handshake_timeout.to_string(),
-            "--max-connections".into(),
-            self.max_connections.to_string(),
-            "--max-pending-per-address".into(),
-            self.max_pending_per_address.to_string(),
-        ]
-    }
-}
-
 pub(crate) fn run(cmd: Cmd) -> anyhow::Result<u8> {
     match cmd {
         Cmd::Create { qmgr, ini_mqsc } => home::create(&qmgr, ini_mqsc.as_deref()),
@@ -103,41 +68,4 @@ pub(crate) fn run(cmd: Cmd) -> anyhow::Result<u8> {
         Cmd::Delete { qmgr } => home::delete(&qmgr),
         Cmd::Run(args) => run::run(args),
     }
-}
-
-/// `$MQTLS_HOME`, else `~/.mqtls`.
-pub(crate) fn mqtls_home() -> PathBuf {
-    match std::env::var_os("MQTLS_HOME") {
-        Some(home) if !home.is_empty() => PathBuf::from(home),
-        _ => PathBuf::from(std::env::var_os("HOME").unwrap_or_else(|| ".".into())).join(".mqtls"),
-    }
-}
-
-/// Log lines to stderr, without colour when it is not a terminal.
-fn init_tracing() {
-    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
-    tracing_subscriber::fmt().with_writer(std::io::stderr).with_ansi(ansi).with_target(false).init();
-}
-
-/// Ctrl-C or SIGTERM (what `kill`, `qmgr stop` and service managers send).
-async fn ended() {
-    use tokio::signal::unix::{signal, SignalKind};
-    let term = async {
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => drop(term.recv().await),
-            Err(_) => std::future::pending().await,
-        }
-    };
-    tokio::select! {
-        _ = tokio::signal::ctrl_c() => {}
-        () = term => {}
-    }
-}
-
-/// A status line on stdout. A closed stdout (a supervisor that stopped reading) must not
-/// bring the queue manager down, so write errors are ignored.
-fn say(line: std::fmt::Arguments<'_>) {
-    use std::io::Write;
-    let mut out = std::io::stdout().lock();
-    let _ = writeln!(out, "{line}").and_then(|()| out.flush());
 }

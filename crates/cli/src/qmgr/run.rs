@@ -12,9 +12,9 @@ use mqtls_mqsc::script;
 use mqtls_pki::Keystore;
 use mqtls_qmgr::{bind_admin, serve, serve_admin, KeystoreLoader, QueueManager};
 
-use super::{ended, init_tracing, say, Tuning};
+use super::serving::{ended, init_tracing, say, Tuning};
 use crate::keystore::Secret;
-use crate::mqsc::now;
+use crate::local::now;
 
 /// `mqtls qmgr run`.
 #[derive(clap::Args)]

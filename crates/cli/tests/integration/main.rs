@@ -9,6 +9,7 @@ mod doctor_peers_cli;
 mod fuzz_smoke;
 mod home_cli;
 mod keystore_cli;
+mod layers;
 mod mqsc_cli;
 mod probe_cli;
 mod qm_to_qm_cli;
