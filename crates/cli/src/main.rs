@@ -54,7 +54,27 @@ enum Cmd {
     Doctor(doctor::DoctorArgs),
 }
 
+/// A reader that stopped reading (`mqtls ... | head`) is not an error of ours: Rust
+/// ignores SIGPIPE, so `println!` would panic; end quietly with the shell's status for a
+/// broken pipe (128 + SIGPIPE) instead.
+fn quiet_broken_pipe() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let text = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or_default();
+        if text.starts_with("failed printing to stdout") && text.contains("Broken pipe") {
+            std::process::exit(141);
+        }
+        default(info);
+    }));
+}
+
 fn main() -> ExitCode {
+    quiet_broken_pipe();
     let cli = Cli::parse();
     let result = match cli.command {
         Cmd::Demo => demo::run(),

@@ -123,3 +123,26 @@ fn invalid_utf8_input_is_read_lossily_and_said() {
     assert_eq!(out.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&out.stderr).contains("input is not UTF-8 (first bad byte at offset 5)"));
 }
+
+/// `mqtls ... | head`: a reader that stops reading ends mqtls quietly (exit 141, as a
+/// SIGPIPE would), not with a panic.
+#[test]
+fn a_closed_stdout_ends_quietly() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mqtls"))
+        .args(["mqsc", "--memory", "QM1"])
+        .env("MQTLS_HOME", "/nonexistent/mqtls-home")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take()); // the reader is gone before anything is written
+    let script = "DISPLAY QLOCAL(*) ALL\n".repeat(300);
+    let _ = child.stdin.take().unwrap().write_all(script.as_bytes());
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(out.status.code(), Some(141), "{err}");
+}
