@@ -29,10 +29,12 @@ use mqtls_pki::{CertFacts, Entry, KeyKind, Keystore};
 /// `mqtls doctor`.
 #[derive(clap::Args)]
 pub(crate) struct DoctorArgs {
-    /// A queue manager of the home ($MQTLS_HOME), checked from its files.
+    /// A queue manager of the home ($MQTLS_HOME), checked from its files; with --mqsc, the
+    /// name of the queue manager the script defines (QM1 if not given): its default
+    /// certificate label is MQ's `ibmwebspheremq` + the name in lower case.
     qmgr: Option<String>,
     /// Or: an MQSC script defining the queue manager...
-    #[arg(long, conflicts_with = "qmgr", requires = "keystore")]
+    #[arg(long, requires = "keystore")]
     mqsc: Option<PathBuf>,
     /// ... and its keystore (as MQSSLKEYR: a .p12 with its .sth, a stem, or a PEM directory).
     #[arg(long)]
@@ -174,7 +176,9 @@ type Loaded = (Store, String, Result<Keystore, String>, Vec<PathBuf>);
 fn load(args: &DoctorArgs) -> anyhow::Result<Loaded> {
     if let Some(path) = &args.mqsc {
         let source = std::fs::read_to_string(path).with_context(|| format!("{}", path.display()))?;
-        let mut store = Store::new("QM1", crate::local::now())?;
+        let name = args.qmgr.as_deref().unwrap_or("QM1");
+        let mut store =
+            Store::new(name, crate::local::now()).with_context(|| format!("queue manager name '{name}'"))?;
         mqtls_mqsc::script::run(&source, &mut store, &crate::local::now());
         let value = args.keystore.clone().unwrap_or_default();
         let ks = mqtls_client::open_key_repository(&value).map_err(|e| e.to_string());

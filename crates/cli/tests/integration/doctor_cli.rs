@@ -50,6 +50,33 @@ fn a_correct_configuration_gives_no_finding() {
 }
 
 #[test]
+fn doctor_mqsc_checks_the_queue_manager_it_is_named() {
+    let dir = scratch("doctor-name");
+    ca_and_leaf(&dir, "qm1", "ec");
+    // No CERTLABL: the certificate is MQ's default label, ibmwebspheremq + the name.
+    let pem =
+        [std::fs::read(dir.join("qm1.key")).unwrap(), std::fs::read(dir.join("qm1.pem")).unwrap()].concat();
+    let entry = mqtls_pki::Keystore::pem_entry(&pem, &dir.join("qm1")).unwrap();
+    let ks = p12(&dir, vec![("ibmwebspheremqqm9", entry)]);
+    std::fs::write(dir.join("qm.mqsc"), "DEFINE CHANNEL(APP.SVRCONN) CHLTYPE(SVRCONN) SSLCIPH(ANY_TLS13)\n")
+        .unwrap();
+    let file = dir.join("qm.mqsc").display().to_string();
+    let run = |name: Option<&str>| {
+        let mut args =
+            vec!["doctor", "--mqsc", file.as_str(), "--keystore", ks.as_str(), "--expiry-warning-days", "5"];
+        args.extend(name);
+        let (code, out, err) = mqtls(&args, "");
+        (code, format!("{out}{err}"))
+    };
+    let (code, out) = run(Some("QM9"));
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("Queue manager QM9: no findings."), "{out}");
+    let (code, out) = run(None);
+    assert_eq!(code, 20, "QM1's default label is not in the keystore: {out}");
+    assert!(out.contains("ibmwebspheremqqm1"), "{out}");
+}
+
+#[test]
 fn a_channel_whose_sni_is_no_host_name_is_found() {
     let dir = scratch("doctor-sni");
     ca_and_leaf(&dir, "qm1", "ec");
