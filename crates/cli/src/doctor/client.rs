@@ -58,7 +58,7 @@ pub(super) fn check(
     let key_repository = plan.resolution.key_repository.as_ref().map(|s| s.value.clone());
     let client_ks = match key_repository.as_deref().map(mqtls_client::open_key_repository) {
         Some(Ok(ks)) => {
-            out.extend(super::files::certificates(&ks, warn_days).into_iter().map(|mut f| {
+            out.extend(super::files::certificates(&ks, warn_days, None).into_iter().map(|mut f| {
                 f.object = format!("client {}", f.object);
                 f
             }));

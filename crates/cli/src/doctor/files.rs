@@ -1,6 +1,7 @@
 //! What the doctor checks in the keystore itself: certificates expired or expiring soon
 //! (anywhere in a chain, and trusted CAs), and key and stash files others can read.
 
+use std::collections::BTreeSet;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
@@ -23,8 +24,10 @@ pub(super) fn key_files(value: &str) -> Vec<PathBuf> {
     files
 }
 
-/// Expired and soon-expiring certificates anywhere in the keystore.
-pub(super) fn certificates(ks: &Keystore, warn_days: i64) -> Vec<Finding> {
+/// Expired and soon-expiring certificates anywhere in the keystore. An expired one is an
+/// error when a channel presents it (its label is in `used`; `None`: every label may be),
+/// a warning otherwise: nothing fails until a channel is given that label.
+pub(super) fn certificates(ks: &Keystore, warn_days: i64, used: Option<&BTreeSet<String>>) -> Vec<Finding> {
     let now =
         std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
     let mut out = Vec::new();
@@ -36,8 +39,18 @@ pub(super) fn certificates(ks: &Keystore, warn_days: i64) -> Vec<Finding> {
         for der in ders {
             let Ok(f) = CertFacts::from_der(der) else { continue };
             let days = f.days_left(now);
+            let in_use = matches!(entry, Entry::Personal { .. }) && used.is_none_or(|u| u.contains(label));
             let (severity, what) = match days {
-                d if d < 0 => (Severity::Error, format!("expired {} days ago: partners refuse it", -d)),
+                d if d < 0 && in_use => {
+                    (Severity::Error, format!("expired {} days ago: partners refuse it", -d))
+                }
+                d if d < 0 => (
+                    Severity::Warning,
+                    format!(
+                        "expired {} days ago; no channel here presents it, but partners would refuse it",
+                        -d
+                    ),
+                ),
                 d if d < warn_days => {
                     (Severity::Warning, format!("expires in {d} days: then partners refuse it"))
                 }

@@ -110,7 +110,15 @@ pub(crate) fn run(args: DoctorArgs) -> anyhow::Result<u8> {
     findings.extend(mqsc_warnings(&source));
     findings.extend(channels(&store, &ks));
     findings.extend(chlauth::check(&store));
-    findings.extend(files::certificates(&ks, args.expiry_warning_days));
+    // The labels this queue manager presents: its TLS channels' and its own (no channel SNI).
+    let mut used: std::collections::BTreeSet<String> =
+        store.channels().filter(|c| c.ssl_ciph().is_some()).map(|c| store.certificate_label(&c)).collect();
+    used.insert(
+        Some(store.qmgr().str("CERTLABL"))
+            .filter(|l| !l.is_empty())
+            .unwrap_or_else(|| mqtls_model::default_cert_label(store.qmgr().name())),
+    );
+    findings.extend(files::certificates(&ks, args.expiry_warning_days, Some(&used)));
     findings.extend(files::permissions(&files));
     if let (Some(mqsc), Some(keystore)) = (&args.partner_mqsc, &args.partner_keystore) {
         let source = std::fs::read_to_string(mqsc).with_context(|| format!("{}", mqsc.display()))?;
@@ -119,10 +127,12 @@ pub(crate) fn run(args: DoctorArgs) -> anyhow::Result<u8> {
         let their_ks = mqtls_client::open_key_repository(keystore)
             .with_context(|| format!("the partner's keystore {keystore}"))?;
         let address = args.client_address;
-        findings.extend(files::certificates(&their_ks, args.expiry_warning_days).into_iter().map(|mut f| {
-            f.object = format!("partner {}", f.object);
-            f
-        }));
+        findings.extend(files::certificates(&their_ks, args.expiry_warning_days, None).into_iter().map(
+            |mut f| {
+                f.object = format!("partner {}", f.object);
+                f
+            },
+        ));
         findings.extend(partner::check_pair(
             &partner::Side { store: &store, ks: &ks },
             &partner::Side { store: &theirs, ks: &their_ks },

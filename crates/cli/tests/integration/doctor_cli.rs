@@ -142,9 +142,11 @@ DEFINE CHANNEL(CASE.SVRCONN) CHLTYPE(SVRCONN) SSLCIPH(ANY_TLS13)
     let case = block("CHANNEL(CASE.SVRCONN)");
     assert!(case.contains("QMGR CERTLABL") && case.contains("'qm1', which differs only in case"), "{case}");
     assert!(out.contains("uppercased to 'QM1'"), "{out}");
+    // 'old' has expired, but no channel presents it: a warning, not an error.
     assert!(
         out.contains("keystore label 'old'")
-            && (out.contains("expired 30 days ago") || out.contains("expired 31 days ago")),
+            && (out.contains("expired 30 days ago") || out.contains("expired 31 days ago"))
+            && out.contains("no channel here presents it"),
         "{out}"
     );
     assert!(
@@ -160,7 +162,22 @@ DEFINE CHANNEL(CASE.SVRCONN) CHLTYPE(SVRCONN) SSLCIPH(ANY_TLS13)
     let findings = parsed["findings"].as_array().unwrap();
     assert_eq!(findings.len(), 8, "{json}");
     assert!(findings.iter().all(|f| f["fix"].as_str().is_some_and(|s| !s.is_empty())));
-    assert_eq!(findings.iter().filter(|f| f["severity"] == "error").count(), 5, "{json}");
+    assert_eq!(findings.iter().filter(|f| f["severity"] == "error").count(), 4, "{json}");
+    let old = findings.iter().find(|f| f["object"] == "keystore label 'old'").unwrap();
+    assert_eq!(old["severity"], "warning", "{json}");
+
+    // Presented by a channel, the expired certificate is an error.
+    let used =
+        format!("{mqsc}DEFINE CHANNEL(OLD.SVRCONN) CHLTYPE(SVRCONN) SSLCIPH(ANY_TLS13) CERTLABL('old')\n");
+    let (_, json) = doctor(&dir, &used, &ks, true);
+    let parsed: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let old = parsed["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["object"] == "keystore label 'old'")
+        .cloned();
+    assert_eq!(old.unwrap()["severity"], "error", "{json}");
 }
 
 #[test]
