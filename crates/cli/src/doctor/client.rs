@@ -33,6 +33,7 @@ pub(super) fn check(
         Err(e) => {
             let why = format!("the client finds no channel for {qmgr}: {e}");
             return vec![finding(
+                "client.configuration",
                 Severity::Error,
                 "client".into(),
                 "configuration",
@@ -52,7 +53,14 @@ pub(super) fn check(
                 .unwrap_or("");
             let (what, fix) =
                 t.text.rsplit_once(": ").unwrap_or((t.text.as_str(), "see mqtls ccdt resolve QM --explain"));
-            finding(Severity::Warning, "client".into(), attribute, what.to_owned(), fix.to_owned())
+            finding(
+                "client.resolution-trap",
+                Severity::Warning,
+                "client".into(),
+                attribute,
+                what.to_owned(),
+                fix.to_owned(),
+            )
         })
         .collect();
     let key_repository = plan.resolution.key_repository.as_ref().map(|s| s.value.clone());
@@ -66,6 +74,7 @@ pub(super) fn check(
         }
         Some(Err(e)) => {
             out.push(finding(
+                "client.key-repository",
                 Severity::Error,
                 "client".into(),
                 "MQSSLKEYR",
@@ -95,11 +104,12 @@ fn entry_against_qmgr(
     address: IpAddr,
 ) -> Vec<Finding> {
     let object = format!("client channel {}", entry.name);
-    let err = |attribute: &str, what: String, fix: String| {
-        finding(Severity::Error, object.clone(), attribute, what, fix)
+    let err = |code: &'static str, attribute: &str, what: String, fix: String| {
+        finding(code, Severity::Error, object.clone(), attribute, what, fix)
     };
     let Some(def) = store.get(ObjectType::Channel, &entry.name) else {
         return vec![err(
+            "client.no-channel",
             "CHANNEL",
             format!("the queue manager has no channel {}: the start is refused (2540)", entry.name),
             format!("DEFINE CHANNEL({}) CHLTYPE(SVRCONN) on the queue manager, or fix the CCDT", entry.name),
@@ -110,11 +120,13 @@ fn entry_against_qmgr(
     let mut out = Vec::new();
     match (entry.uses_tls(), &ours) {
         (true, None) => out.push(err(
+            "client.tls-at-one-end",
             "SSLCIPH",
             "the client uses TLS but the queue manager's channel has no SSLCIPH: refused (2393)".into(),
             format!("give CHANNEL({}) an SSLCIPH", entry.name),
         )),
         (false, Some(c)) => out.push(err(
+            "client.tls-at-other-end",
             "SSLCIPH",
             format!("the client connects without TLS to a channel with SSLCIPH({c}): refused (2393)"),
             "give the CCDT entry a cipherSpecification".into(),
@@ -127,7 +139,7 @@ fn entry_against_qmgr(
     if let (Ok(a), Ok(b)) = (theirs.allowed(), ours.allowed()) {
         common = a.iter().find(|x| b.iter().any(|y| x.suite == y.suite)).map(|s| s.suite);
         if common.is_none() {
-            out.push(err("SSLCIPH", format!("no CipherSpec in common: the client offers {theirs}, the queue manager accepts {ours}; the handshake fails (2393)"), "use the same CipherSpec (or ANY_TLS13) at both ends".into()));
+            out.push(err("client.no-cipherspec-in-common", "SSLCIPH", format!("no CipherSpec in common: the client offers {theirs}, the queue manager accepts {ours}; the handshake fails (2393)"), "use the same CipherSpec (or ANY_TLS13) at both ends".into()));
         }
     }
     // The queue manager's certificate, as the client will see it.
@@ -144,6 +156,7 @@ fn entry_against_qmgr(
             mqtls_pki::validate(chain, &anchors, Role::Server, now, &Crls::default(), UnknownStatus::Allow)
         {
             out.push(err(
+                "client.untrusted-qmgr-certificate",
                 "key repository",
                 format!(
                     "the client does not trust the queue manager's certificate: {e}; the handshake fails"
@@ -161,7 +174,7 @@ fn entry_against_qmgr(
             (PeerFilter::parse(&entry.peer_name), chain.first().and_then(|c| CertNames::from_der(c).ok()))
         {
             if let Some(part) = filter.first_mismatch(&names.peer_with_serial()) {
-                out.push(err("SSLPEER", format!("the client refuses the queue manager: SSLPEER('{}') does not match {} (first difference: {part})", entry.peer_name, names.subject), "fix the CCDT entry's certificatePeerName".into()));
+                out.push(err("client.qmgr-sslpeer-mismatch", "SSLPEER", format!("the client refuses the queue manager: SSLPEER('{}') does not match {} (first difference: {part})", entry.peer_name, names.subject), "fix the CCDT entry's certificatePeerName".into()));
             }
         }
     }
@@ -180,15 +193,15 @@ fn entry_against_qmgr(
         }
     });
     match (&client_chain, server.ssl_cauth()) {
-        (None, SslCauth::Required) => out.push(err("SSLCAUTH", format!("CHANNEL({}) has SSLCAUTH(REQUIRED) and the client has no certificate to send{}: refused (2393)", entry.name, client_label.map(|l| format!(" (label '{l}' is not in its key repository)")).unwrap_or_default()), "give the CCDT entry a certificateLabel that the client's key repository holds".into())),
+        (None, SslCauth::Required) => out.push(err("client.no-client-certificate", "SSLCAUTH", format!("CHANNEL({}) has SSLCAUTH(REQUIRED) and the client has no certificate to send{}: refused (2393)", entry.name, client_label.map(|l| format!(" (label '{l}' is not in its key repository)")).unwrap_or_default()), "give the CCDT entry a certificateLabel that the client's key repository holds".into())),
         (Some(chain), _) => {
             let anchors = qm_ks.trusted();
             if let Err(e) = mqtls_pki::validate(chain, &anchors, Role::Client, now, &Crls::default(), UnknownStatus::Allow) {
-                out.push(err("certificate", format!("the queue manager does not trust the client's certificate: {e}; refused (2393)"), "add the client's CA to the queue manager's keystore and REFRESH SECURITY TYPE(SSL)".into()));
+                out.push(err("client.untrusted-client-certificate", "certificate", format!("the queue manager does not trust the client's certificate: {e}; refused (2393)"), "add the client's CA to the queue manager's keystore and REFRESH SECURITY TYPE(SSL)".into()));
             }
             if let (Some(filter), Some(names)) = (server.ssl_peer(), chain.first().and_then(|c| CertNames::from_der(c).ok())) {
                 if let Ok(Some(part)) = PeerFilter::parse(&filter).map(|f| f.first_mismatch(&names.peer_with_serial())) {
-                    out.push(err("SSLPEER", format!("CHANNEL({}) SSLPEER('{filter}') does not match the client's {} (first difference: {part}): refused (2035)", entry.name, names.subject), format!("ALTER CHANNEL({}) CHLTYPE(SVRCONN) SSLPEER(...) or use the certificate it names", entry.name)));
+                    out.push(err("client.sslpeer-mismatch", "SSLPEER", format!("CHANNEL({}) SSLPEER('{filter}') does not match the client's {} (first difference: {part}): refused (2035)", entry.name, names.subject), format!("ALTER CHANNEL({}) CHLTYPE(SVRCONN) SSLPEER(...) or use the certificate it names", entry.name)));
                 }
             }
         }
@@ -215,6 +228,7 @@ fn chlauth(
     let object = format!("client channel {}", entry.name);
     match mqtls_channel::start::check(store, &start, &tls, address, &mqtls_qmgr::Accounts::default()) {
         Err(refusal) if refusal.text.contains(" blocked by ") => vec![finding(
+"client.chlauth-blocked",
             Severity::Error,
             object,
             "CHLAUTH",
@@ -224,7 +238,7 @@ fn chlauth(
         Ok(admitted) => admitted
             .warnings
             .into_iter()
-            .map(|w| finding(Severity::Warning, object.clone(), "CHLAUTH", format!("a WARN(YES) rule would refuse this client: {w}"), "the rule only warns now; fix the client or the rule before it is enforced".into()))
+            .map(|w| finding("client.chlauth-warn", Severity::Warning, object.clone(), "CHLAUTH", format!("a WARN(YES) rule would refuse this client: {w}"), "the rule only warns now; fix the client or the rule before it is enforced".into()))
             .collect(),
         Err(_) => Vec::new(),
     }

@@ -57,6 +57,7 @@ pub(super) fn certificates(ks: &Keystore, warn_days: i64, used: Option<&BTreeSet
                 _ => continue,
             };
             out.push(finding(
+                "keystore.certificate-expiry",
                 severity,
                 format!("keystore label '{label}'"),
                 &format!("certificate {}", f.names.subject),
@@ -80,6 +81,7 @@ pub(super) fn permissions(files: &[PathBuf]) -> Vec<Finding> {
             let mode = std::fs::metadata(p).ok()?.permissions().mode() & 0o777;
             (mode & 0o077 != 0).then(|| {
                 finding(
+"file.readable-by-others",
                     Severity::Warning,
                     format!("file {}", p.display()),
                     &format!("mode {mode:o}"),

@@ -74,6 +74,8 @@ pub(super) enum Severity {
 /// One thing that will go wrong, or may.
 #[derive(Debug)]
 pub(super) struct Finding {
+    /// What kind of finding it is, stable across releases (`channel.label-missing`).
+    code: &'static str,
     severity: Severity,
     object: String,
     attribute: String,
@@ -82,13 +84,14 @@ pub(super) struct Finding {
 }
 
 pub(super) fn finding(
+    code: &'static str,
     severity: Severity,
     object: String,
     attribute: &str,
     handshake: String,
     fix: String,
 ) -> Finding {
-    Finding { severity, object, attribute: attribute.to_owned(), handshake, fix }
+    Finding { code, severity, object, attribute: attribute.to_owned(), handshake, fix }
 }
 
 pub(crate) fn run(args: DoctorArgs) -> anyhow::Result<u8> {
@@ -98,6 +101,7 @@ pub(crate) fn run(args: DoctorArgs) -> anyhow::Result<u8> {
         Ok(ks) => ks,
         Err(why) => {
             findings.push(finding(
+                "keystore.unreadable",
                 Severity::Error,
                 "keystore".into(),
                 "SSLKEYR",
@@ -149,6 +153,7 @@ pub(crate) fn run(args: DoctorArgs) -> anyhow::Result<u8> {
             .iter()
             .map(|f| {
                 serde_json::json!({
+                    "code": f.code,
                     "severity": if f.severity == Severity::Error { "error" } else { "warning" },
                     "object": f.object, "attribute": f.attribute, "handshake": f.handshake, "fix": f.fix,
                 })
@@ -213,6 +218,7 @@ fn mqsc_warnings(source: &str) -> Vec<Finding> {
         .flat_map(|e| e.diagnostics.iter())
         .filter_map(|d| match &d.error {
             MqscError::Uppercased { keyword, raw, folded } => Some(finding(
+"mqsc.uppercased",
                 Severity::Warning,
                 format!("MQSC line {}, column {}", d.pos.line, d.pos.col),
                 keyword,
@@ -238,6 +244,7 @@ fn channels(store: &Store, ks: &Keystore) -> Vec<Finding> {
             };
             let instead = mqtls_cipherspec::find(ciph.as_str()).map_or(fallback, |s| s.replacement().name);
             out.push(finding(
+                "channel.cipherspec-refused",
                 Severity::Error,
                 object.clone(),
                 "SSLCIPH",
@@ -259,6 +266,7 @@ fn channels(store: &Store, ks: &Keystore) -> Vec<Finding> {
                 ),
             };
             out.push(finding(
+"channel.sni-not-host-name",
                 severity,
                 object.clone(),
                 "CHANNEL",
@@ -276,6 +284,7 @@ fn channels(store: &Store, ks: &Keystore) -> Vec<Finding> {
         );
         if accepts && chl.ssl_cauth() == SslCauth::Required && ks.trusted().is_empty() {
             out.push(finding(
+                "channel.sslcauth-without-ca",
                 Severity::Error,
                 object,
                 "SSLCAUTH",
@@ -315,6 +324,7 @@ fn certificate_for(store: &Store, chl: &Channel<'_>, ciph: &CipherSpecName, ks: 
             (None, None) => "the keystore has no labels".into(),
         };
         return vec![finding(
+"channel.label-missing",
             Severity::Error,
             object,
             attribute,
@@ -324,6 +334,7 @@ fn certificate_for(store: &Store, chl: &Channel<'_>, ciph: &CipherSpecName, ks: 
     };
     let Entry::Personal { chain, .. } = entry else {
         return vec![finding(
+            "channel.label-without-key",
             Severity::Error,
             object,
             attribute,
@@ -336,6 +347,7 @@ fn certificate_for(store: &Store, chl: &Channel<'_>, ciph: &CipherSpecName, ks: 
         std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
     if facts.days_left(now) < 0 {
         return vec![finding(
+"channel.certificate-expired",
             Severity::Error,
             object,
             attribute,
@@ -353,6 +365,7 @@ fn certificate_for(store: &Store, chl: &Channel<'_>, ciph: &CipherSpecName, ks: 
         return Vec::new();
     }
     vec![finding(
+"channel.key-type",
         Severity::Error,
         object,
         "SSLCIPH / CERTLABL",

@@ -48,11 +48,12 @@ pub(super) fn check_pair(ours: &Side<'_>, theirs: &Side<'_>, address: IpAddr) ->
             continue;
         }
         let object = format!("CHANNEL({}) to {}", chl.name(), theirs.store.qmgr().name());
-        let err = |attribute: &str, what: String, fix: String| {
-            finding(Severity::Error, object.clone(), attribute, what, fix)
+        let err = |code: &'static str, attribute: &str, what: String, fix: String| {
+            finding(code, Severity::Error, object.clone(), attribute, what, fix)
         };
         let Some(partner_def) = theirs.store.get(ObjectType::Channel, chl.name()) else {
             out.push(err(
+                "partner.no-channel",
                 "CHANNEL",
                 format!("the partner has no channel {}: the start is refused (2540)", chl.name()),
                 format!(
@@ -69,7 +70,7 @@ pub(super) fn check_pair(ours: &Side<'_>, theirs: &Side<'_>, address: IpAddr) ->
             if let (Ok(x), Ok(y)) = (a.allowed(), b.allowed()) {
                 suite = x.iter().find(|s| y.iter().any(|t| t.suite == s.suite)).map(|s| s.suite);
                 if suite.is_none() {
-                    out.push(err("SSLCIPH", format!("no CipherSpec in common: this end {a}, the partner {b}; the handshake fails (2393)"), "use the same CipherSpec at both ends".into()));
+                    out.push(err("partner.no-cipherspec-in-common", "SSLCIPH", format!("no CipherSpec in common: this end {a}, the partner {b}; the handshake fails (2393)"), "use the same CipherSpec at both ends".into()));
                     continue;
                 }
             }
@@ -86,7 +87,7 @@ pub(super) fn check_pair(ours: &Side<'_>, theirs: &Side<'_>, address: IpAddr) ->
                     &Crls::default(),
                     UnknownStatus::Allow,
                 ) {
-                    out.push(err("keystore", format!("this queue manager does not trust the partner's certificate: {e}; the handshake fails"), "add the partner's CA to this keystore (mqtls keystore add-ca) and REFRESH SECURITY TYPE(SSL)".into()));
+                    out.push(err("partner.untrusted-partner-certificate", "keystore", format!("this queue manager does not trust the partner's certificate: {e}; the handshake fails"), "add the partner's CA to this keystore (mqtls keystore add-ca) and REFRESH SECURITY TYPE(SSL)".into()));
                 }
                 if let (Some(filter), Some(names)) =
                     (chl.ssl_peer(), chain.first().and_then(|c| CertNames::from_der(c).ok()))
@@ -94,7 +95,7 @@ pub(super) fn check_pair(ours: &Side<'_>, theirs: &Side<'_>, address: IpAddr) ->
                     if let Ok(Some(part)) =
                         PeerFilter::parse(&filter).map(|f| f.first_mismatch(&names.peer_with_serial()))
                     {
-                        out.push(err("SSLPEER", format!("SSLPEER('{filter}') does not match the partner's {} (first difference: {part}): this end refuses it", names.subject), format!("fix SSLPEER on CHANNEL({})", chl.name())));
+                        out.push(err("partner.sslpeer-mismatch", "SSLPEER", format!("SSLPEER('{filter}') does not match the partner's {} (first difference: {part}): this end refuses it", names.subject), format!("fix SSLPEER on CHANNEL({})", chl.name())));
                     }
                 }
             }
@@ -107,7 +108,7 @@ pub(super) fn check_pair(ours: &Side<'_>, theirs: &Side<'_>, address: IpAddr) ->
                     &Crls::default(),
                     UnknownStatus::Allow,
                 ) {
-                    out.push(err("certificate", format!("the partner does not trust this queue manager's certificate: {e}; refused (2393)"), "add this queue manager's CA to the partner's keystore".into()));
+                    out.push(err("partner.untrusted-certificate", "certificate", format!("the partner does not trust this queue manager's certificate: {e}; refused (2393)"), "add this queue manager's CA to the partner's keystore".into()));
                 }
             }
         }
@@ -129,6 +130,7 @@ pub(super) fn check_pair(ours: &Side<'_>, theirs: &Side<'_>, address: IpAddr) ->
         };
         if let Err(refusal) = check(theirs.store, &start, &tls, address, &mqtls_qmgr::Accounts::default()) {
             out.push(err(
+                "partner.start-refused",
                 "channel start",
                 format!("the partner refuses the start ({}): {}", refusal.reason, refusal.text),
                 "change the partner's definition or this one as the reason says".into(),

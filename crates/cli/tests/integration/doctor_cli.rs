@@ -163,6 +163,18 @@ DEFINE CHANNEL(CASE.SVRCONN) CHLTYPE(SVRCONN) SSLCIPH(ANY_TLS13)
     assert_eq!(findings.len(), 8, "{json}");
     assert!(findings.iter().all(|f| f["fix"].as_str().is_some_and(|s| !s.is_empty())));
     assert_eq!(findings.iter().filter(|f| f["severity"] == "error").count(), 4, "{json}");
+    // Each kind of finding has its stable code.
+    let codes: std::collections::BTreeSet<&str> =
+        findings.iter().map(|f| f["code"].as_str().unwrap()).collect();
+    let expected = [
+        "channel.cipherspec-refused",
+        "channel.key-type",
+        "channel.label-missing",
+        "file.readable-by-others",
+        "keystore.certificate-expiry",
+        "mqsc.uppercased",
+    ];
+    assert_eq!(codes, expected.into_iter().collect(), "{json}");
     let old = findings.iter().find(|f| f["object"] == "keystore label 'old'").unwrap();
     assert_eq!(old["severity"], "warning", "{json}");
 
