@@ -10,6 +10,7 @@ mod local;
 mod mqsc;
 mod probe;
 mod probe_mq;
+mod probe_tls;
 mod qmgr;
 mod shell;
 

@@ -17,15 +17,15 @@ use mqtls_channel::frame::{encode, ChannelStart, Frame};
 use mqtls_channel::sni;
 use mqtls_cipherspec::{CipherSpecName, CATALOG};
 use mqtls_pki::{CertFacts, Crls, Entry, Keystore, Role, UnknownStatus};
-use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
-use rustls::client::ResolvesClientCert;
 use rustls::crypto::{ring, CryptoProvider};
-use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, ServerName, UnixTime};
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, ServerName};
 use rustls::sign::CertifiedKey;
-use rustls::{ClientConfig, DigitallySignedStruct, SignatureScheme};
+use rustls::ClientConfig;
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 use tokio::time::timeout;
+
+use crate::probe_tls::{Asked, Recorder};
 
 /// `mqtls probe`.
 #[derive(clap::Args)]
@@ -59,79 +59,6 @@ pub(crate) struct ProbeArgs {
 struct Seen {
     chain: Vec<Vec<u8>>,
     requested: Option<Vec<String>>,
-}
-
-/// Accepts any chain, recording it; checks the handshake's signatures as rustls would.
-#[derive(Debug)]
-struct Recorder {
-    seen: Arc<Mutex<Vec<Vec<u8>>>>,
-    provider: Arc<CryptoProvider>,
-}
-
-impl ServerCertVerifier for Recorder {
-    fn verify_server_cert(
-        &self,
-        end_entity: &CertificateDer<'_>,
-        intermediates: &[CertificateDer<'_>],
-        _server_name: &ServerName<'_>,
-        _ocsp: &[u8],
-        _now: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        let mut seen = self.seen.lock().expect("probe lock");
-        seen.push(end_entity.to_vec());
-        seen.extend(intermediates.iter().map(|c| c.to_vec()));
-        Ok(ServerCertVerified::assertion())
-    }
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(
-            message,
-            cert,
-            dss,
-            &self.provider.signature_verification_algorithms,
-        )
-    }
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(
-            message,
-            cert,
-            dss,
-            &self.provider.signature_verification_algorithms,
-        )
-    }
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.provider.signature_verification_algorithms.supported_schemes()
-    }
-}
-
-/// Records whether the server asked for a client certificate, and from which CAs.
-#[derive(Debug)]
-struct Asked {
-    requested: Arc<Mutex<Option<Vec<String>>>>,
-    key: Option<Arc<CertifiedKey>>,
-}
-
-impl ResolvesClientCert for Asked {
-    fn resolve(&self, hints: &[&[u8]], _schemes: &[SignatureScheme]) -> Option<Arc<CertifiedKey>> {
-        let names = hints
-            .iter()
-            .map(|h| mqtls_dn::Dn::from_name_der(h).map_or_else(|_| "?".into(), |d| d.to_string()))
-            .collect();
-        *self.requested.lock().expect("probe lock") = Some(names);
-        self.key.clone()
-    }
-    fn has_certs(&self) -> bool {
-        true
-    }
 }
 
 /// The channel's TLS settings: SSLCIPH, CERTLABL, SSLPEER.
@@ -255,7 +182,7 @@ async fn probe(
         conn.negotiated_cipher_suite().and_then(|s| s.suite().as_str()).unwrap_or("?"),
         spec.map_or("?", |s| s.name)
     );
-    print_chain(&seen.chain, ks, &settings.peer);
+    let trusted = print_chain(&seen.chain, ks, &settings.peer);
     match &seen.requested {
         None => println!(
             "Client certificate: not requested (the channel has SSLCAUTH(OPTIONAL) or is not mutual)."
@@ -278,7 +205,10 @@ async fn probe(
             continue;
         }
         let verdict = match handshake(args, spec.name, key.clone()).await {
-            Ok(_) => "accepted".to_owned(),
+            Ok((tls, _)) => match refused_after(tls).await {
+                None => "accepted".to_owned(),
+                Some(why) => format!("refused after the handshake ({why})"),
+            },
             Err(e) => format!("refused ({})", e.root_cause()),
         };
         println!(
@@ -288,7 +218,25 @@ async fn probe(
             format!("{:?}", spec.key_type)
         );
     }
-    Ok(if started { 0 } else { 10 })
+    if !trusted {
+        println!(
+            "\nA client with this key repository and SSLPEER would refuse this queue manager (exit 10)."
+        );
+    }
+    Ok(if started && trusted { 0 } else { 10 })
+}
+
+/// In TLS 1.3 the server judges the client's certificate after the client's Finished: its
+/// refusal is an alert on the first read. Waits briefly for one; `None` when the listener
+/// stays silent (it waits for the channel start: accepted).
+async fn refused_after(mut tls: Tls) -> Option<String> {
+    use tokio::io::AsyncReadExt;
+    let mut byte = [0u8; 1];
+    match timeout(Duration::from_millis(300), tls.read(&mut byte)).await {
+        Ok(Err(e)) => Some(e.to_string()),
+        Ok(Ok(0)) => Some("the listener closed the connection".into()),
+        Ok(Ok(_)) | Err(_) => None,
+    }
 }
 
 /// mqtls's channel start on `tls`, printing the answer; whether it was accepted.
@@ -328,8 +276,10 @@ async fn channel_start(tls: &mut Tls, args: &ProbeArgs) -> bool {
 }
 
 /// Each certificate of the chain: subject, issuer, key, validity; then whether the key
-/// repository trusts the chain and whether SSLPEER matches.
-fn print_chain(chain: &[Vec<u8>], ks: Option<&Keystore>, peer: &str) {
+/// repository trusts the chain and whether SSLPEER matches; false when either fails (a
+/// real client would refuse this queue manager).
+fn print_chain(chain: &[Vec<u8>], ks: Option<&Keystore>, peer: &str) -> bool {
+    let mut good = true;
     let now =
         std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
     let n = chain.len();
@@ -360,7 +310,10 @@ fn print_chain(chain: &[Vec<u8>], ks: Option<&Keystore>, peer: &str) {
                 UnknownStatus::Allow,
             ) {
                 Ok(_) => println!("Trust: the chain is valid to a CA of the key repository."),
-                Err(e) => println!("Trust: NOT trusted by the key repository: {e}"),
+                Err(e) => {
+                    good = false;
+                    println!("Trust: NOT trusted by the key repository: {e}");
+                }
             }
         }
     }
@@ -369,10 +322,20 @@ fn print_chain(chain: &[Vec<u8>], ks: Option<&Keystore>, peer: &str) {
         match (mqtls_dn::PeerFilter::parse(peer), subject) {
             (Ok(filter), Some(names)) => match filter.first_mismatch(&names.peer_with_serial()) {
                 None => println!("SSLPEER('{peer}'): matches."),
-                Some(part) => println!("SSLPEER('{peer}'): does NOT match (first difference: {part})."),
+                Some(part) => {
+                    good = false;
+                    println!("SSLPEER('{peer}'): does NOT match (first difference: {part}).");
+                }
             },
-            (Err(e), _) => println!("SSLPEER('{peer}'): not a valid filter: {e}"),
-            (_, None) => println!("SSLPEER('{peer}'): no certificate to match."),
+            (Err(e), _) => {
+                good = false;
+                println!("SSLPEER('{peer}'): not a valid filter: {e}");
+            }
+            (_, None) => {
+                good = false;
+                println!("SSLPEER('{peer}'): no certificate to match.");
+            }
         }
     }
+    good
 }
