@@ -62,7 +62,7 @@ pub(super) fn check(store: &Store) -> Vec<Finding> {
             && stranger.outcome == Outcome::Refuse
         {
             out.push(finding(
-"chlauth.blocks-everyone",
+                "chlauth.blocks-everyone",
                 Severity::Error,
                 format!("CHANNEL({})", chl.name()),
                 "CHLAUTH",
@@ -77,7 +77,7 @@ pub(super) fn check(store: &Store) -> Vec<Finding> {
             if decided.as_deref() != Some(rule.label.as_str()) {
                 let by = decided.unwrap_or_else(|| "no rule".into());
                 out.push(finding(
-"chlauth.rule-shadowed",
+                    "chlauth.rule-shadowed",
                     Severity::Warning,
                     rule.label.clone(),
                     &format!("CHANNEL({})", chl.name()),

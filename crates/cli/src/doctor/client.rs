@@ -228,7 +228,7 @@ fn chlauth(
     let object = format!("client channel {}", entry.name);
     match mqtls_channel::start::check(store, &start, &tls, address, &mqtls_qmgr::Accounts::default()) {
         Err(refusal) if refusal.text.contains(" blocked by ") => vec![finding(
-"client.chlauth-blocked",
+            "client.chlauth-blocked",
             Severity::Error,
             object,
             "CHLAUTH",

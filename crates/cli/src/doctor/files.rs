@@ -81,7 +81,7 @@ pub(super) fn permissions(files: &[PathBuf]) -> Vec<Finding> {
             let mode = std::fs::metadata(p).ok()?.permissions().mode() & 0o777;
             (mode & 0o077 != 0).then(|| {
                 finding(
-"file.readable-by-others",
+                    "file.readable-by-others",
                     Severity::Warning,
                     format!("file {}", p.display()),
                     &format!("mode {mode:o}"),

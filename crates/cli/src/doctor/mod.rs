@@ -218,7 +218,7 @@ fn mqsc_warnings(source: &str) -> Vec<Finding> {
         .flat_map(|e| e.diagnostics.iter())
         .filter_map(|d| match &d.error {
             MqscError::Uppercased { keyword, raw, folded } => Some(finding(
-"mqsc.uppercased",
+                "mqsc.uppercased",
                 Severity::Warning,
                 format!("MQSC line {}, column {}", d.pos.line, d.pos.col),
                 keyword,
@@ -266,7 +266,7 @@ fn channels(store: &Store, ks: &Keystore) -> Vec<Finding> {
                 ),
             };
             out.push(finding(
-"channel.sni-not-host-name",
+                "channel.sni-not-host-name",
                 severity,
                 object.clone(),
                 "CHANNEL",
@@ -324,7 +324,7 @@ fn certificate_for(store: &Store, chl: &Channel<'_>, ciph: &CipherSpecName, ks: 
             (None, None) => "the keystore has no labels".into(),
         };
         return vec![finding(
-"channel.label-missing",
+            "channel.label-missing",
             Severity::Error,
             object,
             attribute,
@@ -347,7 +347,7 @@ fn certificate_for(store: &Store, chl: &Channel<'_>, ciph: &CipherSpecName, ks: 
         std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
     if facts.days_left(now) < 0 {
         return vec![finding(
-"channel.certificate-expired",
+            "channel.certificate-expired",
             Severity::Error,
             object,
             attribute,
@@ -365,11 +365,26 @@ fn certificate_for(store: &Store, chl: &Channel<'_>, ciph: &CipherSpecName, ks: 
         return Vec::new();
     }
     vec![finding(
-"channel.key-type",
+        "channel.key-type",
         Severity::Error,
         object,
         "SSLCIPH / CERTLABL",
         format!("certificate '{label}' has an {} key but {ciph} needs {}: no suite can be agreed, every handshake fails (2393)", facts.key, if is_rsa { "an EC certificate" } else { "an RSA certificate" }),
-        format!("use {} or a certificate of the other key type", if is_rsa { "an ECDHE_RSA_* CipherSpec or ANY_TLS13" } else { "an ECDHE_ECDSA_* CipherSpec or ANY_TLS13" }),
+        key_type_fix(chl, ciph, is_rsa),
     )]
+}
+
+/// The fix for a certificate whose key type cannot serve the channel's CipherSpec: the
+/// same protocol and cipher for this key type when the catalog has it, else ANY_TLS13
+/// (whose suites serve either key), or another certificate.
+fn key_type_fix(chl: &Channel<'_>, ciph: &CipherSpecName, is_rsa: bool) -> String {
+    let (from, to) = if is_rsa { ("ECDHE_ECDSA_", "ECDHE_RSA_") } else { ("ECDHE_RSA_", "ECDHE_ECDSA_") };
+    let twin = mqtls_cipherspec::find(&ciph.as_str().replace(from, to)).filter(|s| s.is_supported());
+    let spec = twin.map_or("ANY_TLS13", |s| s.name);
+    let other = if is_rsa { "an EC" } else { "an RSA" };
+    format!(
+        "ALTER CHANNEL({}) CHLTYPE({}) SSLCIPH({spec}) (it serves this certificate's key), or give the channel a certificate with {other} key",
+        chl.name(),
+        chl.channel_type()
+    )
 }

@@ -133,6 +133,15 @@ DEFINE CHANNEL(CASE.SVRCONN) CHLTYPE(SVRCONN) SSLCIPH(ANY_TLS13)
     let rsa = block("CHANNEL(RSA.SVRCONN)");
     assert!(rsa.contains("has an EC P-256 key"), "{rsa}");
     assert!(rsa.contains("needs an RSA certificate"), "{rsa}");
+    // The fix names a CipherSpec this certificate serves, and following it leaves no finding.
+    let fix = "fix: ALTER CHANNEL(RSA.SVRCONN) CHLTYPE(SVRCONN) SSLCIPH(ECDHE_ECDSA_AES_128_GCM_SHA256)";
+    assert!(rsa.contains(fix), "{rsa}");
+    let fixed = mqsc.replace(
+        "CHANNEL(RSA.SVRCONN) CHLTYPE(SVRCONN) SSLCIPH(ECDHE_RSA_AES_128_GCM_SHA256)",
+        "CHANNEL(RSA.SVRCONN) CHLTYPE(SVRCONN) SSLCIPH(ECDHE_ECDSA_AES_128_GCM_SHA256)",
+    );
+    let (_, after) = doctor(&dir, &fixed, &ks, false);
+    assert!(!after.contains(" CHANNEL(RSA.SVRCONN) "), "{after}");
     let typo = block("CHANNEL(TYPO.SVRCONN)");
     assert!(
         typo.contains("label 'qm1x' is not in the keystore") && typo.contains("the closest label is 'qm1'"),
