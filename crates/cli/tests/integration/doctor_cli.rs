@@ -50,6 +50,35 @@ fn a_correct_configuration_gives_no_finding() {
 }
 
 #[test]
+fn a_certificate_whose_issuer_is_not_in_the_keystore_is_found() {
+    let dir = scratch("doctor-issuer");
+    ca_and_leaf(&dir, "qm1", "ec");
+    let pem =
+        [std::fs::read(dir.join("qm1.key")).unwrap(), std::fs::read(dir.join("qm1.pem")).unwrap()].concat();
+    let mut ks = mqtls_pki::Keystore::new();
+    ks.add("qm1", mqtls_pki::Keystore::pem_entry(&pem, &dir.join("qm1")).unwrap()).unwrap();
+    let password = Password::new("doctor-secret".into()).unwrap();
+    ks.save_p12(&dir.join("key.p12"), &password).unwrap();
+    password.stash(&dir.join("key.sth")).unwrap();
+    let file = dir.join("key.p12").display().to_string();
+    let mqsc = "ALTER QMGR CERTLABL('qm1')\nDEFINE CHANNEL(APP.SVRCONN) CHLTYPE(SVRCONN) SSLCIPH(ANY_TLS13) SSLCAUTH(OPTIONAL)\n";
+    let (code, out) = doctor(&dir, mqsc, &file, true);
+    assert_eq!(code, 20, "{out}");
+    let parsed: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let found = parsed["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "channel.issuer-missing")
+        .cloned();
+    let found = found.unwrap_or_else(|| panic!("{out}"));
+    assert!(found["handshake"].as_str().unwrap().contains("issued by CN=Test CA,O=mqtls test"), "{out}");
+    // With its CA the same certificate is fine.
+    let (code, out) = doctor(&dir, mqsc, &p12(&dir, Vec::new()), false);
+    assert_eq!(code, 0, "{out}");
+}
+
+#[test]
 fn doctor_mqsc_checks_the_queue_manager_it_is_named() {
     let dir = scratch("doctor-name");
     ca_and_leaf(&dir, "qm1", "ec");
