@@ -27,6 +27,7 @@ mod running;
 mod sender;
 mod state;
 mod status;
+mod tls_accept;
 mod tls_configs;
 mod transfer;
 

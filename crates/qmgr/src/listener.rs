@@ -8,15 +8,14 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use mqtls_channel::frame::{encode, Frame};
+use mqtls_channel::reason;
 use mqtls_channel::start::Negotiated;
-use mqtls_channel::{reason, sni};
 use mqtls_client::read_frame;
 use mqtls_model::{Excerpt, ObjectType};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Semaphore;
 use tokio::time::timeout;
-use tokio_rustls::LazyConfigAcceptor;
 
 use crate::admission::{admit, refuse, Started};
 use crate::pending::{Pending, PendingGuard};
@@ -68,23 +67,7 @@ async fn connection(
     if first[0] != 0x16 {
         return channel_start(sock, Negotiated::default(), addr, qm, place).await;
     }
-    let acceptor = LazyConfigAcceptor::new(rustls::server::Acceptor::default(), sock);
-    let hello = timeout(limit, acceptor)
-        .await
-        .map_err(|_| "TLS handshake timed out".to_owned())?
-        .map_err(|e| e.to_string())?;
-    // As IBM MQ: an SNI naming a channel gets that channel's configuration (its
-    // CERTLABL); a host name or no SNI gets the queue manager's certificate, and the
-    // channel's own rules are checked once the partner names it.
-    let sni = hello.client_hello().server_name().map(str::to_owned);
-    let config = match sni.as_deref().filter(|s| sni::names_channel(s)) {
-        Some(named) => qm.sni_tls_config(&sni::decode(named).map_err(|e| e.to_string())?)?,
-        None => qm.queue_manager_tls_config()?,
-    };
-    let tls = timeout(limit, hello.into_stream(config))
-        .await
-        .map_err(|_| "TLS handshake timed out".to_owned())?
-        .map_err(|e| e.to_string())?;
+    let (tls, sni) = crate::tls_accept::accept(sock, addr, qm).await?;
     let (_, conn) = tls.get_ref();
     let suite = conn.negotiated_cipher_suite().map(|s| mqtls_cipherspec::SuiteId(u16::from(s.suite())));
     let chain: Option<Vec<Vec<u8>>> =

@@ -108,7 +108,7 @@ fn qmgr_imports_run_down_its_layers() {
         ],
         &["admission", "definition", "link", "revocation"],
         &["conversation", "initiator", "mq_partner", "receiver", "resync", "running", "sender"],
-        &["admin", "admin_socket", "listener"],
+        &["admin", "admin_socket", "listener", "tls_accept"],
         &["assemble"],
     ];
     let layer = |m: &str| layers.iter().position(|l| l.contains(&m));
