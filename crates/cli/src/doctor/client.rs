@@ -135,6 +135,15 @@ fn entry_against_qmgr(
     }
     let (Some(ours), true) = (ours, entry.uses_tls()) else { return out };
     let theirs = mqtls_cipherspec::CipherSpecName::new(&entry.cipher_spec);
+    if let Err(e) = theirs.allowed() {
+        out.push(err(
+            "client.cipherspec-refused",
+            "SSLCIPH",
+            format!("the client refuses its own CipherSpec and connects to nothing: {e} (2393)"),
+            format!("set the CCDT entry's cipherSpecification to one both ends allow, such as {ours}"),
+        ));
+        return out;
+    }
     let mut common = None;
     if let (Ok(a), Ok(b)) = (theirs.allowed(), ours.allowed()) {
         common = a.iter().find(|x| b.iter().any(|y| x.suite == y.suite)).map(|s| s.suite);

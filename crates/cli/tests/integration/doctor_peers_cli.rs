@@ -319,6 +319,13 @@ SET AUTHREC PROFILE('APP.Q') OBJTYPE(QUEUE) PRINCIPAL('app') AUTHADD(GET)
         ),
         ("no such channel", ("NOPE.SVRCONN", "ANY_TLS13", "app1", ""), &good_ks, None, Some("(2540)")),
         (
+            "the client's own CipherSpec is one mqtls refuses",
+            ("APP.SVRCONN", "TLS_RSA_WITH_AES_128_CBC_SHA256", "app1", ""),
+            &good_ks,
+            None,
+            Some("the client refuses its own CipherSpec"),
+        ),
+        (
             "its certificate has expired",
             ("EXP.SVRCONN", "ANY_TLS13", "app1", ""),
             &good_ks,
