@@ -66,7 +66,7 @@ pub(super) fn presented(
             Severity::Error,
             object,
             attribute,
-            format!("the channel presents certificate '{label}', which expired {} days ago: every partner refuses it", -facts.days_left(now)),
+            format!("the channel presents certificate '{label}', which expired {} days ago: every partner refuses it (2393)", -facts.days_left(now)),
             "renew it and import the new one; REFRESH SECURITY TYPE(SSL) picks it up".into(),
         )];
     }
@@ -111,13 +111,19 @@ pub(super) fn presented(
 /// same protocol and cipher for this key type when the catalog has it, else ANY_TLS13
 /// (whose suites serve either key), or another certificate.
 fn key_type_fix(chl: &Channel<'_>, ciph: &CipherSpecName, is_rsa: bool) -> String {
-    let (from, to) = if is_rsa { ("ECDHE_ECDSA_", "ECDHE_RSA_") } else { ("ECDHE_RSA_", "ECDHE_ECDSA_") };
-    let twin = mqtls_cipherspec::find(&ciph.as_str().replace(from, to)).filter(|s| s.is_supported());
-    let spec = twin.map_or("ANY_TLS13", |s| s.name);
+    let spec = serving(ciph, is_rsa);
     let other = if is_rsa { "an EC" } else { "an RSA" };
     format!(
         "ALTER CHANNEL({}) CHLTYPE({}) SSLCIPH({spec}) (it serves this certificate's key), or give the channel a certificate with {other} key",
         chl.name(),
         chl.channel_type()
     )
+}
+
+/// A CipherSpec a certificate of this key type serves: `ciph`'s twin for it (ECDHE_RSA_* ↔
+/// ECDHE_ECDSA_*, same protocol and cipher) when the catalog supports one, else ANY_TLS13.
+pub(super) fn serving(ciph: &CipherSpecName, is_rsa: bool) -> &'static str {
+    let (from, to) = if is_rsa { ("ECDHE_ECDSA_", "ECDHE_RSA_") } else { ("ECDHE_RSA_", "ECDHE_ECDSA_") };
+    let twin = mqtls_cipherspec::find(&ciph.as_str().replace(from, to)).filter(|s| s.is_supported());
+    twin.map_or("ANY_TLS13", |s| s.name)
 }

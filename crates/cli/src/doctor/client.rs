@@ -16,7 +16,7 @@ use mqtls_channel::start::Negotiated;
 use mqtls_client::{ClientChannel, Environment};
 use mqtls_dn::{CertNames, PeerFilter};
 use mqtls_model::{Channel, ObjectType, SslCauth, Store};
-use mqtls_pki::{Crls, Entry, Keystore, Role, UnknownStatus};
+use mqtls_pki::{CertFacts, Crls, Entry, KeyKind, Keystore, Role, UnknownStatus};
 
 use super::{finding, Finding, Severity};
 
@@ -168,7 +168,7 @@ fn entry_against_qmgr(
                 "client.untrusted-qmgr-certificate",
                 "key repository",
                 format!(
-                    "the client does not trust the queue manager's certificate: {e}; the handshake fails"
+                    "the client does not trust the queue manager's certificate: {e}; the handshake fails (2393)"
                 ),
                 if e.to_string().contains("expired") {
                     "the queue manager's certificate must be renewed".into()
@@ -183,7 +183,7 @@ fn entry_against_qmgr(
             (PeerFilter::parse(&entry.peer_name), chain.first().and_then(|c| CertNames::from_der(c).ok()))
         {
             if let Some(part) = filter.first_mismatch(&names.peer_with_serial()) {
-                out.push(err("client.qmgr-sslpeer-mismatch", "SSLPEER", format!("the client refuses the queue manager: SSLPEER('{}') does not match {} (first difference: {part})", entry.peer_name, names.subject), "fix the CCDT entry's certificatePeerName".into()));
+                out.push(err("client.qmgr-sslpeer-mismatch", "SSLPEER", format!("the client refuses the queue manager: SSLPEER('{}') does not match {} (first difference: {part}): no connection (2398)", entry.peer_name, names.subject), "fix the CCDT entry's certificatePeerName".into()));
             }
         }
     }
@@ -201,8 +201,40 @@ fn entry_against_qmgr(
             _ => None,
         }
     });
+    // The mqtls client refuses to connect when the label it is told to use is missing,
+    // whatever SSLCAUTH says (a certificate store error).
+    if let (Some(label), Some(ks)) = (&client_label, client_ks) {
+        if !matches!(ks.get(label), Ok(Entry::Personal { .. })) {
+            out.push(err(
+                "client.label-missing",
+                "certificateLabel",
+                format!("the client's key repository has no certificate '{label}' with its key: the client refuses to connect (2402)"),
+                "import the certificate with its key, or fix the CCDT entry's certificateLabel (labels are case-sensitive)".into(),
+            ));
+        }
+    }
+    // The mqtls client checks its own certificate against its CipherSpec's key type.
+    let client_key = client_chain.as_ref().and_then(|c| c.first()).and_then(|d| CertFacts::from_der(d).ok());
+    if let Some(facts) = client_key {
+        let is_rsa = matches!(facts.key, KeyKind::Rsa(_));
+        let key = if is_rsa { mqtls_cipherspec::KeyType::Rsa } else { mqtls_cipherspec::KeyType::Ec };
+        if !theirs.key_type().admits(key) {
+            out.push(err(
+                "client.key-type",
+                "certificateLabel",
+                format!("the client's certificate has an {} key, which its CipherSpec {theirs} cannot use: the client refuses to connect (2393)", facts.key),
+                format!("set the CCDT entry's cipherSpecification to {}, or use a certificate with the other key type", super::certificate::serving(&theirs, is_rsa)),
+            ));
+        }
+    }
     match (&client_chain, server.ssl_cauth()) {
         (None, SslCauth::Required) => out.push(err("client.no-client-certificate", "SSLCAUTH", format!("CHANNEL({}) has SSLCAUTH(REQUIRED) and the client has no certificate to send{}: refused (2393)", entry.name, client_label.map(|l| format!(" (label '{l}' is not in its key repository)")).unwrap_or_default()), "give the CCDT entry a certificateLabel that the client's key repository holds".into())),
+        (None, SslCauth::Optional) if server.ssl_peer().is_some() => out.push(err(
+            "client.no-certificate-for-sslpeer",
+            "SSLPEER",
+            format!("CHANNEL({}) has SSLPEER('{}') and the client sends no certificate: refused (2035)", entry.name, server.ssl_peer().unwrap_or_default()),
+            "give the CCDT entry a certificateLabel whose certificate SSLPEER names".into(),
+        )),
         (Some(chain), _) => {
             let anchors = qm_ks.trusted();
             if let Err(e) = mqtls_pki::validate(chain, &anchors, Role::Client, now, &Crls::default(), UnknownStatus::Allow) {

@@ -5,6 +5,7 @@ mod ccdt_cli;
 mod client_cli;
 mod corpus;
 mod doctor_cli;
+mod doctor_differential;
 mod doctor_peers_cli;
 mod fuzz_smoke;
 mod home_cli;

@@ -1,0 +1,207 @@
+//! The doctor against live connections, on configurations drawn at random from the space
+//! of real TLS traps: each case is a SVRCONN channel (SSLCIPH, certificate label — right,
+//! RSA, case-only, missing, expired —, SSLCAUTH, SSLPEER, a CHLAUTH block) on one running
+//! queue manager and a CCDT entry for it (SSLCIPH, client certificate, SSLPEER on the queue
+//! manager, a key repository that trusts the CA or not). `mqtls doctor --client` predicts;
+//! `mqtls get` through the entry is what happens. Asserted: the doctor reports an error for
+//! the case if and only if the client fails, and the reason code the client gets is one
+//! the doctor names (it names every problem; the client meets the first). Seeded (`MQTLS_DIFF_SEED`); `MQTLS_DIFF_CASES` cases (40 by default).
+
+use mqtls_pki::{CertAuthority, KeySpec, Password};
+use mqtls_test_support::{ca_and_leaf, keystore, scratch};
+
+use crate::doctor_cli::private_pem_dir;
+
+struct Rng(u64);
+
+impl Rng {
+    fn pick<T: Copy>(&mut self, from: &[T]) -> T {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        from[(self.0 % from.len() as u64) as usize]
+    }
+
+    /// A CipherSpec: half the time one of the ANY_* sets, which most setups use.
+    fn cipher(&mut self) -> &'static str {
+        let sets = self.pick(&[true, false]);
+        self.pick(if sets { &CIPHERS[..3] } else { CIPHERS })
+    }
+}
+
+const CIPHERS: &[&str] = &[
+    "ANY_TLS13",
+    "ANY_TLS12",
+    "ANY_TLS12_OR_HIGHER",
+    "TLS_AES_256_GCM_SHA384",
+    "ECDHE_ECDSA_AES_128_GCM_SHA256",
+    "ECDHE_RSA_AES_128_GCM_SHA256",
+    "TLS_RSA_WITH_AES_128_CBC_SHA256",
+];
+
+/// One case: the channel's side and the client's.
+struct Case {
+    ciph: &'static str,
+    label: &'static str,
+    required: bool,
+    sslpeer: &'static str,
+    blocked: bool,
+    client_ciph: &'static str,
+    client_label: &'static str,
+    client_peer: &'static str,
+    trusting: bool,
+}
+
+impl Case {
+    fn draw(rng: &mut Rng) -> Self {
+        Self {
+            ciph: rng.cipher(),
+            label: rng.pick(&["qmec", "qmec", "qmec", "qmrsa", "QMEC", "qmex", "old"]),
+            required: rng.pick(&[true, false]),
+            sslpeer: rng.pick(&["", "", "", "CN=app1", "CN=other"]),
+            blocked: rng.pick(&[false, false, false, false, false, true]),
+            client_ciph: rng.cipher(),
+            client_label: rng.pick(&["app1", "app1", "app1", "apprsa", "app9", ""]),
+            client_peer: rng.pick(&["", "", "", "CN=qmec", "CN=qmrsa", "CN=wrong"]),
+            trusting: rng.pick(&[true, true, true, true, true, false]),
+        }
+    }
+
+    fn describe(&self) -> String {
+        format!(
+            "server {} label {} {} peer '{}'{} / client {} label '{}' peer '{}' {}",
+            self.ciph,
+            self.label,
+            if self.required { "REQUIRED" } else { "OPTIONAL" },
+            self.sslpeer,
+            if self.blocked { " BLOCKED" } else { "" },
+            self.client_ciph,
+            self.client_label,
+            self.client_peer,
+            if self.trusting { "trusting" } else { "other CA" }
+        )
+    }
+}
+
+/// The MQ reason codes (`(2393)`, `reason code 2393`) `text` names.
+fn reasons_in(text: &str) -> Vec<u32> {
+    let digits = |s: &str| s.chars().take_while(char::is_ascii_digit).collect::<String>();
+    let mut out: Vec<u32> = text
+        .match_indices('(')
+        .filter_map(|(at, _)| {
+            let d = digits(&text[at + 1..]);
+            (d.len() == 4 && text[at + 5..].starts_with(')')).then(|| d.parse().ok()).flatten()
+        })
+        .collect();
+    out.extend(
+        text.match_indices("reason code ").filter_map(|(at, _)| digits(&text[at + 12..]).parse::<u32>().ok()),
+    );
+    out
+}
+
+#[test]
+fn the_doctor_predicts_exactly_the_failures_of_live_connections() {
+    let cases: usize = std::env::var("MQTLS_DIFF_CASES").ok().and_then(|s| s.parse().ok()).unwrap_or(40);
+    let seed: u64 = std::env::var("MQTLS_DIFF_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(20_261_203);
+    let dir = scratch("doctor-differential");
+    for (name, kind) in [("qmec", "ec"), ("qmrsa", "rsa"), ("app1", "ec"), ("apprsa", "rsa")] {
+        ca_and_leaf(&dir, name, kind);
+    }
+    let other = scratch("doctor-differential-other");
+    ca_and_leaf(&other, "app1", "ec");
+    private_pem_dir(&dir, "app1");
+    let trusting = private_pem_dir(&dir, "apprsa");
+    let untrusting = private_pem_dir(&other, "app1");
+    // The queue manager's keystore: both certificates, and 'old' (expired, from a CA the
+    // client also trusts, so only the expiry decides).
+    let now = mqtls_test_support::now();
+    let old_ca =
+        CertAuthority::new(KeySpec::EcP256, "Old CA", "mqtls test", now - 200 * 86_400, 400).unwrap();
+    let expired = old_ca.issue(KeySpec::EcP256, "qmold", "mqtls test", &[], now - 60 * 86_400, 30).unwrap();
+    let mut qm_ks = keystore(&dir, Some("qmec"));
+    let pem = [std::fs::read(dir.join("qmrsa.key")).unwrap(), std::fs::read(dir.join("qmrsa.pem")).unwrap()];
+    qm_ks.add("qmrsa", mqtls_pki::Keystore::pem_entry(&pem.concat(), &dir.join("qmrsa")).unwrap()).unwrap();
+    qm_ks.add("old", expired).unwrap();
+    let password = Password::new("qm-secret".into()).unwrap();
+    qm_ks.save_p12(&dir.join("qm.p12"), &password).unwrap();
+    password.stash(&dir.join("qm.sth")).unwrap();
+    std::fs::write(dir.join("old-ca.der"), old_ca.certificate()).unwrap();
+    mqtls_test_support::openssl(
+        &dir,
+        &["x509", "-inform", "DER", "-in", "old-ca.der", "-out", "ks/old-ca.pem"],
+    );
+
+    let mut rng = Rng(seed | 1);
+    let drawn: Vec<Case> = (0..cases).map(|_| Case::draw(&mut rng)).collect();
+    let mut mqsc = String::from(
+        "ALTER QMGR CERTLABL('qmec')\nDEFINE QLOCAL(APP.Q)\nSET AUTHREC OBJTYPE(QMGR) PRINCIPAL('app') AUTHADD(CONNECT)\n\
+         SET AUTHREC PROFILE('APP.Q') OBJTYPE(QUEUE) PRINCIPAL('app') AUTHADD(GET)\n",
+    );
+    for (i, c) in drawn.iter().enumerate() {
+        mqsc += &format!(
+            "DEFINE CHANNEL(CASE.{i:03}) CHLTYPE(SVRCONN) SSLCIPH({}) CERTLABL('{}') SSLCAUTH({}) SSLPEER('{}') MCAUSER('app')\n",
+            c.ciph,
+            c.label,
+            if c.required { "REQUIRED" } else { "OPTIONAL" },
+            c.sslpeer
+        );
+        if c.blocked {
+            mqsc += &format!(
+                "SET CHLAUTH(CASE.{i:03}) TYPE(ADDRESSMAP) ADDRESS('127.0.0.1') USERSRC(NOACCESS)\n"
+            );
+        }
+    }
+    std::fs::write(dir.join("qm1.mqsc"), &mqsc).unwrap();
+    let (_qm, port, banner) = crate::qmgr_run(&dir, "qm.p12", &["--stash", "qm.sth"]);
+    assert!(banner.contains("started"), "{banner}");
+    let ks = dir.join("qm.p12").display().to_string();
+    let file = dir.join("qm1.mqsc").display().to_string();
+
+    let (mut agree, mut table, mut wrong) = (0, Vec::new(), Vec::new());
+    for (i, c) in drawn.iter().enumerate() {
+        let name = format!("CASE.{i:03}");
+        let ccdt = format!(
+            r#"{{"channel": [{{"name": "{name}", "type": "clientConnection",
+                "clientConnection": {{ "connection": [{{ "host": "127.0.0.1", "port": {port} }}], "queueManager": "QM1" }},
+                "transmissionSecurity": {{ "cipherSpecification": "{}", "certificateLabel": "{}", "certificatePeerName": "{}" }} }}]}}"#,
+            c.client_ciph, c.client_label, c.client_peer
+        );
+        std::fs::write(dir.join("ccdt.json"), ccdt).unwrap();
+        let url = format!("file://{}", dir.join("ccdt.json").display());
+        let repository = if c.trusting { &trusting } else { &untrusting };
+        let env = [("MQCCDTURL", url.as_str()), ("MQSSLKEYR", repository.as_str())];
+        let args = ["doctor", "--mqsc", &file, "--keystore", &ks, "--client", "--expiry-warning-days", "5"];
+        let (_, said, _) = crate::mqtls_env(&args, "", &env);
+        let errors: Vec<&str> = said
+            .split("\n\n")
+            .filter(|b| b.starts_with("ERROR client") || b.starts_with(&format!("ERROR CHANNEL({name})")))
+            .collect();
+        let (code, _, err) = crate::mqtls_env(&["get", "APP.Q", "-m", "QM1", "--wait", "0"], "", &env);
+        // The client meets the first problem; the doctor names them all.
+        let predicted: Vec<u32> = errors.iter().flat_map(|b| reasons_in(b)).collect();
+        let observed = reasons_in(&err).first().copied();
+        let codes_agree = predicted.is_empty() || observed.is_none_or(|o| predicted.contains(&o));
+        let verdict = match (errors.is_empty(), code == 0) {
+            (true, true) => "agree",
+            (false, false) if codes_agree => "agree",
+            (false, false) => "CODES DIFFER",
+            (true, false) => "MISSED",
+            (false, true) => "FALSE ALARM",
+        };
+        if verdict == "agree" {
+            agree += 1;
+        }
+        let line = format!("{name} {verdict}: {} | doctor {predicted:?} client {observed:?}", c.describe());
+        if verdict != "agree" {
+            wrong.push(format!("{line}\n  doctor: {}\n  client: {}", errors.join(" // "), err.trim()));
+        }
+        table.push(line);
+    }
+    let served = table.iter().filter(|l| l.contains("client None")).count();
+    println!(
+        "doctor vs live connections (seed {seed}), {agree}/{cases} agree, {served} served:\n  {}",
+        table.join("\n  ")
+    );
+    assert!(served > 0 && served < cases, "the draw covers both outcomes ({served} of {cases} served)");
+    assert!(wrong.is_empty(), "{} disagreements (seed {seed}):\n{}", wrong.len(), wrong.join("\n"));
+}
