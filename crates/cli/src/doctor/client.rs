@@ -144,19 +144,34 @@ fn entry_against_qmgr(
         ));
         return out;
     }
-    let mut common = None;
-    if let (Ok(a), Ok(b)) = (theirs.allowed(), ours.allowed()) {
-        common = a.iter().find(|x| b.iter().any(|y| x.suite == y.suite)).map(|s| s.suite);
-        if common.is_none() {
-            out.push(err("client.no-cipherspec-in-common", "SSLCIPH", format!("no CipherSpec in common: the client offers {theirs}, the queue manager accepts {ours}; the handshake fails (2393)"), "use the same CipherSpec (or ANY_TLS13) at both ends".into()));
-        }
-    }
     // The queue manager's certificate, as the client will see it.
     let label = store.certificate_label(&server);
     let qm_chain = match qm_ks.get(&label) {
         Ok(Entry::Personal { chain, .. }) => Some(chain.clone()),
         _ => None,
     };
+    let qm_key =
+        qm_chain.as_ref().and_then(|c| c.first()).and_then(|d| CertFacts::from_der(d).ok()).map(|f| {
+            let rsa = matches!(f.key, KeyKind::Rsa(_));
+            (f.key, if rsa { mqtls_cipherspec::KeyType::Rsa } else { mqtls_cipherspec::KeyType::Ec })
+        });
+    let mut common = None;
+    if let (Ok(a), Ok(b)) = (theirs.allowed(), ours.allowed()) {
+        let both: Vec<_> = a.iter().filter(|x| b.iter().any(|y| x.suite == y.suite)).collect();
+        // A TLS 1.2 suite also needs the queue manager's certificate to be of its key type.
+        common =
+            both.iter().find(|s| qm_key.as_ref().is_none_or(|(_, k)| s.key_type.admits(*k))).map(|s| s.suite);
+        match (&qm_key, both.is_empty(), common) {
+            (_, true, _) => out.push(err("client.no-cipherspec-in-common", "SSLCIPH", format!("no CipherSpec in common: the client offers {theirs}, the queue manager accepts {ours}; the handshake fails (2393)"), "use the same CipherSpec (or ANY_TLS13) at both ends".into())),
+            (Some((key, _)), false, None) => out.push(err(
+                "client.no-cipherspec-for-certificate",
+                "SSLCIPH",
+                format!("the CipherSpecs both ends allow ({theirs} and {ours}) need another key type than the queue manager's certificate '{label}' ({key}): the handshake fails (2393)"),
+                format!("offer {} (or ANY_TLS13) at the client", super::certificate::serving(&theirs, matches!(key, KeyKind::Rsa(_)))),
+            )),
+            _ => {}
+        }
+    }
     let now =
         std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
     if let (Some(chain), Some(ks)) = (&qm_chain, client_ks) {

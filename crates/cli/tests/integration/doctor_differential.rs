@@ -152,7 +152,10 @@ fn the_doctor_predicts_exactly_the_failures_of_live_connections() {
         }
     }
     std::fs::write(dir.join("qm1.mqsc"), &mqsc).unwrap();
-    let (_qm, port, banner) = crate::qmgr_run(&dir, "qm.p12", &["--stash", "qm.sth"]);
+    let (mut qm, port, banner) = crate::qmgr_run(&dir, "qm.p12", &["--stash", "qm.sth"]);
+    // Its log (a line per refusal) is drained, or a full pipe would stall the queue manager.
+    let mut log = qm.0.stderr.take().unwrap();
+    std::thread::spawn(move || std::io::copy(&mut log, &mut std::io::sink()));
     assert!(banner.contains("started"), "{banner}");
     let ks = dir.join("qm.p12").display().to_string();
     let file = dir.join("qm1.mqsc").display().to_string();
