@@ -66,10 +66,19 @@ pub(super) fn check(
     let key_repository = plan.resolution.key_repository.as_ref().map(|s| s.value.clone());
     let client_ks = match key_repository.as_deref().map(mqtls_client::open_key_repository) {
         Some(Ok(ks)) => {
-            out.extend(super::files::certificates(&ks, warn_days, None).into_iter().map(|mut f| {
-                f.object = format!("client {}", f.object);
-                f
-            }));
+            // The labels this client presents: its entries', MQCERTLABL / CertificateLabel's,
+            // MQ's default for this user.
+            let mut used: std::collections::BTreeSet<String> =
+                plan.order.iter().map(|(c, _)| c.cert_label.clone()).filter(|l| !l.is_empty()).collect();
+            used.extend(plan.resolution.cert_label.as_ref().map(|s| s.value.clone()));
+            used.insert(format!("ibmwebspheremq{}", mqtls_client::login_user().to_lowercase()));
+            let fix = "renew it and import the new one into the key repository; the client reads it at its next connection";
+            out.extend(super::files::certificates(&ks, warn_days, Some(&used), fix).into_iter().map(
+                |mut f| {
+                    f.object = format!("client {}", f.object);
+                    f
+                },
+            ));
             Some(ks)
         }
         Some(Err(e)) => {
@@ -85,11 +94,11 @@ pub(super) fn check(
         }
         None => None,
     };
-    let configured_label = plan.resolution.cert_label.as_ref().map(|s| s.value.clone());
+    let configured_label = plan.resolution.cert_label.as_ref().map(|s| (s.value.clone(), s.from));
     let mut seen = HashSet::new();
     for (entry, _) in &plan.order {
         if seen.insert(entry.name.clone()) {
-            let client = (client_ks.as_ref(), configured_label.as_deref());
+            let client = (client_ks.as_ref(), configured_label.as_ref().map(|(l, from)| (l.as_str(), *from)));
             out.extend(entry_against_qmgr(entry, store, qm_ks, client, address));
         }
     }
@@ -100,7 +109,7 @@ fn entry_against_qmgr(
     entry: &ClientChannel,
     store: &Store,
     qm_ks: &Keystore,
-    (client_ks, configured_label): (Option<&Keystore>, Option<&str>),
+    (client_ks, configured_label): (Option<&Keystore>, Option<(&str, &'static str)>),
     address: IpAddr,
 ) -> Vec<Finding> {
     let object = format!("client channel {}", entry.name);
@@ -207,7 +216,12 @@ fn entry_against_qmgr(
     let default_label = format!("ibmwebspheremq{}", user.to_lowercase());
     let client_label = Some(entry.cert_label.clone())
         .filter(|l| !l.is_empty())
-        .or_else(|| configured_label.map(str::to_owned));
+        .or_else(|| configured_label.map(|(l, _)| l.to_owned()));
+    // Where the label comes from, for the fix: the CCDT entry, or MQCERTLABL / mqclient.ini.
+    let label_fix = match configured_label.filter(|_| entry.cert_label.is_empty()) {
+        Some((_, from)) => format!("the label comes from {from}: correct it there, or give the CCDT entry a certificateLabel"),
+        None => "fix the CCDT entry's certificateLabel (labels are case-sensitive), or import the certificate with its key".to_owned(),
+    };
     let client_chain = client_ks.and_then(|ks| {
         let label =
             client_label.clone().or_else(|| ks.get(&default_label).is_ok().then(|| default_label.clone()))?;
@@ -224,7 +238,7 @@ fn entry_against_qmgr(
                 "client.label-missing",
                 "certificateLabel",
                 format!("the client's key repository has no certificate '{label}' with its key: the client refuses to connect (2402)"),
-                "import the certificate with its key, or fix the CCDT entry's certificateLabel (labels are case-sensitive)".into(),
+                label_fix.clone(),
             ));
         }
     }
@@ -243,7 +257,7 @@ fn entry_against_qmgr(
         }
     }
     match (&client_chain, server.ssl_cauth()) {
-        (None, SslCauth::Required) => out.push(err("client.no-client-certificate", "SSLCAUTH", format!("CHANNEL({}) has SSLCAUTH(REQUIRED) and the client has no certificate to send{}: refused (2393)", entry.name, client_label.map(|l| format!(" (label '{l}' is not in its key repository)")).unwrap_or_default()), "give the CCDT entry a certificateLabel that the client's key repository holds".into())),
+        (None, SslCauth::Required) => out.push(err("client.no-client-certificate", "SSLCAUTH", format!("CHANNEL({}) has SSLCAUTH(REQUIRED) and the client has no certificate to send{}: refused (2393)", entry.name, client_label.as_ref().map(|l| format!(" (label '{l}' is not in its key repository)")).unwrap_or_default()), if client_label.is_some() { label_fix.clone() } else { "give the CCDT entry a certificateLabel that the client's key repository holds".into() })),
         (None, SslCauth::Optional) if server.ssl_peer().is_some() => out.push(err(
             "client.no-certificate-for-sslpeer",
             "SSLPEER",

@@ -27,7 +27,12 @@ pub(super) fn key_files(value: &str) -> Vec<PathBuf> {
 /// Expired and soon-expiring certificates anywhere in the keystore. An expired one is an
 /// error when a channel presents it (its label is in `used`; `None`: every label may be),
 /// a warning otherwise: nothing fails until a channel is given that label.
-pub(super) fn certificates(ks: &Keystore, warn_days: i64, used: Option<&BTreeSet<String>>) -> Vec<Finding> {
+pub(super) fn certificates(
+    ks: &Keystore,
+    warn_days: i64,
+    used: Option<&BTreeSet<String>>,
+    fix: &str,
+) -> Vec<Finding> {
     let now =
         std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
     let mut out = Vec::new();
@@ -62,7 +67,7 @@ pub(super) fn certificates(ks: &Keystore, warn_days: i64, used: Option<&BTreeSet
                 format!("keystore label '{label}'"),
                 &format!("certificate {}", f.names.subject),
                 what,
-                "renew it and import the new one; REFRESH SECURITY TYPE(SSL) picks it up".into(),
+                fix.to_owned(),
             ));
         }
     }

@@ -64,6 +64,9 @@ pub(crate) struct DoctorArgs {
     expiry_warning_days: i64,
 }
 
+/// The fix for an expiring certificate of a queue manager's keystore.
+const REFRESH_FIX: &str = "renew it and import the new one; REFRESH SECURITY TYPE(SSL) picks it up";
+
 /// How bad a finding is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(super) enum Severity {
@@ -122,7 +125,7 @@ pub(crate) fn run(args: DoctorArgs) -> anyhow::Result<u8> {
             .filter(|l| !l.is_empty())
             .unwrap_or_else(|| mqtls_model::default_cert_label(store.qmgr().name())),
     );
-    findings.extend(files::certificates(&ks, args.expiry_warning_days, Some(&used)));
+    findings.extend(files::certificates(&ks, args.expiry_warning_days, Some(&used), REFRESH_FIX));
     findings.extend(files::permissions(&files));
     if let (Some(mqsc), Some(keystore)) = (&args.partner_mqsc, &args.partner_keystore) {
         let source = std::fs::read_to_string(mqsc).with_context(|| format!("{}", mqsc.display()))?;
@@ -131,12 +134,14 @@ pub(crate) fn run(args: DoctorArgs) -> anyhow::Result<u8> {
         let their_ks = mqtls_client::open_key_repository(keystore)
             .with_context(|| format!("the partner's keystore {keystore}"))?;
         let address = args.client_address;
-        findings.extend(files::certificates(&their_ks, args.expiry_warning_days, None).into_iter().map(
-            |mut f| {
-                f.object = format!("partner {}", f.object);
-                f
-            },
-        ));
+        findings.extend(
+            files::certificates(&their_ks, args.expiry_warning_days, None, REFRESH_FIX).into_iter().map(
+                |mut f| {
+                    f.object = format!("partner {}", f.object);
+                    f
+                },
+            ),
+        );
         findings.extend(partner::check_pair(
             &partner::Side { store: &store, ks: &ks },
             &partner::Side { store: &theirs, ks: &their_ks },

@@ -68,6 +68,19 @@ fn the_client_side_matches_the_queue_manager_or_says_why_not() {
     let (code, out) = doctor_client(&dir, &[("MQCCDTURL", &url), ("MQSSLKEYR", &good_ks)]);
     assert_eq!(code, 0, "{out}");
 
+    // A label from MQCERTLABL the key repository lacks: the fix names where it comes from.
+    let unlabelled =
+        ccdt(&dir, &[("APP.SVRCONN", "ECDHE_ECDSA_AES_128_GCM_SHA256", "", "CN=qm1,O=mqtls test")]);
+    let env = [("MQCCDTURL", unlabelled.as_str()), ("MQSSLKEYR", good_ks.as_str()), ("MQCERTLABL", "app9")];
+    let (code, out) = doctor_client(&dir, &env);
+    assert_eq!(code, 20, "{out}");
+    assert!(
+        out.contains("has no certificate 'app9' with its key")
+            && out.contains("the label comes from MQCERTLABL"),
+        "{out}"
+    );
+    ccdt(&dir, &[("APP.SVRCONN", "ECDHE_ECDSA_AES_128_GCM_SHA256", "app1", "CN=qm1,O=mqtls test")]);
+
     // CHLAUTH: blocked from one address, admitted from another.
     let block = "SET CHLAUTH(APP.SVRCONN) TYPE(ADDRESSMAP) ADDRESS('127.0.0.1') USERSRC(NOACCESS)\n";
     let env = [("MQCCDTURL", url.as_str()), ("MQSSLKEYR", good_ks.as_str())];
