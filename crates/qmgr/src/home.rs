@@ -8,6 +8,7 @@
 //! | `admin.sock` | the admin socket, while running |
 //! | `qmgr.pid` | the process id, while running |
 //! | `qmgr.log` | the log of a background start |
+//! | `keystore.loaded` | the keystore file's size and modification time when the running queue manager last loaded it |
 //! | `qm.ini` | optional; its `SSL:` stanza's `CDPCheckExtensions=YES` turns CRL distribution-point checks on |
 
 use std::fs;
@@ -192,6 +193,34 @@ impl Home {
         let stem = PathBuf::from(store.qmgr().str("SSLKEYR"));
         let password = Password::from_stash(&stem.with_extension("sth"))?;
         Ok(Keystore::open(&stem.with_extension("p12"), Some(&password))?)
+    }
+
+    /// `keystore.loaded`: what the keystore file was when the queue manager last loaded it.
+    pub fn loaded_keystore(&self) -> PathBuf {
+        self.dir.join("keystore.loaded")
+    }
+
+    /// The keystore file QMGR SSLKEYR names, as its size and modification time (what
+    /// changes when a label or a CA is added); `None` when it cannot be read.
+    pub fn keystore_version(store: &Store) -> Option<String> {
+        let file = PathBuf::from(store.qmgr().str("SSLKEYR")).with_extension("p12");
+        let meta = fs::metadata(file).ok()?;
+        let modified = meta.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?;
+        Some(format!("{} {}.{:09}", meta.len(), modified.as_secs(), modified.subsec_nanos()))
+    }
+
+    /// Records that the keystore was loaded now (at start, at REFRESH SECURITY TYPE(SSL)).
+    pub fn record_keystore_loaded(&self, store: &Store) {
+        if let Some(version) = Self::keystore_version(store) {
+            let _ = mqtls_pki::write_private(&self.loaded_keystore(), format!("{version}\n").as_bytes());
+        }
+    }
+
+    /// Whether the keystore file changed after the queue manager last loaded it (`None`:
+    /// no record, or no keystore file).
+    pub fn keystore_changed_since_load(&self, store: &Store) -> Option<bool> {
+        let recorded = fs::read_to_string(self.loaded_keystore()).ok()?;
+        Some(recorded.trim() != Self::keystore_version(store)?)
     }
 
     /// The queue managers under `mqtls_home`, by name.

@@ -97,3 +97,21 @@ pub(super) fn permissions(files: &[PathBuf]) -> Vec<Finding> {
         })
         .collect()
 }
+
+/// A running queue manager of the home whose keystore file changed after it loaded it:
+/// what this check reads from the file is not what its channels use.
+pub(super) fn refresh_needed(name: &str, store: &mqtls_model::Store) -> Vec<Finding> {
+    let Ok(home) = mqtls_qmgr::Home::new(&crate::local::mqtls_home(), name) else { return Vec::new() };
+    let running = std::os::unix::net::UnixStream::connect(home.admin_socket()).is_ok();
+    if !running || home.keystore_changed_since_load(store) != Some(true) {
+        return Vec::new();
+    }
+    vec![finding(
+        "keystore.refresh-needed",
+        Severity::Error,
+        format!("queue manager {name}"),
+        "SSLKEYR",
+        "the keystore file changed after the running queue manager loaded it: labels and CAs added since are not in use, so a channel naming one fails its handshake (2393) although the file has it".into(),
+        format!("REFRESH SECURITY TYPE(SSL): echo 'REFRESH SECURITY TYPE(SSL)' | mqtls mqsc {name}"),
+    )]
+}

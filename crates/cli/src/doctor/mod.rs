@@ -127,6 +127,9 @@ pub(crate) fn run(args: DoctorArgs) -> anyhow::Result<u8> {
     );
     findings.extend(files::certificates(&ks, args.expiry_warning_days, Some(&used), REFRESH_FIX));
     findings.extend(files::permissions(&files));
+    if let (None, Some(name)) = (&args.mqsc, &args.qmgr) {
+        findings.extend(files::refresh_needed(name, &store));
+    }
     if let (Some(mqsc), Some(keystore)) = (&args.partner_mqsc, &args.partner_keystore) {
         let source = std::fs::read_to_string(mqsc).with_context(|| format!("{}", mqsc.display()))?;
         let mut theirs = Store::new(&args.partner_qmgr, crate::local::now())?;

@@ -73,7 +73,13 @@ pub(super) fn foreground(qmgr: &str, ini_mqsc: Option<&Path>, tuning: &Tuning) -
         format!("queue manager {qmgr} could not open its message store; is it already running?")
     })?;
     let keystore = Home::keystore(&store).context("the keystore QMGR SSLKEYR names")?;
-    let loader = KeystoreLoader(Box::new(|now| Home::keystore(now).map_err(|e| e.to_string())));
+    home.record_keystore_loaded(&store);
+    let loaded = home.clone();
+    let loader = KeystoreLoader(Box::new(move |now| {
+        let keystore = Home::keystore(now).map_err(|e| e.to_string())?;
+        loaded.record_keystore_loaded(now);
+        Ok(keystore)
+    }));
     init_tracing();
     let cdp = cdp_check(&home)?;
     let qm = Arc::new(

@@ -343,6 +343,42 @@ fn a_new_queue_manager_of_the_home_has_no_finding() {
     assert_eq!((code, out.trim()), (0, "Queue manager QMX: no findings."), "{err}");
 }
 
+/// A running queue manager whose keystore file changed since it loaded it needs a REFRESH
+/// SECURITY TYPE(SSL): the doctor says so until it is done.
+#[test]
+fn a_keystore_changed_under_a_running_queue_manager_needs_a_refresh() {
+    let dir = scratch("doctor-refresh");
+    ca_and_leaf(&dir, "app1", "ec");
+    let home = dir.join("home").display().to_string();
+    let env = [("MQTLS_HOME", home.as_str())];
+    std::fs::write(
+        dir.join("ini.mqsc"),
+        "DEFINE LISTENER(L1) TRPTYPE(TCP) PORT(0) IPADDR('127.0.0.1') CONTROL(QMGR)\n",
+    )
+    .unwrap();
+    let ini = dir.join("ini.mqsc").display().to_string();
+    assert_eq!(crate::mqtls_env(&["qmgr", "create", "QMR", "--ini-mqsc", &ini], "", &env).0, 0);
+    let (code, out, err) = crate::mqtls_env(&["qmgr", "start", "QMR"], "", &env);
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, out, _) = crate::mqtls_env(&["doctor", "QMR", "--expiry-warning-days", "5"], "", &env);
+    assert_eq!(code, 0, "{out}");
+    // A CA added to the keystore file the running queue manager has loaded.
+    let stem = dir.join("home/qmgrs/QMR/ssl/key").display().to_string();
+    let (p12, sth) = (format!("{stem}.p12"), format!("{stem}.sth"));
+    let ca = dir.join("ca.pem").display().to_string();
+    let (code, out, err) =
+        crate::mqtls_env(&["keystore", "add-ca", &p12, "partner-ca", &ca, "--stash", &sth], "", &env);
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, out, _) = crate::mqtls_env(&["doctor", "QMR", "--expiry-warning-days", "5"], "", &env);
+    assert_eq!(code, 20, "{out}");
+    assert!(out.contains("keystore file changed after the running queue manager loaded it"), "{out}");
+    let (code, out, err) = crate::mqtls_env(&["mqsc", "QMR"], "REFRESH SECURITY TYPE(SSL)\n", &env);
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, out, _) = crate::mqtls_env(&["doctor", "QMR", "--expiry-warning-days", "5"], "", &env);
+    assert_eq!(code, 0, "after REFRESH SECURITY: {out}");
+    assert_eq!(crate::mqtls_env(&["qmgr", "stop", "QMR"], "", &env).0, 0);
+}
+
 /// A PEM keystore directory holding `label` and its CA, owner-only; its path.
 pub(crate) fn private_pem_dir(dir: &std::path::Path, label: &str) -> String {
     let ks = mqtls_test_support::pem_keystore_dir(dir, label);
