@@ -2,10 +2,12 @@
 //! of real TLS traps: each case is a SVRCONN channel (SSLCIPH, certificate label — right,
 //! RSA, case-only, missing, expired —, SSLCAUTH, SSLPEER, a CHLAUTH block) on one running
 //! queue manager and a CCDT entry for it (SSLCIPH, client certificate, SSLPEER on the queue
-//! manager, a key repository that trusts the CA or not). `mqtls doctor --client` predicts;
-//! `mqtls get` through the entry is what happens. Asserted: the doctor reports an error for
-//! the case if and only if the client fails, and the reason code the client gets is one
-//! the doctor names (it names every problem; the client meets the first). Seeded (`MQTLS_DIFF_SEED`); `MQTLS_DIFF_CASES` cases (40 by default).
+//! manager, a key repository that trusts the CA or not, MQSERVER overriding the CCDT).
+//! `mqtls doctor --client` predicts; `mqtls get` through the entry is what happens.
+//! Asserted: the doctor reports an error for the case if and only if the client fails, and
+//! the reason code the client gets is one the doctor names (it names every problem; the
+//! client meets the first). Seeded (`MQTLS_DIFF_SEED`); `MQTLS_DIFF_CASES` cases (40 by
+//! default; 200 take about 3.5 minutes).
 
 use mqtls_pki::{CertAuthority, KeySpec, Password};
 use mqtls_test_support::{ca_and_leaf, keystore, scratch};
@@ -50,6 +52,8 @@ struct Case {
     client_label: &'static str,
     client_peer: &'static str,
     trusting: bool,
+    /// MQSERVER names the channel (it beats the CCDT, and carries no TLS).
+    mqserver: bool,
 }
 
 impl Case {
@@ -64,12 +68,13 @@ impl Case {
             client_label: rng.pick(&["app1", "app1", "app1", "apprsa", "app9", ""]),
             client_peer: rng.pick(&["", "", "", "CN=qmec", "CN=qmrsa", "CN=wrong"]),
             trusting: rng.pick(&[true, true, true, true, true, false]),
+            mqserver: rng.pick(&[false, false, false, false, false, false, false, true]),
         }
     }
 
     fn describe(&self) -> String {
         format!(
-            "server {} label {} {} peer '{}'{} / client {} label '{}' peer '{}' {}",
+            "server {} label {} {} peer '{}'{} / client {} label '{}' peer '{}' {}{}",
             self.ciph,
             self.label,
             if self.required { "REQUIRED" } else { "OPTIONAL" },
@@ -78,7 +83,8 @@ impl Case {
             self.client_ciph,
             self.client_label,
             self.client_peer,
-            if self.trusting { "trusting" } else { "other CA" }
+            if self.trusting { "trusting" } else { "other CA" },
+            if self.mqserver { " MQSERVER" } else { "" }
         )
     }
 }
@@ -172,7 +178,11 @@ fn the_doctor_predicts_exactly_the_failures_of_live_connections() {
         std::fs::write(dir.join("ccdt.json"), ccdt).unwrap();
         let url = format!("file://{}", dir.join("ccdt.json").display());
         let repository = if c.trusting { &trusting } else { &untrusting };
-        let env = [("MQCCDTURL", url.as_str()), ("MQSSLKEYR", repository.as_str())];
+        let mqserver = format!("{name}/TCP/127.0.0.1({port})");
+        let mut env = vec![("MQCCDTURL", url.as_str()), ("MQSSLKEYR", repository.as_str())];
+        if c.mqserver {
+            env.push(("MQSERVER", mqserver.as_str()));
+        }
         let args = ["doctor", "--mqsc", &file, "--keystore", &ks, "--client", "--expiry-warning-days", "5"];
         let (_, said, _) = crate::mqtls_env(&args, "", &env);
         let errors: Vec<&str> = said
