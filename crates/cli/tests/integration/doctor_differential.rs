@@ -1,6 +1,6 @@
 //! The doctor against live connections, on configurations drawn at random from the space
 //! of real TLS traps: each case is a SVRCONN channel (SSLCIPH, certificate label — right,
-//! RSA, case-only, missing, expired —, SSLCAUTH, SSLPEER, a CHLAUTH block) on one running
+//! RSA, case-only, missing, expired —, SSLCAUTH, SSLPEER, CHLAUTH blocks and maps) on one running
 //! queue manager and a CCDT entry for it (SSLCIPH, client certificate, SSLPEER on the queue
 //! manager, a key repository that trusts the CA or not, MQSERVER overriding the CCDT).
 //! `mqtls doctor --client` predicts; `mqtls get` through the entry is what happens.
@@ -47,7 +47,8 @@ struct Case {
     label: &'static str,
     required: bool,
     sslpeer: &'static str,
-    blocked: bool,
+    /// A CHLAUTH rule for the channel (empty: none).
+    chlauth: &'static str,
     client_ciph: &'static str,
     client_label: &'static str,
     client_peer: &'static str,
@@ -63,7 +64,16 @@ impl Case {
             label: rng.pick(&["qmec", "qmec", "qmec", "qmrsa", "QMEC", "qmex", "old"]),
             required: rng.pick(&[true, false]),
             sslpeer: rng.pick(&["", "", "", "CN=app1", "CN=other"]),
-            blocked: rng.pick(&[false, false, false, false, false, true]),
+            chlauth: rng.pick(&[
+                "",
+                "",
+                "",
+                "",
+                "TYPE(ADDRESSMAP) ADDRESS('127.0.0.1') USERSRC(NOACCESS)",
+                "TYPE(SSLPEERMAP) SSLPEER('CN=app1') USERSRC(NOACCESS)",
+                "TYPE(SSLPEERMAP) SSLPEER('CN=apprsa') USERSRC(MAP) MCAUSER('app')",
+                "TYPE(ADDRESSMAP) ADDRESS('10.*') USERSRC(NOACCESS)",
+            ]),
             client_ciph: rng.cipher(),
             client_label: rng.pick(&["app1", "app1", "app1", "apprsa", "app9", ""]),
             client_peer: rng.pick(&["", "", "", "CN=qmec", "CN=qmrsa", "CN=wrong"]),
@@ -79,7 +89,7 @@ impl Case {
             self.label,
             if self.required { "REQUIRED" } else { "OPTIONAL" },
             self.sslpeer,
-            if self.blocked { " BLOCKED" } else { "" },
+            if self.chlauth.is_empty() { String::new() } else { format!(" CHLAUTH {}", self.chlauth) },
             self.client_ciph,
             self.client_label,
             self.client_peer,
@@ -151,10 +161,8 @@ fn the_doctor_predicts_exactly_the_failures_of_live_connections() {
             if c.required { "REQUIRED" } else { "OPTIONAL" },
             c.sslpeer
         );
-        if c.blocked {
-            mqsc += &format!(
-                "SET CHLAUTH(CASE.{i:03}) TYPE(ADDRESSMAP) ADDRESS('127.0.0.1') USERSRC(NOACCESS)\n"
-            );
+        if !c.chlauth.is_empty() {
+            mqsc += &format!("SET CHLAUTH(CASE.{i:03}) {}\n", c.chlauth);
         }
     }
     std::fs::write(dir.join("qm1.mqsc"), &mqsc).unwrap();
