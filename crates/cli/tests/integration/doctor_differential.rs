@@ -1,7 +1,8 @@
 //! The doctor against live connections, on configurations drawn at random from the space
 //! of real TLS traps: each case is a SVRCONN channel (SSLCIPH, certificate label — right,
 //! RSA, case-only, missing, expired —, SSLCAUTH, SSLPEER, CHLAUTH blocks and maps) on one running
-//! queue manager and a CCDT entry for it (SSLCIPH, client certificate, SSLPEER on the queue
+//! queue manager and a CCDT entry for it (SSLCIPH, client certificate — EC, RSA, not yet
+//! valid, missing —, SSLPEER on the queue
 //! manager, a key repository that trusts the CA or not, MQSERVER overriding the CCDT).
 //! `mqtls doctor --client` predicts; `mqtls get` through the entry is what happens.
 //! Asserted: the doctor reports an error for the case if and only if the client fails, and
@@ -9,7 +10,7 @@
 //! client meets the first). Seeded (`MQTLS_DIFF_SEED`); `MQTLS_DIFF_CASES` cases (40 by
 //! default; 200 take about 3.5 minutes).
 
-use mqtls_pki::{CertAuthority, KeySpec, Password};
+use mqtls_pki::{CertAuthority, Entry, KeySpec, Password};
 use mqtls_test_support::{ca_and_leaf, keystore, scratch};
 
 use crate::doctor_cli::private_pem_dir;
@@ -75,7 +76,7 @@ impl Case {
                 "TYPE(ADDRESSMAP) ADDRESS('10.*') USERSRC(NOACCESS)",
             ]),
             client_ciph: rng.cipher(),
-            client_label: rng.pick(&["app1", "app1", "app1", "apprsa", "app9", ""]),
+            client_label: rng.pick(&["app1", "app1", "app1", "apprsa", "appnew", "app9", ""]),
             client_peer: rng.pick(&["", "", "", "CN=qmec", "CN=qmrsa", "CN=wrong"]),
             trusting: rng.pick(&[true, true, true, true, true, false]),
             mqserver: rng.pick(&[false, false, false, false, false, false, false, true]),
@@ -138,6 +139,27 @@ fn the_doctor_predicts_exactly_the_failures_of_live_connections() {
     let pem = [std::fs::read(dir.join("qmrsa.key")).unwrap(), std::fs::read(dir.join("qmrsa.pem")).unwrap()];
     qm_ks.add("qmrsa", mqtls_pki::Keystore::pem_entry(&pem.concat(), &dir.join("qmrsa")).unwrap()).unwrap();
     qm_ks.add("old", expired).unwrap();
+    // 'appnew': a client certificate from a CA the queue manager trusts, valid only from
+    // tomorrow.
+    let new_ca = CertAuthority::new(KeySpec::EcP256, "New CA", "mqtls test", now - 86_400, 400).unwrap();
+    qm_ks.add("new-ca", mqtls_pki::Entry::Trusted { cert: new_ca.certificate().to_vec() }).unwrap();
+    let Entry::Personal { key, chain } =
+        new_ca.issue(KeySpec::EcP256, "appnew", "mqtls test", &[], now + 86_400, 30).unwrap()
+    else {
+        unreachable!("issue gives a personal entry")
+    };
+    std::fs::write(dir.join("appnew.key.der"), &key).unwrap();
+    std::fs::write(dir.join("appnew.der"), &chain[0]).unwrap();
+    mqtls_test_support::openssl(
+        &dir,
+        &["pkey", "-inform", "DER", "-in", "appnew.key.der", "-out", "appnew.key"],
+    );
+    mqtls_test_support::openssl(&dir, &["x509", "-inform", "DER", "-in", "appnew.der", "-out", "appnew.pem"]);
+    let pem =
+        [std::fs::read(dir.join("appnew.key")).unwrap(), std::fs::read(dir.join("appnew.pem")).unwrap()];
+    std::fs::write(dir.join("ks/appnew.pem"), pem.concat()).unwrap();
+    std::fs::set_permissions(dir.join("ks/appnew.pem"), std::os::unix::fs::PermissionsExt::from_mode(0o600))
+        .unwrap();
     let password = Password::new("qm-secret".into()).unwrap();
     qm_ks.save_p12(&dir.join("qm.p12"), &password).unwrap();
     password.stash(&dir.join("qm.sth")).unwrap();
