@@ -142,7 +142,7 @@ fn the_doctor_predicts_exactly_the_failures_of_live_connections() {
     // 'appnew': a client certificate from a CA the queue manager trusts, valid only from
     // tomorrow.
     let new_ca = CertAuthority::new(KeySpec::EcP256, "New CA", "mqtls test", now - 86_400, 400).unwrap();
-    qm_ks.add("new-ca", mqtls_pki::Entry::Trusted { cert: new_ca.certificate().to_vec() }).unwrap();
+    qm_ks.add("new-ca", Entry::Trusted { cert: new_ca.certificate().to_vec() }).unwrap();
     let Entry::Personal { key, chain } =
         new_ca.issue(KeySpec::EcP256, "appnew", "mqtls test", &[], now + 86_400, 30).unwrap()
     else {
