@@ -10,10 +10,11 @@
 //! client meets the first). Seeded (`MQTLS_DIFF_SEED`); `MQTLS_DIFF_CASES` cases (40 by
 //! default; 200 take about 3.5 minutes).
 
-use mqtls_pki::{CertAuthority, Entry, KeySpec, Password};
+use mqtls_pki::{CertAuthority, Entry, KeySpec};
 use mqtls_test_support::{ca_and_leaf, keystore, scratch};
 
 use crate::doctor_cli::private_pem_dir;
+use crate::doctor_peers_cli::save_qm_keystore;
 
 struct Rng(u64);
 
@@ -160,14 +161,7 @@ fn the_doctor_predicts_exactly_the_failures_of_live_connections() {
     std::fs::write(dir.join("ks/appnew.pem"), pem.concat()).unwrap();
     std::fs::set_permissions(dir.join("ks/appnew.pem"), std::os::unix::fs::PermissionsExt::from_mode(0o600))
         .unwrap();
-    let password = Password::new("qm-secret".into()).unwrap();
-    qm_ks.save_p12(&dir.join("qm.p12"), &password).unwrap();
-    password.stash(&dir.join("qm.sth")).unwrap();
-    std::fs::write(dir.join("old-ca.der"), old_ca.certificate()).unwrap();
-    mqtls_test_support::openssl(
-        &dir,
-        &["x509", "-inform", "DER", "-in", "old-ca.der", "-out", "ks/old-ca.pem"],
-    );
+    save_qm_keystore(&dir, &qm_ks, &old_ca);
 
     let mut rng = Rng(seed | 1);
     let drawn: Vec<Case> = (0..cases).map(|_| Case::draw(&mut rng)).collect();

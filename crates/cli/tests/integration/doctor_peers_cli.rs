@@ -276,14 +276,7 @@ fn each_client_finding_predicts_what_a_real_client_then_meets() {
     let expired = old_ca.issue(KeySpec::EcP256, "qm1", "mqtls test", &[], now - 60 * 86_400, 30).unwrap();
     let mut qm_ks = keystore(&dir, Some("qm1"));
     qm_ks.add("old", expired).unwrap();
-    let password = Password::new("qm-secret".into()).unwrap();
-    qm_ks.save_p12(&dir.join("qm.p12"), &password).unwrap();
-    password.stash(&dir.join("qm.sth")).unwrap();
-    std::fs::write(dir.join("old-ca.der"), old_ca.certificate()).unwrap();
-    mqtls_test_support::openssl(
-        &dir,
-        &["x509", "-inform", "DER", "-in", "old-ca.der", "-out", "ks/old-ca.pem"],
-    );
+    save_qm_keystore(&dir, &qm_ks, &old_ca);
     let mqsc = "ALTER QMGR CERTLABL('qm1')
 DEFINE CHANNEL(EXP.SVRCONN) CHLTYPE(SVRCONN) SSLCIPH(ANY_TLS13) CERTLABL('old') MCAUSER('app')
 DEFINE CHANNEL(APP.SVRCONN) CHLTYPE(SVRCONN) SSLCIPH(ANY_TLS13) SSLCAUTH(REQUIRED) SSLPEER('CN=app1,O=mqtls test') MCAUSER('app')
@@ -405,4 +398,17 @@ SET AUTHREC PROFILE('APP.Q') OBJTYPE(QUEUE) PRINCIPAL('app') AUTHADD(GET)
         ));
     }
     println!("doctor --client vs a real client:\n  {}", table.join("\n  "));
+}
+
+/// Saves `qm_ks` as the queue manager's `qm.p12` with its stash, and makes the client's PEM
+/// key repository (`dir/ks`) trust `old_ca` too.
+pub(crate) fn save_qm_keystore(dir: &std::path::Path, qm_ks: &mqtls_pki::Keystore, old_ca: &CertAuthority) {
+    let password = Password::new("qm-secret".into()).unwrap();
+    qm_ks.save_p12(&dir.join("qm.p12"), &password).unwrap();
+    password.stash(&dir.join("qm.sth")).unwrap();
+    std::fs::write(dir.join("old-ca.der"), old_ca.certificate()).unwrap();
+    mqtls_test_support::openssl(
+        dir,
+        &["x509", "-inform", "DER", "-in", "old-ca.der", "-out", "ks/old-ca.pem"],
+    );
 }
