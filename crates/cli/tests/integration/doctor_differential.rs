@@ -1,9 +1,9 @@
 //! The doctor against live connections, on configurations drawn at random from the space
 //! of real TLS traps: each case is a SVRCONN channel (SSLCIPH, certificate label — right,
-//! RSA, case-only, missing, expired —, SSLCAUTH, SSLPEER, CHLAUTH blocks and maps) on one running
-//! queue manager and a CCDT entry for it (SSLCIPH, client certificate — EC, RSA, not yet
-//! valid, missing —, SSLPEER on the queue
-//! manager, a key repository that trusts the CA or not, MQSERVER overriding the CCDT).
+//! RSA, case-only, missing, expired —, SSLCAUTH, SSLPEER, CHLAUTH blocks and maps) on one
+//! running queue manager and a CCDT entry for it (SSLCIPH, client certificate — EC, RSA,
+//! not yet valid, missing —, SSLPEER on the queue manager, a key repository that trusts
+//! the CA or not, MQSERVER overriding the CCDT, MQSSLKEYR overriding mqclient.ini).
 //! `mqtls doctor --client` predicts; `mqtls get` through the entry is what happens.
 //! Asserted: the doctor reports an error for the case if and only if the client fails, and
 //! the reason code the client gets is one the doctor names (it names every problem; the
@@ -57,6 +57,8 @@ struct Case {
     trusting: bool,
     /// MQSERVER names the channel (it beats the CCDT, and carries no TLS).
     mqserver: bool,
+    /// mqclient.ini names the other key repository; MQSSLKEYR (the environment) wins.
+    ini_overridden: bool,
 }
 
 impl Case {
@@ -81,12 +83,13 @@ impl Case {
             client_peer: rng.pick(&["", "", "", "CN=qmec", "CN=qmrsa", "CN=wrong"]),
             trusting: rng.pick(&[true, true, true, true, true, false]),
             mqserver: rng.pick(&[false, false, false, false, false, false, false, true]),
+            ini_overridden: rng.pick(&[false, false, false, true]),
         }
     }
 
     fn describe(&self) -> String {
         format!(
-            "server {} label {} {} peer '{}'{} / client {} label '{}' peer '{}' {}{}",
+            "server {} label {} {} peer '{}'{} / client {} label '{}' peer '{}' {}{}{}",
             self.ciph,
             self.label,
             if self.required { "REQUIRED" } else { "OPTIONAL" },
@@ -96,7 +99,8 @@ impl Case {
             self.client_label,
             self.client_peer,
             if self.trusting { "trusting" } else { "other CA" },
-            if self.mqserver { " MQSERVER" } else { "" }
+            if self.mqserver { " MQSERVER" } else { "" },
+            if self.ini_overridden { " ini-overridden" } else { "" }
         )
     }
 }
@@ -206,6 +210,14 @@ fn the_doctor_predicts_exactly_the_failures_of_live_connections() {
         let mut env = vec![("MQCCDTURL", url.as_str()), ("MQSSLKEYR", repository.as_str())];
         if c.mqserver {
             env.push(("MQSERVER", mqserver.as_str()));
+        }
+        // The environment beats mqclient.ini, as MQ reads them.
+        let other = if c.trusting { &untrusting } else { &trusting };
+        let ini = dir.join("mqclient.ini");
+        std::fs::write(&ini, format!("SSL:\n  SSLKeyRepository={other}\n")).unwrap();
+        let ini = ini.display().to_string();
+        if c.ini_overridden {
+            env.push(("MQCLNTCF", ini.as_str()));
         }
         let args = ["doctor", "--mqsc", &file, "--keystore", &ks, "--client", "--expiry-warning-days", "5"];
         let (_, said, _) = crate::mqtls_env(&args, "", &env);
