@@ -96,11 +96,30 @@ pub(super) fn check(
     };
     let configured_label = plan.resolution.cert_label.as_ref().map(|s| (s.value.clone(), s.from));
     let mut seen = HashSet::new();
+    let mut entries = Vec::new();
     for (entry, _) in &plan.order {
         if seen.insert(entry.name.clone()) {
             let client = (client_ks.as_ref(), configured_label.as_ref().map(|(l, from)| (l.as_str(), *from)));
-            out.extend(entry_against_qmgr(entry, store, qm_ks, client, address));
+            entries.push((entry.name.clone(), entry_against_qmgr(entry, store, qm_ks, client, address)));
         }
+    }
+    // The client tries every entry in turn and connects through the first that works: an
+    // entry's errors only fail the client when no entry works.
+    let works =
+        entries.iter().find(|(_, f)| f.iter().all(|f| f.severity != Severity::Error)).map(|(n, _)| n.clone());
+    for (name, findings) in entries {
+        out.extend(findings.into_iter().map(|mut f| {
+            if let (Some(ok), Severity::Error) = (&works, f.severity) {
+                if *ok != name {
+                    f.severity = Severity::Warning;
+                    f.handshake = format!(
+                        "the client connects through {ok} instead, but this entry fails: {}",
+                        f.handshake
+                    );
+                }
+            }
+            f
+        }));
     }
     out
 }
@@ -143,6 +162,31 @@ fn entry_against_qmgr(
         _ => {}
     }
     let (Some(ours), true) = (ours, entry.uses_tls()) else { return out };
+    // What fails the queue manager's channel for every partner fails this client too.
+    if let Err(e) = ours.allowed() {
+        out.push(err(
+            "client.qmgr-channel-broken",
+            "SSLCIPH",
+            format!("CHANNEL({}) on the queue manager refuses every TLS handshake: {e} (2393)", entry.name),
+            format!(
+                "ALTER CHANNEL({}) CHLTYPE(SVRCONN) SSLCIPH(ANY_TLS12_OR_HIGHER) on the queue manager",
+                entry.name
+            ),
+        ));
+    }
+    for broken in super::certificate::presented(store, &server, &ours, qm_ks) {
+        if broken.severity == Severity::Error {
+            out.push(err(
+                "client.qmgr-channel-broken",
+                &broken.attribute,
+                format!(
+                    "CHANNEL({}) on the queue manager fails every partner: {}",
+                    entry.name, broken.handshake
+                ),
+                broken.fix,
+            ));
+        }
+    }
     let theirs = mqtls_cipherspec::CipherSpecName::new(&entry.cipher_spec);
     if let Err(e) = theirs.allowed() {
         out.push(err(
