@@ -42,12 +42,6 @@ pub fn names_channel(sni: &str) -> bool {
     lower.ends_with(SUFFIX) || lower.ends_with(LEGACY_SUFFIX)
 }
 
-/// Whether the SNI of `channel` is a valid DNS host name a TLS client can send
-/// ([`mqtls_model::sni_is_host_name`]).
-pub fn is_host_name(channel: &str) -> bool {
-    mqtls_model::sni_is_host_name(channel)
-}
-
 /// What a client or sending channel puts in the SNI: mqclient.ini's SSL `OutboundSNI`
 /// (`MQOUTBOUND_SNI`), qm.ini's for a queue manager. IBM: "If you set an environment
 /// variable that is not valid, or provide a value that is not valid in the mqclient.ini
@@ -77,7 +71,7 @@ impl Outbound {
     /// name (a channel name ending in neither A-Z nor 0-9, an IP address): no SNI then.
     pub fn server_name(self, channel: &str, host: &str) -> Option<String> {
         match self {
-            Self::Channel => Some(encode(channel)).filter(|_| is_host_name(channel)),
+            Self::Channel => Some(encode(channel)).filter(|_| mqtls_model::sni_is_host_name(channel)),
             Self::HostName => Some(host.to_owned()).filter(|h| {
                 h.parse::<std::net::IpAddr>().is_err()
                     && rustls_pki_types::ServerName::try_from(h.as_str()).is_ok()
@@ -176,7 +170,7 @@ mod tests {
             proptest::prop_assert_eq!(decode(&sni).unwrap(), name.clone());
             proptest::prop_assert_eq!(
                 rustls_pki_types::ServerName::try_from(sni.as_str()).is_ok(),
-                is_host_name(&name)
+                mqtls_model::sni_is_host_name(&name)
             );
         }
     }
@@ -186,7 +180,7 @@ mod tests {
         for (name, valid) in
             [("TO.QMGR1", true), ("APP.SVRCONN", true), ("APP.", false), ("A_", false), ("app.a", false)]
         {
-            assert_eq!(is_host_name(name), valid, "{name}");
+            assert_eq!(mqtls_model::sni_is_host_name(name), valid, "{name}");
             let parsed = rustls_pki_types::ServerName::try_from(encode(name));
             assert_eq!(parsed.is_ok(), valid, "{name}: rustls agrees");
         }

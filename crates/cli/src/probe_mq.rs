@@ -6,9 +6,9 @@
 
 use std::time::Duration;
 
-use mqtls_channel::fap::{segment, status, Segment};
+use mqtls_channel::fap::{segment, status};
 use mqtls_channel::initial_data::InitialData;
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
 use tokio::time::timeout;
 
 /// Sends the initial data for `channel` on `stream` and prints the answer; whether the
@@ -21,15 +21,8 @@ pub(crate) async fn first_exchange<S: AsyncRead + AsyncWrite + Unpin>(
     let exchange = async {
         stream.write_all(&InitialData::client(channel).segment().encode()).await?;
         stream.flush().await?;
-        let mut buf = Vec::new();
-        loop {
-            if let Some((answer, _)) = Segment::decode(&buf, 1 << 16)? {
-                return anyhow::Ok(answer);
-            }
-            if stream.read_buf(&mut buf).await? == 0 {
-                anyhow::bail!("the queue manager closed the connection without an answer");
-            }
-        }
+        let answer = mqtls_client::read_segment(stream, &mut Vec::new(), 1 << 16).await;
+        answer.map_err(|why| anyhow::anyhow!("no answer: {why}"))
     };
     let answer = match timeout(wait, exchange).await {
         Ok(Ok(answer)) => answer,

@@ -60,3 +60,23 @@ pub async fn read_frame<S: AsyncRead + Unpin>(
         }
     }
 }
+
+/// Reads the next IBM MQ segment (TSH / TSHM) from `stream`, keeping what follows it in
+/// `buf`; segments over `max` bytes are refused. The IBM MQ side of [`read_frame`], for a
+/// listener facing a real MQ partner and for `mqtls probe --mq`.
+pub async fn read_segment<S: AsyncRead + Unpin>(
+    stream: &mut S,
+    buf: &mut Vec<u8>,
+    max: u32,
+) -> Result<mqtls_channel::fap::Segment, String> {
+    loop {
+        if let Some((seg, used)) = mqtls_channel::fap::Segment::decode(buf, max).map_err(|e| e.to_string())? {
+            buf.drain(..used);
+            return Ok(seg);
+        }
+        buf.reserve(4096);
+        if stream.read_buf(buf).await.map_err(|e| e.to_string())? == 0 {
+            return Err("the partner closed the connection".into());
+        }
+    }
+}

@@ -15,8 +15,9 @@ use mqtls_channel::fap::{segment, status, Segment, FAP_LEVEL};
 use mqtls_channel::frame::ChannelStart;
 use mqtls_channel::initial_data::{caps, InitialData};
 use mqtls_channel::start::Negotiated;
+use mqtls_client::read_segment;
 use mqtls_model::Excerpt;
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
 use tokio::time::timeout;
 
 use crate::pending::PendingGuard;
@@ -36,7 +37,7 @@ pub(crate) async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
     _place: PendingGuard,
 ) -> Result<(), String> {
     let limit = qm.limits.handshake_timeout;
-    let first = timeout(limit, read_segment(&mut stream, &mut buf))
+    let first = timeout(limit, read_segment(&mut stream, &mut buf, MAX_SEGMENT))
         .await
         .map_err(|_| "no complete IBM MQ initial data before the timeout".to_owned())??;
     if first.kind != segment::INITIAL_DATA {
@@ -107,7 +108,7 @@ pub(crate) async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
     };
     let outcome = match sent.await {
         Err(e) => Err(e.to_string()),
-        Ok(()) => match timeout(limit, read_segment(&mut stream, &mut buf)).await {
+        Ok(()) => match timeout(limit, read_segment(&mut stream, &mut buf, MAX_SEGMENT)).await {
             Err(_) => Err("an IBM MQ partner sent nothing after the initial data before the timeout".into()),
             Ok(Err(why)) => Err(why),
             Ok(Ok(next)) => {
@@ -142,18 +143,4 @@ async fn answer<S: AsyncWrite + Unpin>(
     let _ = stream.write_all(&Segment::answer(to, segment::STATUS, 0x02, body).encode()).await;
     let _ = stream.shutdown().await;
     Err(text)
-}
-
-/// Reads one whole segment, keeping what follows it in `buf`.
-async fn read_segment<S: AsyncRead + Unpin>(stream: &mut S, buf: &mut Vec<u8>) -> Result<Segment, String> {
-    loop {
-        if let Some((seg, used)) = Segment::decode(buf, MAX_SEGMENT).map_err(|e| e.to_string())? {
-            buf.drain(..used);
-            return Ok(seg);
-        }
-        buf.reserve(4096);
-        if stream.read_buf(buf).await.map_err(|e| e.to_string())? == 0 {
-            return Err("the IBM MQ partner closed the connection".into());
-        }
-    }
 }

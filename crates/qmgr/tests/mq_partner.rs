@@ -17,7 +17,7 @@ use mqtls_model::Channel;
 use mqtls_qmgr::{Limits, QueueManager};
 use mqtls_test_support::{ca_and_leaf, keystore, scratch};
 use rustls::pki_types::ServerName;
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
 
@@ -31,15 +31,8 @@ DEFINE CHANNEL(PEER.SVRCONN) CHLTYPE(SVRCONN) SSLCIPH(ANY_TLS12_OR_HIGHER) SSLCA
 /// Sends `seg` and reads the one segment answered, within ten seconds.
 async fn exchange<S: AsyncRead + AsyncWrite + Unpin>(stream: &mut S, seg: &Segment) -> Segment {
     stream.write_all(&seg.encode()).await.unwrap();
-    let mut buf = Vec::new();
-    let read = async {
-        loop {
-            if let Some((answer, _)) = Segment::decode(&buf, 1 << 16).unwrap() {
-                return answer;
-            }
-            assert!(stream.read_buf(&mut buf).await.unwrap() > 0, "closed without an answer");
-        }
-    };
+    let read =
+        async { mqtls_client::read_segment(stream, &mut Vec::new(), 1 << 16).await.expect("an answer") };
     tokio::time::timeout(Duration::from_secs(10), read).await.expect("an answer within 10s")
 }
 

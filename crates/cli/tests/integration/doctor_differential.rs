@@ -15,7 +15,7 @@ use mqtls_pki::{CertAuthority, Entry, KeySpec};
 use mqtls_test_support::{ca_and_leaf, keystore, scratch};
 
 use crate::doctor_cli::private_pem_dir;
-use crate::doctor_peers_cli::save_qm_keystore;
+use crate::doctor_peers_cli::{ccdt, save_qm_keystore};
 
 struct Rng(u64);
 
@@ -203,19 +203,10 @@ fn the_doctor_predicts_exactly_the_failures_of_live_connections() {
     let (mut agree, mut table, mut wrong) = (0, Vec::new(), Vec::new());
     for (i, c) in drawn.iter().enumerate() {
         let name = format!("CASE.{i:03}");
-        let plain = c.first.map(|f| format!(r#"{{"name": "{f}", "type": "clientConnection",
-                "clientConnection": {{ "connection": [{{ "host": "127.0.0.1", "port": {port} }}], "queueManager": "QM1" }} }},"#));
-        let ccdt = format!(
-            r#"{{"channel": [{}{{"name": "{name}", "type": "clientConnection",
-                "clientConnection": {{ "connection": [{{ "host": "127.0.0.1", "port": {port} }}], "queueManager": "QM1" }},
-                "transmissionSecurity": {{ "cipherSpecification": "{}", "certificateLabel": "{}", "certificatePeerName": "{}" }} }}]}}"#,
-            plain.unwrap_or_default(),
-            c.client_ciph,
-            c.client_label,
-            c.client_peer
-        );
-        std::fs::write(dir.join("ccdt.json"), ccdt).unwrap();
-        let url = format!("file://{}", dir.join("ccdt.json").display());
+        let mut entries = Vec::new();
+        entries.extend(c.first.map(|f| (f, "", "", "")));
+        entries.push((name.as_str(), c.client_ciph, c.client_label, c.client_peer));
+        let url = ccdt(&dir, port, &entries);
         let repository = if c.trusting { &trusting } else { &untrusting };
         let mqserver = format!("{name}/TCP/127.0.0.1({port})");
         let mut env = vec![("MQCCDTURL", url.as_str()), ("MQSSLKEYR", repository.as_str())];

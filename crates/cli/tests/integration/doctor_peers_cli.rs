@@ -16,7 +16,7 @@ const FOR_CLIENTS: &str = "ALTER QMGR CERTLABL('qm1')
 DEFINE CHANNEL(APP.SVRCONN) CHLTYPE(SVRCONN) SSLCIPH(ECDHE_ECDSA_AES_128_GCM_SHA256) SSLCAUTH(REQUIRED) SSLPEER('CN=app1')
 ";
 
-fn ccdt(dir: &std::path::Path, entries: &[(&str, &str, &str, &str)]) -> String {
+pub(crate) fn ccdt(dir: &std::path::Path, port: u16, entries: &[(&str, &str, &str, &str)]) -> String {
     let list: Vec<String> = entries
         .iter()
         .map(|(name, ciph, label, peer)| {
@@ -25,7 +25,7 @@ fn ccdt(dir: &std::path::Path, entries: &[(&str, &str, &str, &str)]) -> String {
             } else {
                 format!(r#", "transmissionSecurity": {{ "cipherSpecification": "{ciph}", "certificateLabel": "{label}", "certificatePeerName": "{peer}" }}"#)
             };
-            format!(r#"{{"name": "{name}", "type": "clientConnection", "clientConnection": {{ "connection": [{{ "host": "127.0.0.1", "port": 1414 }}], "queueManager": "QM1" }}{tls}}}"#)
+            format!(r#"{{"name": "{name}", "type": "clientConnection", "clientConnection": {{ "connection": [{{ "host": "127.0.0.1", "port": {port} }}], "queueManager": "QM1" }}{tls}}}"#)
         })
         .collect();
     std::fs::write(dir.join("ccdt.json"), format!(r#"{{"channel": [{}]}}"#, list.join(","))).unwrap();
@@ -64,13 +64,14 @@ fn the_client_side_matches_the_queue_manager_or_says_why_not() {
     }
 
     // A client that will work: no finding.
-    let url = ccdt(&dir, &[("APP.SVRCONN", "ECDHE_ECDSA_AES_128_GCM_SHA256", "app1", "CN=qm1,O=mqtls test")]);
+    let url =
+        ccdt(&dir, 1414, &[("APP.SVRCONN", "ECDHE_ECDSA_AES_128_GCM_SHA256", "app1", "CN=qm1,O=mqtls test")]);
     let (code, out) = doctor_client(&dir, &[("MQCCDTURL", &url), ("MQSSLKEYR", &good_ks)]);
     assert_eq!(code, 0, "{out}");
 
     // A label from MQCERTLABL the key repository lacks: the fix names where it comes from.
     let unlabelled =
-        ccdt(&dir, &[("APP.SVRCONN", "ECDHE_ECDSA_AES_128_GCM_SHA256", "", "CN=qm1,O=mqtls test")]);
+        ccdt(&dir, 1414, &[("APP.SVRCONN", "ECDHE_ECDSA_AES_128_GCM_SHA256", "", "CN=qm1,O=mqtls test")]);
     let env = [("MQCCDTURL", unlabelled.as_str()), ("MQSSLKEYR", good_ks.as_str()), ("MQCERTLABL", "app9")];
     let (code, out) = doctor_client(&dir, &env);
     assert_eq!(code, 20, "{out}");
@@ -79,7 +80,7 @@ fn the_client_side_matches_the_queue_manager_or_says_why_not() {
             && out.contains("the label comes from MQCERTLABL"),
         "{out}"
     );
-    ccdt(&dir, &[("APP.SVRCONN", "ECDHE_ECDSA_AES_128_GCM_SHA256", "app1", "CN=qm1,O=mqtls test")]);
+    ccdt(&dir, 1414, &[("APP.SVRCONN", "ECDHE_ECDSA_AES_128_GCM_SHA256", "app1", "CN=qm1,O=mqtls test")]);
 
     // CHLAUTH: blocked from one address, admitted from another.
     let block = "SET CHLAUTH(APP.SVRCONN) TYPE(ADDRESSMAP) ADDRESS('127.0.0.1') USERSRC(NOACCESS)\n";
@@ -96,8 +97,11 @@ fn the_client_side_matches_the_queue_manager_or_says_why_not() {
     let other = scratch("doctor-client-other");
     ca_and_leaf(&other, "app1", "ec");
     let other_ks = mqtls_test_support::pem_keystore_dir(&other, "app1").display().to_string();
-    let url =
-        ccdt(&dir, &[("A.PLAIN", "", "", ""), ("APP.SVRCONN", "TLS_AES_256_GCM_SHA384", "app9", "CN=wrong")]);
+    let url = ccdt(
+        &dir,
+        1414,
+        &[("A.PLAIN", "", "", ""), ("APP.SVRCONN", "TLS_AES_256_GCM_SHA384", "app9", "CN=wrong")],
+    );
     let (code, out) = doctor_client(&dir, &[("MQCCDTURL", &url), ("MQSSLKEYR", &other_ks)]);
     assert_eq!(code, 20, "{out}");
     for expected in [
@@ -112,7 +116,7 @@ fn the_client_side_matches_the_queue_manager_or_says_why_not() {
     }
 
     // The right label, but the queue manager does not trust the other CA.
-    let url = ccdt(&dir, &[("APP.SVRCONN", "ECDHE_ECDSA_AES_128_GCM_SHA256", "app1", "")]);
+    let url = ccdt(&dir, 1414, &[("APP.SVRCONN", "ECDHE_ECDSA_AES_128_GCM_SHA256", "app1", "")]);
     let (_, out) = doctor_client(&dir, &[("MQCCDTURL", &url), ("MQSSLKEYR", &other_ks)]);
     assert!(out.contains("the queue manager does not trust the client's certificate"), "{out}");
 
@@ -369,13 +373,7 @@ SET AUTHREC PROFILE('APP.Q') OBJTYPE(QUEUE) PRINCIPAL('app') AUTHADD(GET)
     ];
     let mut table = Vec::new();
     for (case, (name, ciph, label, peer), key_repository, mqserver, predicted) in cases {
-        let ccdt = format!(
-            r#"{{"channel": [{{"name": "{name}", "type": "clientConnection",
-                "clientConnection": {{ "connection": [{{ "host": "127.0.0.1", "port": {port} }}], "queueManager": "QM1" }},
-                "transmissionSecurity": {{ "cipherSpecification": "{ciph}", "certificateLabel": "{label}", "certificatePeerName": "{peer}" }} }}]}}"#
-        );
-        std::fs::write(dir.join("ccdt.json"), ccdt).unwrap();
-        let url = format!("file://{}", dir.join("ccdt.json").display());
+        let url = ccdt(&dir, port, &[(name, ciph, label, peer)]);
         let mut env = vec![("MQCCDTURL", url.as_str()), ("MQSSLKEYR", key_repository)];
         if let Some(server) = mqserver {
             env.push(("MQSERVER", server));
