@@ -156,14 +156,13 @@ impl QueueManager {
     /// unknown channel with NO_CHANNEL, a plain one with CIPHER_SPEC, instead of a
     /// handshake that ends without a word).
     pub(crate) fn sni_tls_config(&self, channel: &str) -> Result<Arc<rustls::ServerConfig>, String> {
-        let tls_channel = self
-            .store
-            .read()
-            .expect("store lock")
+        let store = self.store.read().expect("store lock");
+        let tls_channel = store
             .get(ObjectType::Channel, channel)
             .and_then(Channel::new)
             .is_some_and(|c| c.ssl_ciph().is_some());
-        self.tls_config(if tls_channel { channel } else { "" })
+        let keystore = self.keystore.read().expect("keystore lock");
+        self.tls.config(&store, &keystore, if tls_channel { channel } else { "" }).map(|(config, _)| config)
     }
 
     /// The TLS configuration for a connection whose SNI names no channel: the queue
