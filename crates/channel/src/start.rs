@@ -30,6 +30,7 @@ pub fn mqcht(t: ChannelType) -> u8 {
         ChannelType::Svrconn => 7,
         ChannelType::Clusrcvr => 8,
         ChannelType::Clussdr => 9,
+        ChannelType::Mqtt => 10,
         ChannelType::Amqp => 11,
     }
 }

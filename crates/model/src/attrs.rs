@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use crate::error::{ModelError, Severity};
-use crate::schema::{attributes, closest, lookup, AttrDef, Kind};
+use crate::schema::{attributes, closest, lookup_for, AttrDef, Kind};
 use crate::value::Value;
 use crate::{ChannelType, ObjectType};
 
@@ -25,11 +25,10 @@ pub struct Finding {
     pub error: ModelError,
 }
 
-/// Typed attribute values, plus keywords mqtls does not know (kept as written).
+/// Typed attribute values. A keyword outside the table is an error, as runmqsc's AMQ8405.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct AttrSet {
     values: BTreeMap<&'static str, Value>,
-    unknown: BTreeMap<String, Vec<String>>,
 }
 
 impl AttrSet {
@@ -53,7 +52,7 @@ impl AttrSet {
         let mut findings = Vec::new();
         for (index, param) in params.iter().enumerate() {
             let mut push = |error| findings.push(Finding { index, error });
-            let Some(def) = lookup(table, param.keyword) else {
+            let Some(def) = lookup_for(table, param.keyword, chltype) else {
                 let keywords = table.iter().flat_map(|d| {
                     let off = match d.kind {
                         Kind::Flag { off } => Some(off),
@@ -61,18 +60,12 @@ impl AttrSet {
                     };
                     std::iter::once(d.keyword).chain(off)
                 });
-                match closest(keywords, param.keyword) {
-                    Some(suggestion) => push(ModelError::Misspelt {
-                        keyword: param.keyword.to_owned(),
-                        object: what,
-                        suggestion,
-                    }),
-                    None => {
-                        push(ModelError::UnknownKept { keyword: param.keyword.to_owned(), object: what });
-                        let values = param.values.map(<[String]>::to_vec).unwrap_or_default();
-                        set.unknown.insert(param.keyword.to_owned(), values);
+                push(match closest(keywords, param.keyword) {
+                    Some(suggestion) => {
+                        ModelError::Misspelt { keyword: param.keyword.to_owned(), object: what, suggestion }
                     }
-                }
+                    None => ModelError::Unknown { keyword: param.keyword.to_owned(), object: what },
+                });
                 continue;
             };
             if let Some(t) = chltype {
@@ -119,9 +112,14 @@ impl AttrSet {
         values: impl IntoIterator<Item = (&'static str, Value)>,
     ) -> Result<Self, ModelError> {
         let mut set = Self::default();
+        let values: Vec<_> = values.into_iter().collect();
+        let chltype = values
+            .iter()
+            .find(|(k, _)| *k == "CHLTYPE")
+            .and_then(|(_, v)| v.as_str().and_then(ChannelType::from_keyword));
         for (keyword, value) in values {
-            let def = lookup(table, keyword)
-                .ok_or_else(|| ModelError::UnknownKept { keyword: keyword.into(), object: what })?;
+            let def = lookup_for(table, keyword, chltype)
+                .ok_or_else(|| ModelError::Unknown { keyword: keyword.into(), object: what })?;
             match def.check(&value) {
                 Err(e) if e.severity() == Severity::Error => return Err(e),
                 _ => set.values.insert(def.keyword, value),
@@ -150,15 +148,9 @@ impl AttrSet {
         self.values.iter().map(|(k, v)| (*k, v))
     }
 
-    /// Keywords mqtls does not know, with their values as written.
-    pub fn unknown(&self) -> impl Iterator<Item = (&str, &[String])> + '_ {
-        self.unknown.iter().map(|(k, v)| (k.as_str(), v.as_slice()))
-    }
-
     /// Overlays `other` on `self` (ALTER).
     pub(crate) fn merge(&mut self, other: Self) {
         self.values.extend(other.values);
-        self.unknown.extend(other.unknown);
     }
 }
 
@@ -193,14 +185,14 @@ mod tests {
                 (3, "CONNAME is not valid for CHLTYPE(SVRCONN)".to_string()),
                 (
                     4,
-                    "FUTUREATTR: attribute not known to mqtls for CHANNEL; kept as written, not used"
+                    "FUTUREATTR: not an attribute of CHANNEL in IBM MQ (runmqsc: AMQ8405 syntax error)"
                         .to_string()
                 ),
                 (5, "SSLCAUTH given more than once".to_string()),
             ]
         );
         assert_eq!(set.get("SSLCAUTH"), Some(&Value::Word("REQUIRED".into())));
-        assert_eq!(set.unknown().collect::<Vec<_>>(), vec![("FUTUREATTR", &weird[..])]);
+        assert_eq!(set.values().count(), 1, "only the first SSLCAUTH is kept: {set:?}");
     }
 
     #[test]

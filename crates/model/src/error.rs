@@ -27,9 +27,9 @@ pub enum ModelError {
         /// The attribute it most likely meant.
         suggestion: &'static str,
     },
-    /// A keyword mqtls does not know; kept as written and not used.
-    #[error("{keyword}: attribute not known to mqtls for {object}; kept as written, not used")]
-    UnknownKept {
+    /// A keyword that is no attribute of the object in IBM MQ 9.4 (runmqsc: AMQ8405).
+    #[error("{keyword}: not an attribute of {object} in IBM MQ (runmqsc: AMQ8405 syntax error)")]
+    Unknown {
         /// The keyword as written.
         keyword: String,
         /// What it was given to.
@@ -223,7 +223,6 @@ impl ModelError {
     /// Whether the finding rejects the command or only warns.
     pub fn severity(&self) -> Severity {
         match self {
-            Self::UnknownKept { .. } => Severity::Warning,
             Self::CipherSpec { source: CipherSpecError::Refused { .. }, .. } => Severity::Warning,
             _ => Severity::Error,
         }

@@ -50,7 +50,7 @@ pub use dead_letter::{DeadLetter, DEAD_LETTER_FORMAT};
 pub use error::{ModelError, Severity};
 pub use excerpt::{has_control, Excerpt, LINE_LIMIT, VALUE_LIMIT};
 pub use message::Message;
-pub use object::{check_name, Object, Stamp};
+pub use object::{check_chlauth_profile, check_name, Object, Stamp};
 pub use store::{default_cert_label, generic_match, Store};
 pub use transmission::{Transmission, XMIT_FORMAT};
 pub use types::{ChannelType, ObjectType};

@@ -2,7 +2,7 @@
 
 use crate::attrs::AttrSet;
 use crate::error::ModelError;
-use crate::schema::{attributes, lookup, AttrDef};
+use crate::schema::{attributes, lookup_for, AttrDef};
 use crate::value::Value;
 use crate::{ChannelType, ObjectType};
 
@@ -102,7 +102,7 @@ impl Object {
 
     /// The attribute definition of `keyword` if it applies to this object.
     pub fn def(&self, keyword: &str) -> Option<&'static AttrDef> {
-        lookup(attributes(self.otype), keyword).filter(|d| self.applies(d))
+        lookup_for(attributes(self.otype), keyword, self.chltype).filter(|d| self.applies(d))
     }
 
     fn applies(&self, def: &AttrDef) -> bool {
@@ -134,9 +134,34 @@ pub fn check_name(otype: ObjectType, name: &str) -> Result<(), ModelError> {
     Ok(())
 }
 
+/// Checks a CHLAUTH profile: a channel name in which `*` stands for any characters
+/// (IBM MQ "SET CHLAUTH": the profile is a channel name or a generic one).
+pub fn check_chlauth_profile(profile: &str) -> Result<(), ModelError> {
+    if profile.chars().all(|c| c == '*') && !profile.is_empty() {
+        return Ok(());
+    }
+    let as_name: String = profile.chars().map(|c| if c == '*' { 'A' } else { c }).collect();
+    check_name(ObjectType::Channel, &as_name).map_err(|e| match e {
+        ModelError::BadName { object, why, .. } => {
+            ModelError::BadName { object, name: profile.to_owned(), why }
+        }
+        other => other,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn chlauth_profiles_are_generic_channel_names() {
+        for ok in ["*", "SYSTEM.*", "DEV.*.SVRCONN", "APP1"] {
+            assert!(check_chlauth_profile(ok).is_ok(), "{ok}");
+        }
+        for bad in ["CHLTYPE(SVRCONN)", "a b", "", "TOO.LONG.FOR.A.CHANNEL.*"] {
+            assert!(check_chlauth_profile(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn stamp_from_unix() {

@@ -137,11 +137,13 @@ pub enum ChannelType {
     Clusrcvr,
     /// AMQP (MQ Light / AMQP 1.0 clients): defined and stored, not served by mqtls.
     Amqp,
+    /// MQTT (telemetry, MQ's MQXR service): defined and stored, not served by mqtls.
+    Mqtt,
 }
 
 impl ChannelType {
     /// Every channel type.
-    pub const ALL: [Self; 9] = [
+    pub const ALL: [Self; 10] = [
         Self::Sdr,
         Self::Svr,
         Self::Rcvr,
@@ -151,6 +153,7 @@ impl ChannelType {
         Self::Clussdr,
         Self::Clusrcvr,
         Self::Amqp,
+        Self::Mqtt,
     ];
 
     /// The CHLTYPE keyword.
@@ -165,6 +168,7 @@ impl ChannelType {
             Self::Clussdr => "CLUSSDR",
             Self::Clusrcvr => "CLUSRCVR",
             Self::Amqp => "AMQP",
+            Self::Mqtt => "MQTT",
         }
     }
 
@@ -189,7 +193,7 @@ impl ChannelType {
             Self::Svrconn => &[Self::Clntconn],
             Self::Clussdr => &[Self::Clusrcvr],
             Self::Clusrcvr => &[Self::Clussdr],
-            Self::Amqp => &[],
+            Self::Amqp | Self::Mqtt => &[],
         }
     }
 
@@ -205,6 +209,8 @@ impl ChannelType {
             Self::Clussdr => "SYSTEM.DEF.CLUSSDR",
             Self::Clusrcvr => "SYSTEM.DEF.CLUSRCVR",
             Self::Amqp => "SYSTEM.DEF.AMQP",
+            // MQ ships no default MQTT channel; no object has this name, so schema defaults apply.
+            Self::Mqtt => "SYSTEM.DEF.MQTT",
         }
     }
 }

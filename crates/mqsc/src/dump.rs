@@ -17,7 +17,7 @@ pub fn dump(store: &Store) -> String {
         force: false,
         attrs: store.qmgr().given().clone(),
     });
-    if store.qmgr().given().values().next().is_some() || store.qmgr().given().unknown().next().is_some() {
+    if store.qmgr().given().values().next().is_some() {
         out.push_str(&format!("{qmgr}\n"));
     }
     let types: Vec<ObjectType> = ObjectType::ALL.into_iter().filter(|t| *t != ObjectType::Qmgr).collect();

@@ -25,6 +25,18 @@ pub enum MqscError {
     /// Parentheses that do not balance.
     #[error("'(' is not closed; add ')'")]
     UnclosedParen,
+    /// An unquoted value followed by `(`: MQSC strings with parentheses must be quoted.
+    #[error("'(' after the unquoted value '{value}': a value holding parentheses must be quoted, e.g. CONNAME('host(1414)')")]
+    NestedParen {
+        /// The value before the parenthesis.
+        value: String,
+    },
+    /// A `+` or `-` that is not the last non-blank character of its line.
+    #[error("'{found}' inside a line: '+' and '-' continue a command only as the last non-blank character of a line")]
+    MidLineContinuation {
+        /// The word that starts with it.
+        found: String,
+    },
     /// A `)` with no matching `(`.
     #[error("')' has no matching '('")]
     UnexpectedParen,

@@ -305,11 +305,6 @@ fn object_lines(object: &Object, d: &Display, all: bool, live: &dyn Live) -> Vec
         }
         items.push(item(object, kw, &value));
     }
-    for (kw, values) in object.given().unknown() {
-        if all || wanted.contains(&kw) {
-            items.push((kw.to_owned(), values.join(",")));
-        }
-    }
     for kw in ["ALTDATE", "ALTTIME"] {
         if all || wanted.contains(&kw) {
             items.push((kw.to_owned(), shown(&value_of(object, kw).expect("always present"))));

@@ -174,15 +174,5 @@ fn attrs_with(
             v => write!(f, " {kw}({v})")?,
         }
     }
-    for (kw, values) in set.unknown() {
-        write!(f, " {kw}(")?;
-        for (i, v) in values.iter().enumerate() {
-            if i > 0 {
-                f.write_char(',')?;
-            }
-            write_quoted(f, v)?;
-        }
-        f.write_char(')')?;
-    }
     Ok(())
 }

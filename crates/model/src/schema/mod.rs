@@ -33,7 +33,22 @@ pub fn attributes(otype: ObjectType) -> &'static [AttrDef] {
 
 /// Finds a keyword (or a flag's negative form) in a table.
 pub fn lookup(table: &'static [AttrDef], keyword: &str) -> Option<&'static AttrDef> {
-    table.iter().find(|d| d.keyword == keyword || matches!(d.kind, Kind::Flag { off } if off == keyword))
+    table.iter().find(|d| names(d, keyword))
+}
+
+/// Finds a keyword for a channel type: the definition that applies to `chltype` when the
+/// keyword has one per type (PORT of AMQP and MQTT), else the first.
+pub fn lookup_for(
+    table: &'static [AttrDef],
+    keyword: &str,
+    chltype: Option<crate::ChannelType>,
+) -> Option<&'static AttrDef> {
+    let applies = |d: &&AttrDef| chltype.is_none_or(|t| d.chl.has(t));
+    table.iter().filter(|d| names(d, keyword)).find(applies).or_else(|| lookup(table, keyword))
+}
+
+fn names(def: &AttrDef, keyword: &str) -> bool {
+    def.keyword == keyword || matches!(def.kind, Kind::Flag { off } if off == keyword)
 }
 
 /// The keyword in `candidates` closest to a misspelt one, if it is close enough to be a typo.
@@ -55,12 +70,28 @@ mod tests {
     fn tables_are_unique_and_uppercase() {
         for otype in ObjectType::ALL {
             let table = attributes(otype);
-            let mut seen = std::collections::HashSet::new();
+            let mut seen = std::collections::HashMap::new();
             for def in table {
-                assert!(seen.insert(def.keyword), "{otype:?} repeats {}", def.keyword);
+                // A keyword repeats only with disjoint channel types (one definition per type).
+                let types = seen.entry(def.keyword).or_insert(0u16);
+                assert_eq!(*types & def.chl.0, 0, "{otype:?} repeats {} for one channel type", def.keyword);
+                *types |= def.chl.0;
                 assert_eq!(def.keyword, def.keyword.to_ascii_uppercase());
             }
         }
+    }
+
+    #[test]
+    fn per_type_keywords_find_their_type() {
+        use crate::ChannelType;
+        let table = attributes(ObjectType::Channel);
+        let port = |t| lookup_for(table, "PORT", Some(t)).map(|d| d.default_value());
+        assert_eq!(port(ChannelType::Amqp), Some(crate::Value::Int(5672)));
+        assert_eq!(port(ChannelType::Mqtt), Some(crate::Value::Int(1883)), "IBM: MQTT PORT default 1883");
+        let sslcauth = lookup_for(table, "SSLCAUTH", Some(ChannelType::Mqtt)).unwrap();
+        assert!(matches!(sslcauth.kind, Kind::Enum(w) if w.contains(&"NEVER")));
+        let svrconn = lookup_for(table, "SSLCAUTH", Some(ChannelType::Svrconn)).unwrap();
+        assert!(matches!(svrconn.kind, Kind::Enum(w) if !w.contains(&"NEVER")));
     }
 
     #[test]

@@ -73,6 +73,7 @@ pub(crate) static SERVICE: &[AttrDef] = &[
 /// TOPIC.
 #[rustfmt::skip]
 pub(crate) static TOPIC: &[AttrDef] = &[
+    a("CAPEXPRY", Kind::IntOr { min: 1, max: MAXINT, words: &["NOLIMIT", "ASPARENT"] }, w("ASPARENT")),
     a("CLROUTE", e(&["DIRECT", "TOPICHOST", "NONE"]), w("DIRECT")),
     a("CLUSTER", s(48), NONE),
     a("COMMINFO", s(48), NONE),

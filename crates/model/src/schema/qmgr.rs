@@ -61,6 +61,7 @@ pub(crate) static QMGR: &[AttrDef] = &[
     a("MONQ", e(&["NONE", "OFF", "LOW", "MEDIUM", "HIGH"]), w("OFF")),
     a("PARENT", s(48), NONE),
     a("PERFMEV", EVENT, w("DISABLED")),
+    a("PSCLUS", EVENT, w("ENABLED")),
     a("PSMODE", e(&["COMPAT", "DISABLED", "ENABLED"]), w("ENABLED")),
     a("PSNPMSG", e(&["DISCARD", "KEEP"]), w("DISCARD")),
     a("PSNPRES", e(&["NORMAL", "SAFE", "DISCARD"]), w("NORMAL")),

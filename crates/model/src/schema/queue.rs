@@ -16,6 +16,9 @@ const CLUSTER: AttrDef = a("CLUSTER", s(48), NONE);
 const CLWLPRTY: AttrDef = a("CLWLPRTY", n(0, 9), i(0));
 const CLWLRANK: AttrDef = a("CLWLRANK", n(0, 9), i(0));
 const CUSTOM: AttrDef = a("CUSTOM", s(128), NONE);
+/// CAPEXPRY (IBM MQ 9.4.0, every queue type): an upper limit on message expiry, in tenths of seconds.
+const CAPEXPRY: AttrDef =
+    a("CAPEXPRY", Kind::IntOr { min: 1, max: MAXINT, words: &["NOLIMIT"] }, w("NOLIMIT"));
 const PROPCTL: AttrDef = a("PROPCTL", e(&["COMPAT", "NONE", "ALL", "FORCE", "V6COMPAT"]), w("COMPAT"));
 const SCOPE: AttrDef = a("SCOPE", e(&["QMGR", "CELL"]), w("QMGR"));
 
@@ -26,6 +29,7 @@ macro_rules! local_attrs {
             a("ACCTQ", e(&["QMGR", "ON", "OFF"]), w("QMGR")),
             a("BOQNAME", s(48), NONE),
             a("BOTHRESH", n(0, MAXINT), i(0)),
+            CAPEXPRY,
             CUSTOM,
             DEFBIND,
             DEFPRESP,
@@ -90,6 +94,7 @@ pub(crate) static QMODEL: &[AttrDef] =
 
 /// QREMOTE.
 pub(crate) static QREMOTE: &[AttrDef] = &[
+    CAPEXPRY,
     CLUSNL,
     CLUSTER,
     CLWLPRTY,
@@ -109,6 +114,7 @@ pub(crate) static QREMOTE: &[AttrDef] = &[
 
 /// QALIAS.
 pub(crate) static QALIAS: &[AttrDef] = &[
+    CAPEXPRY,
     CLUSNL,
     CLUSTER,
     CLWLPRTY,

@@ -91,7 +91,7 @@ impl Cx<'_> {
     /// keywords, the character at fault inside a DN filter or address, else the value.
     pub(crate) fn finding_span(&self, p: &Param, error: &ModelError) -> Span {
         match (error, p.values.as_deref()) {
-            (ModelError::Misspelt { .. } | ModelError::UnknownKept { .. }, _) => p.keyword.span,
+            (ModelError::Misspelt { .. } | ModelError::Unknown { .. }, _) => p.keyword.span,
             (ModelError::Dn { source, .. }, Some([first, ..])) => {
                 let start = (first.span.start + usize::from(first.quoted) + source.at)
                     .min(first.span.end.saturating_sub(1));
@@ -122,7 +122,7 @@ impl Cx<'_> {
         match p.values.as_deref() {
             Some([v]) => match ChannelType::from_keyword(&v.text.to_ascii_uppercase()) {
                 Some(t) => Some(t),
-                None => self.fail(v.span, MqscError::BadParameter { keyword: "CHLTYPE".into(), value: v.text.clone(), why: "not a channel type (SDR, SVR, RCVR, RQSTR, CLNTCONN, SVRCONN, CLUSSDR, CLUSRCVR)" }),
+                None => self.fail(v.span, MqscError::BadParameter { keyword: "CHLTYPE".into(), value: v.text.clone(), why: "not a channel type (SDR, SVR, RCVR, RQSTR, CLNTCONN, SVRCONN, CLUSSDR, CLUSRCVR, AMQP, MQTT)" }),
             },
             _ => self.fail(p.span, ModelError::ValueRequired { keyword: "CHLTYPE" }.into()),
         }

@@ -27,7 +27,13 @@ const ACTIONS: [(&str, ChlauthAction); 4] = [
 
 impl Cx<'_> {
     pub(crate) fn set_chlauth(&mut self, noun: &Param, rest: &[Param]) -> Option<Command> {
-        let profile = self.name(noun, "CHLAUTH");
+        let mut profile = self.name(noun, "CHLAUTH");
+        if let (Some(p), Some(v)) = (&profile, noun.values.as_deref().and_then(<[_]>::first)) {
+            if let Err(e) = mqtls_model::check_chlauth_profile(p) {
+                profile = None;
+                self.report(v.span, e.into());
+            }
+        }
         let mut rtype = None;
         let mut action = ChlauthAction::Add;
         let mut others = Vec::new();

@@ -4,7 +4,7 @@
 //! ```text
 //! command := sep* param (sep+ param)* sep*
 //! param   := word blank* ['(' sep* [value (sep+ value)*] sep* ')']
-//! value   := quoted | bare          ; bare may hold balanced parentheses: host(1414)
+//! value   := quoted | bare          ; bare holds no '(' ')' or "'": quote host(1414)
 //! quoted  := "'" (char | "''")* "'"
 //! sep     := blank | ','
 //! ```
@@ -99,6 +99,9 @@ fn param(total: usize) -> impl Fn(&str) -> Res<'_, Param> {
             return fail(i, MqscError::UnexpectedParen);
         }
         let (rest, word) = take_while1(is_word).parse(i)?;
+        if word.starts_with('+') || word == "-" {
+            return fail(i, MqscError::MidLineContinuation { found: word.to_owned() });
+        }
         let start = total - i.len();
         let keyword = Token {
             span: Span { start, end: start + word.len() },
@@ -160,23 +163,14 @@ fn quoted(i: &str) -> Res<'_, (String, bool)> {
     }
 }
 
-/// A bare value: word characters and balanced parentheses, folded to uppercase.
+/// A bare value: word characters, folded to uppercase. IBM's "Rules for using MQSC
+/// commands": a string with special characters must be quoted, so `CONNAME(host(1414))` and
+/// `SET CHLAUTH(CHLTYPE(SVRCONN))` are syntax errors, as runmqsc reports them.
 fn bare(i: &str) -> Res<'_, (String, bool)> {
-    let mut depth = 0usize;
-    let mut end = 0;
-    for (at, c) in i.char_indices() {
-        match c {
-            '(' => depth += 1,
-            ')' if depth == 0 => break,
-            ')' => depth -= 1,
-            '\'' => break,
-            c if is_sep(c) && depth == 0 => break,
-            _ => {}
-        }
-        end = at + c.len_utf8();
-    }
-    if depth > 0 {
-        return fail(i, MqscError::UnclosedParen);
+    let end = i.find(|c: char| !is_word(c)).unwrap_or(i.len());
+    if i[end..].starts_with('(') {
+        let value = i[..end].to_owned();
+        return fail(&i[end..], MqscError::NestedParen { value });
     }
     let (word, rest) = i.split_at(end);
     if word.is_empty() {

@@ -55,10 +55,27 @@ fn blanks_and_commas_separate() {
     );
 }
 
+/// IBM MQ "Rules for using MQSC commands": strings holding special characters, parentheses
+/// among them, are enclosed in single quotation marks.
 #[test]
-fn bare_values_may_hold_balanced_parentheses() {
-    assert_eq!(shape("X CONNAME(host(1414))")[1].1, v(&[("HOST(1414)", false)]));
-    assert_eq!(shape("X CONNAME(a(1),b(2))")[1].1, v(&[("A(1)", false), ("B(2)", false)]));
+fn bare_values_hold_no_parentheses() {
+    for text in ["X CONNAME(host(1414))", "SET CHLAUTH(CHLTYPE(SVRCONN)) TYPE(BLOCKUSER)"] {
+        let e = parse(text).unwrap_err();
+        assert!(matches!(e.1, MqscError::NestedParen { .. }), "{text}: {e:?}");
+        assert!(e.1.to_string().contains("quote"), "{}", e.1);
+    }
+    assert_eq!(shape("X CONNAME('host(1414)')")[1].1, v(&[("host(1414)", true)]));
+}
+
+/// A `+` continues a command only as the last non-blank character of a line (IBM MQ "Rules
+/// for using MQSC commands"); inside a line it is an error, not a keyword.
+#[test]
+fn plus_inside_a_line_is_an_error() {
+    for text in ["DEFINE QLOCAL(C) DESCR('a') + MAXDEPTH(3)", "DEFINE QLOCAL(C) - MAXDEPTH(3)"] {
+        let e = parse(text).unwrap_err();
+        assert!(matches!(e.1, MqscError::MidLineContinuation { .. }), "{text}: {e:?}");
+    }
+    assert_eq!(shape("X DESCR('a + b')")[1].1, v(&[("a + b", true)]));
 }
 
 #[test]
@@ -78,7 +95,7 @@ fn errors_point_at_the_fault() {
     let err = |t: &str| parse(t).unwrap_err();
     assert_eq!(err("X DESCR('abc"), (8, MqscError::UnterminatedString));
     assert_eq!(err("X DESCR(abc"), (7, MqscError::UnclosedParen));
-    assert_eq!(err("X DESCR(a(b)"), (7, MqscError::UnclosedParen));
+    assert_eq!(err("X DESCR(a(b)"), (9, MqscError::NestedParen { value: "a".into() }));
     assert_eq!(err("X ) Y"), (2, MqscError::UnexpectedParen));
     assert_eq!(err("X 'q'"), (2, MqscError::ExpectedKeyword { found: "a quoted string".into() }));
 }
