@@ -165,6 +165,14 @@ pub enum ModelError {
         /// Which rule.
         why: &'static str,
     },
+    /// DELETE AUTHREC of a record that does not exist.
+    #[error("no authority record for PROFILE('{profile}') OBJTYPE({objtype}) and this entity; DISPLAY AUTHREC lists them")]
+    NoAuthrec {
+        /// The profile.
+        profile: String,
+        /// The object type.
+        objtype: String,
+    },
     /// DEFINE without REPLACE of an existing object.
     #[error("{object}({name}) already exists; use REPLACE to overwrite it")]
     AlreadyExists {

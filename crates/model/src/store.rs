@@ -270,6 +270,26 @@ impl Store {
         }
     }
 
+    /// DELETE AUTHREC: removes `entity`'s record on `profile`, or says there is none.
+    pub fn delete_authrec(
+        &mut self,
+        profile: &str,
+        objtype: &str,
+        entity: &Entity,
+    ) -> Result<(), ModelError> {
+        let at = self
+            .authrecs
+            .iter()
+            .position(|r| r.profile == profile && r.objtype == objtype && r.entity == *entity);
+        match at {
+            Some(i) => {
+                self.authrecs.remove(i);
+                Ok(())
+            }
+            None => Err(ModelError::NoAuthrec { profile: profile.to_owned(), objtype: objtype.to_owned() }),
+        }
+    }
+
     /// Every authority record.
     pub fn authrecs(&self) -> &[AuthRec] {
         &self.authrecs

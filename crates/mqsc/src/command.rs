@@ -17,6 +17,15 @@ pub enum Command {
     SetChlauth(SetChlauth),
     /// SET AUTHREC.
     SetAuthrec(SetAuthrec),
+    /// DELETE AUTHREC.
+    DeleteAuthrec {
+        /// PROFILE (empty for OBJTYPE(QMGR)).
+        profile: String,
+        /// OBJTYPE.
+        objtype: &'static str,
+        /// PRINCIPAL or GROUP.
+        entity: Entity,
+    },
     /// REFRESH SECURITY.
     RefreshSecurity(RefreshType),
     /// START CHANNEL / LISTENER / SERVICE.
@@ -49,8 +58,25 @@ pub enum Command {
         /// The queue.
         name: String,
     },
+    /// A valid IBM MQ command that mqtls does not run (clusters, AMS, multicast, ...).
+    NotProvided(NotProvided),
     /// END.
     End,
+}
+
+/// A command of [`Command::NotProvided`], kept as checked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NotProvided {
+    /// The verb (`RESET`).
+    pub verb: &'static str,
+    /// The object word (`CLUSTER`).
+    pub object: &'static str,
+    /// Why mqtls does not run it.
+    pub why: &'static str,
+    /// The name in parentheses, for objects that take one.
+    pub name: Option<String>,
+    /// The parameters, uppercased keywords with their values as written.
+    pub params: Vec<(String, Option<Vec<String>>)>,
 }
 
 /// DEFINE type(name) [LIKE(x)] attributes [REPLACE|NOREPLACE].

@@ -105,6 +105,14 @@ pub enum MqscError {
         /// The object.
         object: String,
     },
+    /// A valid IBM MQ command that mqtls does not run.
+    #[error("{command} is valid IBM MQ syntax but not provided by mqtls: {why}; the command was not run")]
+    NotProvided {
+        /// Verb and object.
+        command: String,
+        /// Why mqtls does not run it.
+        why: &'static str,
+    },
     /// A parameter that this command does not take.
     #[error("{keyword}: not a parameter of {command}{}", hint(.suggestion))]
     UnknownParameter {

@@ -102,12 +102,19 @@ pub fn execute_live(
             store.set_chlauth(record, s.action)?;
             vec!["AMQ8877I: Channel authentication record set.".to_owned()]
         }
+        Command::DeleteAuthrec { profile, objtype, entity } => {
+            store.delete_authrec(profile, objtype, entity)?;
+            vec!["Authority record deleted.".to_owned()]
+        }
         Command::SetAuthrec(s) => {
             store.set_authrec(&s.profile, s.objtype, s.entity.clone(), &s.add, &s.remove);
             vec!["AMQ8862I: Authority record set.".to_owned()]
         }
         Command::Display(d) => display(store, d, live)?,
         Command::End => Vec::new(),
+        Command::NotProvided(n) => {
+            return Err(MqscError::NotProvided { command: format!("{} {}", n.verb, n.object), why: n.why })
+        }
         other => return Err(MqscError::NeedsQueueManager { command: other.to_string() }),
     })
 }
@@ -304,6 +311,13 @@ fn object_lines(object: &Object, d: &Display, all: bool, live: &dyn Live) -> Vec
             continue;
         }
         items.push(item(object, kw, &value));
+    }
+    if otype == ObjectType::Qmgr {
+        // QMNAME is always shown first; the platform is UNIX as MQ's Linux queue managers say.
+        let fixed = [("PLATFORM", "UNIX"), ("MAXPRTY", "9"), ("COMMANDQ", "SYSTEM.ADMIN.COMMAND.QUEUE")];
+        for (kw, v) in fixed.into_iter().filter(|(kw, _)| all || wanted.contains(kw)) {
+            items.push((kw.to_owned(), v.to_owned()));
+        }
     }
     for kw in ["ALTDATE", "ALTTIME"] {
         if all || wanted.contains(&kw) {

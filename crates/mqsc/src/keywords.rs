@@ -169,7 +169,11 @@ pub fn nouns_for(verb: Verb) -> &'static [&'static str] {
         "TOPIC", "PROCESS", "SUB",
     ];
     match verb {
-        Verb::Define | Verb::Delete => DEFINABLE,
+        Verb::Define => DEFINABLE,
+        Verb::Delete => &[
+            "CHANNEL", "QLOCAL", "QMODEL", "QREMOTE", "QALIAS", "LISTENER", "AUTHINFO", "NAMELIST",
+            "SERVICE", "TOPIC", "PROCESS", "SUB", "AUTHREC",
+        ],
         Verb::Alter => &[
             "QMGR", "CHANNEL", "QLOCAL", "QMODEL", "QREMOTE", "QALIAS", "LISTENER", "AUTHINFO", "NAMELIST",
             "SERVICE", "TOPIC", "PROCESS", "SUB",

@@ -43,6 +43,27 @@ impl fmt::Display for Command {
                 }
                 Ok(())
             }
+            Self::NotProvided(n) => {
+                write!(f, "{} {}", n.verb, n.object)?;
+                if let Some(n) = &n.name {
+                    name(f, n)?;
+                }
+                for (kw, values) in &n.params {
+                    f.write_char(' ')?;
+                    f.write_str(kw)?;
+                    if let Some(values) = values {
+                        f.write_char('(')?;
+                        for (i, v) in values.iter().enumerate() {
+                            if i > 0 {
+                                f.write_char(',')?;
+                            }
+                            write_quoted(f, v)?;
+                        }
+                        f.write_char(')')?;
+                    }
+                }
+                Ok(())
+            }
             Self::Display(d) => {
                 let noun = match d.target {
                     DisplayTarget::Objects(t) => t.keyword(),
@@ -81,17 +102,13 @@ impl fmt::Display for Command {
                 write!(f, " TYPE({}) ACTION({})", s.rtype.keyword(), s.action.keyword())?;
                 attrs_with(f, &s.attrs, |_| None)
             }
+            Self::DeleteAuthrec { profile, objtype, entity } => {
+                f.write_str("DELETE")?;
+                authrec(f, profile, objtype, entity)
+            }
             Self::SetAuthrec(s) => {
-                f.write_str("SET AUTHREC")?;
-                if !s.profile.is_empty() {
-                    f.write_str(" PROFILE")?;
-                    name(f, &s.profile)?;
-                }
-                write!(f, " OBJTYPE({})", s.objtype)?;
-                match &s.entity {
-                    Entity::Principal(p) => f.write_str(" PRINCIPAL").and_then(|()| name(f, p))?,
-                    Entity::Group(g) => f.write_str(" GROUP").and_then(|()| name(f, g))?,
-                }
+                f.write_str("SET")?;
+                authrec(f, &s.profile, s.objtype, &s.entity)?;
                 for (kw, list) in [("AUTHADD", &s.add), ("AUTHRMV", &s.remove)] {
                     if !list.is_empty() {
                         write!(f, " {kw}({})", list.join(","))?;
@@ -162,6 +179,20 @@ fn attrs(f: &mut fmt::Formatter<'_>, otype: ObjectType, set: &AttrSet) -> fmt::R
 }
 
 /// Writes `KEYWORD(value)` pairs; `off` gives a flag's negative keyword.
+/// ` AUTHREC PROFILE(p) OBJTYPE(t) PRINCIPAL(u)`, shared by SET and DELETE.
+fn authrec(f: &mut fmt::Formatter<'_>, profile: &str, objtype: &str, entity: &Entity) -> fmt::Result {
+    f.write_str(" AUTHREC")?;
+    if !profile.is_empty() {
+        f.write_str(" PROFILE")?;
+        name(f, profile)?;
+    }
+    write!(f, " OBJTYPE({objtype})")?;
+    match entity {
+        Entity::Principal(p) => f.write_str(" PRINCIPAL").and_then(|()| name(f, p)),
+        Entity::Group(g) => f.write_str(" GROUP").and_then(|()| name(f, g)),
+    }
+}
+
 fn attrs_with(
     f: &mut fmt::Formatter<'_>,
     set: &AttrSet,

@@ -173,10 +173,14 @@ fn authrec() -> impl Strategy<Value = Command> {
         "[a-z][a-z0-9]{0,11}",
         subsequence(auths.clone(), 1..3),
         subsequence(auths, 0..2),
+        any::<bool>(),
     )
-        .prop_map(|(objtype, profile, group, who, add, remove)| {
+        .prop_map(|(objtype, profile, group, who, add, remove, delete)| {
             let profile = if objtype == "QMGR" { String::new() } else { profile };
             let entity = if group { Entity::Group(who) } else { Entity::Principal(who) };
+            if delete {
+                return Command::DeleteAuthrec { profile, objtype, entity };
+            }
             Command::SetAuthrec(SetAuthrec { profile, objtype, entity, add, remove })
         })
 }

@@ -147,6 +147,7 @@ pub fn run_mqsc(qm: &Arc<QueueManager>, src: &str) -> (i32, String) {
                         | Command::Delete(_)
                         | Command::SetChlauth(_)
                         | Command::SetAuthrec(_)
+                        | Command::DeleteAuthrec { .. }
                 )
             )
     });

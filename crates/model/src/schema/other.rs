@@ -152,6 +152,7 @@ pub(crate) static CHLAUTH: &[AttrDef] = &[
 
 /// Authorities accepted by SET AUTHREC AUTHADD / AUTHRMV.
 pub(crate) const AUTHORITIES: &[&str] = &[
-    "ALL", "ALLADM", "ALLMQI", "NONE", "ALTUSR", "BROWSE", "CONNECT", "GET", "INQ", "PUB", "PUT", "RESUME",
-    "SET", "SETALL", "SETID", "SUB", "CHG", "CLR", "CRT", "CTRL", "CTRLX", "DLT", "DSP", "SYSTEM",
+    "ALL", "ALLADM", "ALLMQI", "NONE", "ALTUSR", "BROWSE", "CONNECT", "GET", "INQ", "PASSALL", "PASSID",
+    "PUB", "PUT", "RESUME", "SET", "SETALL", "SETID", "SUB", "CHG", "CLR", "CRT", "CTRL", "CTRLX", "DLT",
+    "DSP", "SYSTEM",
 ];

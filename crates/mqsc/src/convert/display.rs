@@ -29,6 +29,8 @@ const CHLAUTH_ATTRS: &[&str] = &[
 /// Attributes every object displays besides its table.
 const COMMON: &[&str] = &["ALTDATE", "ALTTIME"];
 const QUEUE_EXTRA: &[&str] = &["CRDATE", "CRTIME", "CURDEPTH", "IPPROCS", "OPPROCS", "QTYPE"];
+/// DISPLAY QMGR's read-only attributes mqtls has (IBM MQ 9.4 "DISPLAY QMGR").
+const QMGR_EXTRA: &[&str] = &["QMNAME", "PLATFORM", "MAXPRTY", "COMMANDQ"];
 
 impl Cx<'_> {
     pub(crate) fn display(&mut self, noun: Noun, noun_param: &Param, rest: &[Param]) -> Option<Command> {
@@ -168,6 +170,9 @@ pub fn selectable(target: DisplayTarget) -> Vec<&'static str> {
     if let DisplayTarget::Objects(t) = target {
         if t.is_queue() {
             out.extend(QUEUE_EXTRA.iter().copied());
+        }
+        if t == ObjectType::Qmgr {
+            out.extend(QMGR_EXTRA.iter().copied());
         }
     }
     out.sort_unstable();

@@ -3,6 +3,7 @@
 
 mod display;
 pub use display::{selectable, CHSTATUS_ATTRS};
+mod not_provided;
 mod objects;
 mod security;
 
@@ -75,6 +76,13 @@ impl<'a> Cx<'a> {
     fn command(&mut self) -> Option<Command> {
         let cmd = self.cmd;
         let verb_param = cmd.params.first()?;
+        if let Some(noun) = cmd.params.get(1) {
+            let word = verb_param.keyword.text.as_str();
+            let verb_word: &str = Verb::from_word(word).map_or(word, |v| v.word());
+            if verb_param.values.is_none() && not_provided::has_form(verb_word, &noun.keyword.text) {
+                return self.not_provided(verb_word, noun, &cmd.params[2..]);
+            }
+        }
         let verb = self.verb(verb_param)?;
         if verb == Verb::End {
             self.no_more(&cmd.params[1..], "END")?;
@@ -97,6 +105,7 @@ impl<'a> Cx<'a> {
             (Verb::Display, _) => self.display(noun, noun_param, rest),
             (Verb::Set, Noun::Chlauth) => self.set_chlauth(noun_param, rest),
             (Verb::Set, Noun::Authrec) => self.set_authrec(noun_param, rest),
+            (Verb::Delete, Noun::Authrec) => self.delete_authrec(noun_param, rest),
             (Verb::Refresh, Noun::Security) => self.refresh(rest),
             (Verb::Start | Verb::Stop, Noun::Object(t)) => self.control(verb, t, noun_param, rest),
             (Verb::Reset | Verb::Ping | Verb::Resolve, _) => self.channel_op(verb, noun_param, rest),

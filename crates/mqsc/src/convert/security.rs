@@ -69,7 +69,18 @@ impl Cx<'_> {
         Some(Command::SetChlauth(SetChlauth { profile: profile?, rtype, action, attrs }))
     }
 
+    /// SET AUTHREC, or DELETE AUTHREC (IBM MQ 9.4 "DELETE AUTHREC on Multiplatforms":
+    /// PROFILE, OBJTYPE, PRINCIPAL or GROUP, IGNSTATE; no authority lists).
     pub(crate) fn set_authrec(&mut self, noun: &Param, rest: &[Param]) -> Option<Command> {
+        self.authrec(noun, rest, false)
+    }
+
+    pub(crate) fn delete_authrec(&mut self, noun: &Param, rest: &[Param]) -> Option<Command> {
+        self.authrec(noun, rest, true)
+    }
+
+    fn authrec(&mut self, noun: &Param, rest: &[Param], delete: bool) -> Option<Command> {
+        let command = if delete { "DELETE AUTHREC" } else { "SET AUTHREC" };
         if noun.values.is_some() {
             let error = MqscError::BadParameter {
                 keyword: "AUTHREC".into(),
@@ -78,25 +89,25 @@ impl Cx<'_> {
             };
             return self.fail(noun.span, error);
         }
-        let known = [
-            ("PROFILE", true),
-            ("OBJTYPE", true),
-            ("PRINCIPAL", true),
-            ("GROUP", true),
-            ("AUTHADD", true),
-            ("AUTHRMV", true),
-            ("SERVCOMP", true),
-        ];
-        let lists = |p: &Param| p.keyword.text == "AUTHADD" || p.keyword.text == "AUTHRMV";
+        let mut known = vec![("PROFILE", true), ("OBJTYPE", true), ("PRINCIPAL", true), ("GROUP", true)];
+        known.extend(if delete {
+            [("IGNSTATE", true), ("SERVCOMP", true)]
+        } else {
+            [("AUTHADD", true), ("AUTHRMV", true)]
+        });
+        if !delete {
+            known.push(("SERVCOMP", true));
+        }
+        let lists = |p: &Param| !delete && (p.keyword.text == "AUTHADD" || p.keyword.text == "AUTHRMV");
         let single: Vec<Param> = rest.iter().filter(|p| !lists(p)).cloned().collect();
         let values: Vec<_> = rest.iter().map(Param::value_texts).collect();
         self.model_params(rest, &values);
-        let got = self.params(&single, "SET AUTHREC", &known)?;
+        let got = self.params(&single, command, &known)?;
         let value = |i: usize| got[i].clone().flatten();
         let Some(objtype) = value(1) else {
             return self.fail(
                 noun.span,
-                ModelError::Missing { keyword: "OBJTYPE", context: "for SET AUTHREC" }.into(),
+                ModelError::Missing { keyword: "OBJTYPE", context: "for an AUTHREC" }.into(),
             );
         };
         let at = |kw: &str| rest.iter().find(|p| p.keyword.text == kw).map_or(noun.span, |p| p.span);
@@ -121,10 +132,13 @@ impl Cx<'_> {
             (None, None) => {
                 return self.fail(
                     noun.span,
-                    ModelError::Missing { keyword: "PRINCIPAL", context: "or GROUP for SET AUTHREC" }.into(),
+                    ModelError::Missing { keyword: "PRINCIPAL", context: "or GROUP for an AUTHREC" }.into(),
                 )
             }
         };
+        if delete {
+            return Some(Command::DeleteAuthrec { profile, objtype, entity });
+        }
         let mut add = Vec::new();
         let mut remove = Vec::new();
         for p in rest.iter().filter(|p| lists(p)) {

@@ -204,3 +204,29 @@ fn chlauth_profiles_are_channel_names() {
     assert!(err("SET CHLAUTH('APP SVRCONN') TYPE(BLOCKUSER) USERLIST(nobody)").contains("only A-Z, a-z, 0-9"));
     assert!(check("SET CHLAUTH('DEV.*') TYPE(BLOCKUSER) USERLIST(nobody)").command.is_some());
 }
+
+/// IBM MQ 9.4 "DELETE AUTHREC on Multiplatforms" and "SET AUTHREC" (PASSALL, PASSID).
+#[test]
+fn authrecs_are_set_and_deleted() {
+    use mqtls_model::{Stamp, Store};
+    let mut store = Store::new("QM1", Stamp::from_unix(0)).unwrap();
+    let run = |store: &mut Store, text: &str| {
+        let c = check(text);
+        let cmd = c.command.unwrap_or_else(|| panic!("{text}: {:?}", c.diagnostics));
+        crate::execute(store, &cmd, Stamp::from_unix(0))
+    };
+    run(&mut store, "SET AUTHREC PROFILE(Q1) OBJTYPE(QUEUE) PRINCIPAL('app') AUTHADD(PUT,PASSALL,PASSID)").unwrap();
+    assert_eq!(store.authrecs().len(), 1);
+    run(&mut store, "DELETE AUTHREC PROFILE(Q1) OBJTYPE(QUEUE) PRINCIPAL('app')").unwrap();
+    assert!(store.authrecs().is_empty());
+    let again = run(&mut store, "DELETE AUTHREC PROFILE(Q1) OBJTYPE(QUEUE) PRINCIPAL('app')").unwrap_err();
+    assert!(again.to_string().contains("no authority record"), "{again}");
+    assert!(err("DELETE AUTHREC PROFILE(Q1) OBJTYPE(QUEUE) PRINCIPAL('app') AUTHADD(PUT)").contains("AUTHADD"));
+}
+
+/// IBM MQ 9.4 "DISPLAY QMGR": QMNAME may be asked for on its own.
+#[test]
+fn display_qmgr_qmname() {
+    let c = check("DISPLAY QMGR QMNAME");
+    assert!(c.command.is_some() && c.diagnostics.is_empty(), "{:?}", c.diagnostics);
+}
