@@ -218,9 +218,13 @@ impl Cx<'_> {
             }
             params.push((kw.to_owned(), p.value_texts()));
         }
-        ok.then(|| {
-            Command::NotProvided(NotProvided { verb: f.verb, object: f.object, why: f.why, name, params })
-        })
+        ok.then_some(Command::NotProvided(NotProvided {
+            verb: f.verb,
+            object: f.object,
+            why: f.why,
+            name,
+            params,
+        }))
     }
 }
 

@@ -215,13 +215,16 @@ fn authrecs_are_set_and_deleted() {
         let cmd = c.command.unwrap_or_else(|| panic!("{text}: {:?}", c.diagnostics));
         crate::execute(store, &cmd, Stamp::from_unix(0))
     };
-    run(&mut store, "SET AUTHREC PROFILE(Q1) OBJTYPE(QUEUE) PRINCIPAL('app') AUTHADD(PUT,PASSALL,PASSID)").unwrap();
+    run(&mut store, "SET AUTHREC PROFILE(Q1) OBJTYPE(QUEUE) PRINCIPAL('app') AUTHADD(PUT,PASSALL,PASSID)")
+        .unwrap();
     assert_eq!(store.authrecs().len(), 1);
     run(&mut store, "DELETE AUTHREC PROFILE(Q1) OBJTYPE(QUEUE) PRINCIPAL('app')").unwrap();
     assert!(store.authrecs().is_empty());
     let again = run(&mut store, "DELETE AUTHREC PROFILE(Q1) OBJTYPE(QUEUE) PRINCIPAL('app')").unwrap_err();
     assert!(again.to_string().contains("no authority record"), "{again}");
-    assert!(err("DELETE AUTHREC PROFILE(Q1) OBJTYPE(QUEUE) PRINCIPAL('app') AUTHADD(PUT)").contains("AUTHADD"));
+    assert!(
+        err("DELETE AUTHREC PROFILE(Q1) OBJTYPE(QUEUE) PRINCIPAL('app') AUTHADD(PUT)").contains("AUTHADD")
+    );
 }
 
 /// IBM MQ 9.4 "DISPLAY QMGR": QMNAME may be asked for on its own.
