@@ -79,7 +79,8 @@ pub(crate) fn run(args: Args) -> anyhow::Result<u8> {
     }
     let qmgr = args.qmgr.unwrap_or_else(|| "QM1".to_owned());
     if args.memory && !args.verify && io::stdin().is_terminal() {
-        let store = Store::new(&qmgr, now()).with_context(|| format!("queue manager name '{qmgr}'"))?;
+        let store = mqtls_qmgr::default_store(&qmgr, &now())
+            .with_context(|| format!("queue manager name '{qmgr}'"))?;
         return crate::shell::run(crate::shell::Backend::Memory(store), &qmgr, history());
     }
     let src = read_stdin()?;
@@ -88,8 +89,8 @@ pub(crate) fn run(args: Args) -> anyhow::Result<u8> {
         script::verify(&src)
     } else {
         let stamp = now();
-        let mut store =
-            Store::new(&qmgr, stamp.clone()).with_context(|| format!("queue manager name '{qmgr}'"))?;
+        let mut store = mqtls_qmgr::default_store(&qmgr, &stamp)
+            .with_context(|| format!("queue manager name '{qmgr}'"))?;
         println!("Starting MQSC for in-memory queue manager {qmgr}.\n");
         script::run_live(&src, &mut store, &stamp, &OsAccounts(mqtls_qmgr::Accounts::default()))
     };

@@ -303,8 +303,20 @@ fn list_of(record: &ChlauthRecord, keyword: &str) -> Vec<String> {
     }
 }
 
+/// MQ's default objects (SYSTEM.DEF.SENDER, SYSTEM.DEFAULT.TOPIC, ...) and the base topic,
+/// which crtmqm creates with the required attributes blank; they are templates for LIKE.
+fn is_default_object(name: &str) -> bool {
+    name.starts_with("SYSTEM.DEF.")
+        || name.starts_with("SYSTEM.DEFAULT.")
+        || name.starts_with("SYSTEM.AUTO.")
+        || name == "SYSTEM.BASE.TOPIC"
+}
+
 /// The attributes MQ requires before an object can exist.
 fn check_required(object: &Object) -> Result<(), ModelError> {
+    if is_default_object(object.name()) {
+        return Ok(());
+    }
     let need = |keyword, context| {
         let present =
             object.given().get(keyword).and_then(Value::as_str).is_some_and(|s| !s.trim().is_empty());

@@ -22,6 +22,18 @@ use mqtls_pki::{self_signed, KeySpec, Keystore, Password};
 /// The object set every queue manager starts with: MQ's defaults and back-stop rules.
 pub const DEFAULT_OBJECTS: &str = include_str!("default-objects.mqsc");
 
+/// A store holding MQ's system and default objects ([`DEFAULT_OBJECTS`]), as crtmqm makes
+/// them: what `qmgr create` and `mqsc --memory` start from.
+pub fn default_store(name: &str, stamp: &Stamp) -> Result<Store, HomeError> {
+    let mut store = Store::new(name, stamp.clone())?;
+    let entries = script::run(DEFAULT_OBJECTS, &mut store, stamp);
+    if script::exit_code(&entries) >= 20 {
+        let report = script::report(DEFAULT_OBJECTS, &entries, false);
+        return Err(HomeError::Definitions { path: PathBuf::from("(default objects)"), report });
+    }
+    Ok(store)
+}
+
 /// Why a queue manager's home cannot be created, read or written.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -128,10 +140,10 @@ impl Home {
             return Err(HomeError::Exists(self.name.clone()));
         }
         let stamp = Stamp::from_unix(now);
-        let mut store = Store::new(&self.name, stamp.clone())?;
+        let mut store = default_store(&self.name, &stamp)?;
         let stem = self.key_stem();
         let setup = format!(
-            "{DEFAULT_OBJECTS}\nALTER QMGR SSLKEYR('{}')\n{}",
+            "ALTER QMGR SSLKEYR('{}')\n{}",
             stem.display().to_string().replace('\'', "''"),
             extra.unwrap_or_default()
         );

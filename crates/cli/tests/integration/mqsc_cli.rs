@@ -126,6 +126,26 @@ fn invalid_utf8_input_is_read_lossily_and_said() {
 
 /// `mqtls ... | head`: a reader that stops reading ends mqtls quietly (exit 141, as a
 /// SIGPIPE would), not with a panic.
+/// IBM MQ 9.4 "System and default objects": crtmqm's objects exist in --memory as after
+/// `qmgr create`, so LIKE, ALTER of SYSTEM.DEF.* and CONNAUTH name real objects.
+#[test]
+fn memory_mode_has_mqs_default_objects() {
+    let script = "DEFINE QLOCAL(APP.Q) LIKE(SYSTEM.DEFAULT.LOCAL.QUEUE)\n\
+                  ALTER CHANNEL(SYSTEM.DEF.SVRCONN) CHLTYPE(SVRCONN) MAXMSGL(1048576)\n\
+                  DEFINE CHANNEL(APP.SVRCONN) CHLTYPE(SVRCONN)\n\
+                  DISPLAY CHANNEL(APP.SVRCONN) MAXMSGL\n\
+                  DISPLAY AUTHINFO(SYSTEM.DEFAULT.AUTHINFO.IDPWOS) AUTHTYPE CHCKCLNT\n\
+                  DISPLAY QMGR CONNAUTH\n\
+                  DISPLAY QMODEL(SYSTEM.DEFAULT.MODEL.QUEUE)\n\
+                  DISPLAY CHANNEL(SYSTEM.AUTO.SVRCONN)\n";
+    let (code, out, _) = mqtls(&["mqsc", "--memory", "-e", "QMA"], script);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("MAXMSGL(1048576)"), "APP.SVRCONN inherits SYSTEM.DEF.SVRCONN: {out}");
+    assert!(out.contains("AUTHTYPE(IDPWOS)") && out.contains("CHCKCLNT(REQDADM)"), "{out}");
+    assert!(out.contains("CONNAUTH(SYSTEM.DEFAULT.AUTHINFO.IDPWOS)"), "{out}");
+    assert!(!out.contains("not found"), "{out}");
+}
+
 #[test]
 fn a_closed_stdout_ends_quietly() {
     use std::io::Write;
