@@ -132,6 +132,11 @@ impl CipherSpec {
         self.status == Status::Supported
     }
 
+    /// The IBM MQ release that deprecated this CipherSpec, where IBM's table gives one.
+    pub fn ibm_deprecated(&self) -> Option<&'static str> {
+        table::IBM_DEPRECATED.iter().find(|(n, _)| *n == self.name).map(|(_, v)| *v)
+    }
+
     /// The supported CipherSpec to use instead of a refused one: same key type and,
     /// where one exists, the same AES key length.
     pub fn replacement(&self) -> &'static Self {
@@ -209,7 +214,7 @@ mod table {
         spec("TLS_RSA_WITH_AES_256_CBC_SHA", "TLS_RSA_WITH_AES_256_CBC_SHA", 0x0035, Tls10, Rsa, Refused(ObsoleteProtocol)),
         spec("TLS_RSA_WITH_AES_128_CBC_SHA", "TLS_RSA_WITH_AES_128_CBC_SHA", 0x002F, Tls10, Rsa, Refused(ObsoleteProtocol)),
         spec("TLS_RSA_WITH_3DES_EDE_CBC_SHA", "TLS_RSA_WITH_3DES_EDE_CBC_SHA", 0x000A, Tls10, Rsa, Refused(Des)),
-        spec("FIPS_WITH_3DES_EDE_CBC_SHA", "SSL_RSA_FIPS_WITH_3DES_EDE_CBC_SHA", 0xFEFF, Tls10, Rsa, Refused(Des)),
+        spec("FIPS_WITH_3DES_EDE_CBC_SHA", "SSL_RSA_FIPS_WITH_3DES_EDE_CBC_SHA", 0xFEFF, Ssl30, Rsa, Refused(Des)),
         spec("TLS_RSA_WITH_DES_CBC_SHA", "TLS_RSA_WITH_DES_CBC_SHA", 0x0009, Tls10, Rsa, Refused(Des)),
         spec("TRIPLE_DES_SHA_US", "SSL_RSA_WITH_3DES_EDE_CBC_SHA", 0x000A, Ssl30, Rsa, Refused(Des)),
         spec("FIPS_WITH_DES_CBC_SHA", "SSL_RSA_FIPS_WITH_DES_CBC_SHA", 0xFEFE, Ssl30, Rsa, Refused(Des)),
@@ -222,6 +227,36 @@ mod table {
         spec("RC2_MD5_EXPORT", "SSL_RSA_EXPORT_WITH_RC2_CBC_40_MD5", 0x0006, Ssl30, Rsa, Refused(Export)),
         spec("NULL_SHA", "SSL_RSA_WITH_NULL_SHA", 0x0002, Ssl30, Rsa, Refused(Null)),
         spec("NULL_MD5", "SSL_RSA_WITH_NULL_MD5", 0x0001, Ssl30, Rsa, Refused(Null)),
+        // IBM i only (IBM MQ 9.4 "Deprecated and removed CipherSpecs"): known so that a
+        // script naming one is refused with why, not "unknown".
+        spec("AES_SHA_US", "SSL_RSA_WITH_AES_128_CBC_SHA", 0x002F, Ssl30, Rsa, Refused(ObsoleteProtocol)),
+        spec("TLS_RSA_EXPORT_WITH_RC2_40_MD5", "TLS_RSA_EXPORT_WITH_RC2_CBC_40_MD5", 0x0006, Tls10, Rsa, Refused(Export)),
+        spec("TLS_RSA_EXPORT_WITH_RC4_40_MD5", "TLS_RSA_EXPORT_WITH_RC4_40_MD5", 0x0003, Tls10, Rsa, Refused(Export)),
+        spec("TLS_RSA_WITH_NULL_MD5", "TLS_RSA_WITH_NULL_MD5", 0x0001, Tls10, Rsa, Refused(Null)),
+        spec("TLS_RSA_WITH_NULL_SHA", "TLS_RSA_WITH_NULL_SHA", 0x0002, Tls10, Rsa, Refused(Null)),
+    ];
+
+    /// IBM's own deprecation of a CipherSpec: the "Update when deprecated" column of IBM MQ
+    /// 9.4's "Deprecated and removed CipherSpecs" table, where the page gives it. This is
+    /// IBM's status, separate from mqtls's [`RefusalReason`].
+    pub(super) static IBM_DEPRECATED: &[(&str, &str)] = &[
+        ("AES_SHA_US", "9.0.0.0"),
+        ("DES_SHA_EXPORT", "9.0.0.0"),
+        ("DES_SHA_EXPORT1024", "9.0.0.0"),
+        ("FIPS_WITH_DES_CBC_SHA", "9.0.0.0"),
+        ("FIPS_WITH_3DES_EDE_CBC_SHA", "9.0.0.1 and 9.0.1"),
+        ("NULL_MD5", "9.0.0.1"),
+        ("NULL_SHA", "9.0.0.1"),
+        ("RC2_MD5_EXPORT", "9.0.0.0"),
+        ("RC4_MD5_EXPORT", "9.0.0.0"),
+        ("RC4_MD5_US", "9.0.0.0"),
+        ("RC4_SHA_US", "9.0.0.0"),
+        ("RC4_56_SHA_EXPORT1024", "9.0.0.0"),
+        ("TRIPLE_DES_SHA_US", "9.0.0.1 and 9.0.1"),
+        ("TLS_RSA_EXPORT_WITH_RC2_40_MD5", "9.0.0.0"),
+        ("TLS_RSA_EXPORT_WITH_RC4_40_MD5", "9.0.0.0"),
+        ("TLS_RSA_WITH_DES_CBC_SHA", "9.0.0.0"),
+        ("TLS_RSA_WITH_NULL_MD5", "9.0.0.1"),
     ];
 }
 
@@ -280,6 +315,22 @@ mod tests {
             find("ECDHE_ECDSA_AES_128_CBC_SHA256").unwrap().replacement().name,
             "ECDHE_ECDSA_AES_128_GCM_SHA256"
         );
+    }
+
+    /// IBM MQ 9.4 "Deprecated and removed CipherSpecs": FIPS_WITH_3DES_EDE_CBC_SHA is an SSL
+    /// 3.0 CipherSpec; the IBM i-only names are known (and refused); IBM's deprecation is
+    /// kept apart from mqtls's reason.
+    #[test]
+    fn ibm_table_facts() {
+        assert_eq!(find("FIPS_WITH_3DES_EDE_CBC_SHA").unwrap().protocol, Protocol::Ssl30);
+        for name in ["AES_SHA_US", "TLS_RSA_WITH_NULL_SHA", "TLS_RSA_EXPORT_WITH_RC4_40_MD5"] {
+            assert!(!find(name).unwrap_or_else(|| panic!("{name}")).is_supported(), "{name}");
+        }
+        assert_eq!(find("RC4_SHA_US").unwrap().ibm_deprecated(), Some("9.0.0.0"));
+        assert_eq!(find("ECDHE_RSA_AES_128_CBC_SHA256").unwrap().ibm_deprecated(), None);
+        for (name, _) in table::IBM_DEPRECATED {
+            assert!(find(name).is_some_and(|s| !s.is_supported()), "{name}");
+        }
     }
 
     #[test]

@@ -15,10 +15,12 @@ pub enum CipherSpecError {
         suggestion: Option<&'static str>,
     },
     /// MQ knows the name; mqtls refuses to negotiate it.
-    #[error("CipherSpec {name} is refused: {reason}; use {replacement} or ANY_TLS12_OR_HIGHER instead")]
+    #[error("CipherSpec {name} is refused: {}{reason}; use {replacement} or ANY_TLS12_OR_HIGHER instead", deprecated(.ibm_deprecated))]
     Refused {
         /// The refused CipherSpec.
         name: &'static str,
+        /// The IBM MQ release that deprecated it, if IBM did.
+        ibm_deprecated: Option<&'static str>,
         /// Why it is refused.
         reason: RefusalReason,
         /// The supported CipherSpec closest to it.
@@ -32,6 +34,10 @@ pub enum CipherSpecError {
         /// What the handshake produced.
         negotiated: SuiteId,
     },
+}
+
+fn deprecated(release: &Option<&'static str>) -> String {
+    release.map(|r| format!("deprecated by IBM MQ {r}; not negotiated by mqtls because ")).unwrap_or_default()
 }
 
 fn hint(suggestion: &Option<&'static str>) -> String {

@@ -100,6 +100,7 @@ impl CipherSpecName {
                 crate::Status::Supported => Ok(vec![spec]),
                 crate::Status::Refused(reason) => Err(CipherSpecError::Refused {
                     name: spec.name,
+                    ibm_deprecated: spec.ibm_deprecated(),
                     reason,
                     replacement: spec.replacement().name,
                 }),
@@ -183,6 +184,13 @@ mod tests {
             err.to_string(),
             "CipherSpec TLS_RSA_WITH_AES_256_CBC_SHA256 is refused: it uses static RSA key exchange, \
              which has no forward secrecy; use ECDHE_RSA_AES_256_GCM_SHA384 or ANY_TLS12_OR_HIGHER instead"
+        );
+        let err = CipherSpecName::new("RC4_SHA_US").validate().unwrap_err();
+        assert!(
+            err.to_string().starts_with(
+                "CipherSpec RC4_SHA_US is refused: deprecated by IBM MQ 9.0.0.0; not negotiated by mqtls because it uses the broken RC4 cipher"
+            ),
+            "{err}"
         );
     }
 
