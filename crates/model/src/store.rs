@@ -248,11 +248,7 @@ impl Store {
         add: &[&'static str],
         remove: &[&'static str],
     ) {
-        let index = self
-            .authrecs
-            .iter()
-            .position(|r| r.profile == profile && r.objtype == objtype && r.entity == entity);
-        let index = index.unwrap_or_else(|| {
+        let index = self.authrec_index(profile, objtype, &entity).unwrap_or_else(|| {
             let authorities = BTreeSet::new();
             self.authrecs.push(AuthRec { profile: profile.to_owned(), objtype, entity, authorities });
             self.authrecs.len() - 1
@@ -277,17 +273,17 @@ impl Store {
         objtype: &str,
         entity: &Entity,
     ) -> Result<(), ModelError> {
-        let at = self
-            .authrecs
-            .iter()
-            .position(|r| r.profile == profile && r.objtype == objtype && r.entity == *entity);
-        match at {
+        match self.authrec_index(profile, objtype, entity) {
             Some(i) => {
                 self.authrecs.remove(i);
                 Ok(())
             }
             None => Err(ModelError::NoAuthrec { profile: profile.to_owned(), objtype: objtype.to_owned() }),
         }
+    }
+
+    fn authrec_index(&self, profile: &str, objtype: &str, entity: &Entity) -> Option<usize> {
+        self.authrecs.iter().position(|r| r.profile == profile && r.objtype == objtype && r.entity == *entity)
     }
 
     /// Every authority record.

@@ -313,10 +313,8 @@ fn object_lines(object: &Object, d: &Display, all: bool, live: &dyn Live) -> Vec
         items.push(item(object, kw, &value));
     }
     if otype == ObjectType::Qmgr {
-        // QMNAME is always shown first; the platform is UNIX as MQ's Linux queue managers say.
-        let fixed = [("PLATFORM", "UNIX"), ("MAXPRTY", "9"), ("COMMANDQ", "SYSTEM.ADMIN.COMMAND.QUEUE")];
-        for (kw, v) in fixed.into_iter().filter(|(kw, _)| all || wanted.contains(kw)) {
-            items.push((kw.to_owned(), v.to_owned()));
+        for (kw, v) in crate::convert::QMGR_FIXED.iter().filter(|(kw, _)| all || wanted.contains(kw)) {
+            items.push(((*kw).to_owned(), (*v).to_owned()));
         }
     }
     for kw in ["ALTDATE", "ALTTIME"] {

@@ -29,8 +29,11 @@ const CHLAUTH_ATTRS: &[&str] = &[
 /// Attributes every object displays besides its table.
 const COMMON: &[&str] = &["ALTDATE", "ALTTIME"];
 const QUEUE_EXTRA: &[&str] = &["CRDATE", "CRTIME", "CURDEPTH", "IPPROCS", "OPPROCS", "QTYPE"];
-/// DISPLAY QMGR's read-only attributes mqtls has (IBM MQ 9.4 "DISPLAY QMGR").
-const QMGR_EXTRA: &[&str] = &["QMNAME", "PLATFORM", "MAXPRTY", "COMMANDQ"];
+/// DISPLAY QMGR's fixed read-only attributes mqtls has, with their values (IBM MQ 9.4
+/// "DISPLAY QMGR"; the platform is UNIX as MQ's Linux queue managers say). QMNAME, the
+/// name, is selectable too and always shown.
+pub(crate) const QMGR_FIXED: &[(&str, &str)] =
+    &[("PLATFORM", "UNIX"), ("MAXPRTY", "9"), ("COMMANDQ", "SYSTEM.ADMIN.COMMAND.QUEUE")];
 
 impl Cx<'_> {
     pub(crate) fn display(&mut self, noun: Noun, noun_param: &Param, rest: &[Param]) -> Option<Command> {
@@ -172,7 +175,8 @@ pub fn selectable(target: DisplayTarget) -> Vec<&'static str> {
             out.extend(QUEUE_EXTRA.iter().copied());
         }
         if t == ObjectType::Qmgr {
-            out.extend(QMGR_EXTRA.iter().copied());
+            out.push("QMNAME");
+            out.extend(QMGR_FIXED.iter().map(|(kw, _)| *kw));
         }
     }
     out.sort_unstable();

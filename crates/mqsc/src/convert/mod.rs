@@ -2,6 +2,7 @@
 //! Every problem becomes a [`Diagnostic`] at the token at fault.
 
 mod display;
+pub(crate) use display::QMGR_FIXED;
 pub use display::{selectable, CHSTATUS_ATTRS};
 mod not_provided;
 mod objects;

@@ -90,14 +90,9 @@ impl Cx<'_> {
             return self.fail(noun.span, error);
         }
         let mut known = vec![("PROFILE", true), ("OBJTYPE", true), ("PRINCIPAL", true), ("GROUP", true)];
-        known.extend(if delete {
-            [("IGNSTATE", true), ("SERVCOMP", true)]
-        } else {
-            [("AUTHADD", true), ("AUTHRMV", true)]
-        });
-        if !delete {
-            known.push(("SERVCOMP", true));
-        }
+        let own: &[_] = if delete { &[("IGNSTATE", true)] } else { &[("AUTHADD", true), ("AUTHRMV", true)] };
+        known.extend_from_slice(own);
+        known.push(("SERVCOMP", true));
         let lists = |p: &Param| !delete && (p.keyword.text == "AUTHADD" || p.keyword.text == "AUTHRMV");
         let single: Vec<Param> = rest.iter().filter(|p| !lists(p)).cloned().collect();
         let values: Vec<_> = rest.iter().map(Param::value_texts).collect();
