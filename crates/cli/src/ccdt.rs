@@ -27,6 +27,15 @@ pub(crate) enum Cmd {
         #[arg(long)]
         lenient: bool,
     },
+    /// Write a queue manager's CLNTCONN channels as a CCDT for its clients (JSON for a
+    /// .json file, else binary), from its home; templates with no CONNAME
+    /// (SYSTEM.DEF.CLNTCONN) are left out. The home's @ipcc/AMQCLCHL.TAB holds them all.
+    Export {
+        /// The queue manager.
+        qmgr: String,
+        /// The file to write (owner-only, replaced atomically).
+        output: PathBuf,
+    },
     /// Which channel a client connecting to QM would use, from MQSERVER, mqclient.ini,
     /// MQCCDTURL, MQCHLLIB/MQCHLTAB and the CCDT.
     Resolve {
@@ -53,18 +62,10 @@ pub(crate) fn run(cmd: Cmd) -> anyhow::Result<u8> {
             Ok(0)
         }
         Cmd::Convert { input, output, lenient } => {
-            let channels = load(&input, lenient)?;
-            let json = output.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
-            let bytes = if json { write_json(&channels).into_bytes() } else { write_binary(&channels)? };
-            mqtls_pki::write_private(&output, &bytes)?;
-            println!(
-                "wrote {} channels to {} ({})",
-                channels.len(),
-                output.display(),
-                if json { "JSON" } else { "binary" }
-            );
+            write(&load(&input, lenient)?, &output)?;
             Ok(0)
         }
+        Cmd::Export { qmgr, output } => export(&qmgr, &output),
         Cmd::Resolve { qmgr, explain, lenient, data_dir } => resolve_cmd(&qmgr, explain, lenient, &data_dir),
     }
 }
@@ -76,6 +77,28 @@ pub(crate) fn load(path: &Path, lenient: bool) -> anyhow::Result<Vec<ClientChann
         eprintln!("mqtls: {}: {w}", path.display());
     }
     Ok(channels)
+}
+
+/// Writes `channels` to `output`, JSON or binary by its extension, and says so.
+fn write(channels: &[ClientChannel], output: &Path) -> anyhow::Result<()> {
+    let json = output.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    let bytes = if json { write_json(channels).into_bytes() } else { write_binary(channels)? };
+    mqtls_pki::write_private(output, &bytes)?;
+    let format = if json { "JSON" } else { "binary" };
+    println!("wrote {} channels to {} ({format})", channels.len(), output.display());
+    Ok(())
+}
+
+fn export(qmgr: &str, output: &Path) -> anyhow::Result<u8> {
+    let home = mqtls_qmgr::Home::new(&crate::local::mqtls_home(), qmgr)?;
+    let store = home.load(crate::local::now_unix())?;
+    let (usable, templates): (Vec<_>, Vec<_>) =
+        mqtls_qmgr::client_channels(&store).into_iter().partition(|c| !c.connections.is_empty());
+    for t in &templates {
+        println!("left out {}: no CONNAME (a template for DEFINE, not a channel to connect by)", t.name);
+    }
+    write(&usable, output)?;
+    Ok(0)
 }
 
 fn describe(c: &ClientChannel) -> String {

@@ -17,9 +17,14 @@ pub(crate) fn mqtls_home() -> PathBuf {
     }
 }
 
+/// Seconds since the epoch.
+pub(crate) fn now_unix() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
+}
+
 /// The current time as a definition stamp.
 pub(crate) fn now() -> Stamp {
-    Stamp::from_unix(SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs()))
+    Stamp::from_unix(now_unix())
 }
 
 /// One script through a running queue manager's admin socket: its exit code and report.

@@ -207,6 +207,18 @@ pub enum ModelError {
         /// The name.
         name: String,
     },
+    /// DELETE CHANNEL of a name only the other channel table holds.
+    #[error(
+        "CHANNEL({name}) is not in CHLTABLE({looked}); CHLTABLE({holds}) has it: DELETE CHANNEL({name}) CHLTABLE({holds})"
+    )]
+    OtherChannelTable {
+        /// The channel name.
+        name: String,
+        /// The table named (or the default).
+        looked: &'static str,
+        /// The table that has the channel.
+        holds: &'static str,
+    },
     /// A CHLAUTH record that does not exist (REMOVE) or already exists (ADD).
     #[error("CHLAUTH({profile}) TYPE({rtype}) {why}")]
     Chlauth {

@@ -53,5 +53,5 @@ pub use message::Message;
 pub use object::{check_chlauth_profile, check_name, Object, Stamp};
 pub use store::{default_cert_label, generic_match, Store};
 pub use transmission::{Transmission, XMIT_FORMAT};
-pub use types::{ChannelType, ObjectType};
+pub use types::{ChannelTable, ChannelType, ObjectType};
 pub use value::{write_quoted, Value};

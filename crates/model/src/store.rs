@@ -1,14 +1,14 @@
 //! An in-memory object store with MQ's DEFINE / ALTER / DELETE / SET semantics.
 //! The queue manager persists it; the MQSC shell and tests use it directly.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use crate::attrs::AttrSet;
-use crate::chlauth::{AuthRec, ChlauthAction, ChlauthRecord, ChlauthType, Entity};
+use crate::chlauth::{AuthRec, ChlauthRecord};
 use crate::error::ModelError;
 use crate::object::{check_name, Object, Stamp};
 use crate::value::Value;
-use crate::{Channel, ChannelType, ObjectType};
+use crate::{Channel, ChannelTable, ChannelType, ObjectType};
 
 /// MQ's default certificate label for a queue manager (or client user): `ibmwebspheremq`
 /// and the name in lowercase.
@@ -24,20 +24,37 @@ pub fn generic_match(pattern: &str, name: &str) -> bool {
     }
 }
 
-/// Queues share one namespace; every other type has its own.
-fn namespace(otype: ObjectType) -> ObjectType {
-    if otype.is_queue() {
-        ObjectType::Qlocal
-    } else {
-        otype
+/// Where a name must be unique (MQ's namespaces): the four queue types share one; channels
+/// have two, the queue manager's channel table and the client channel table (CLNTCONN);
+/// every other type has its own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Space {
+    Of(ObjectType),
+    ClientChannels,
+}
+
+fn space(otype: ObjectType, table: ChannelTable) -> Space {
+    match otype {
+        t if t.is_queue() => Space::Of(ObjectType::Qlocal),
+        ObjectType::Channel if table == ChannelTable::Client => Space::ClientChannels,
+        t => Space::Of(t),
     }
+}
+
+/// The table a channel's attributes (their CHLTYPE) place it in.
+fn table_of(attrs: &AttrSet) -> ChannelTable {
+    attrs
+        .get("CHLTYPE")
+        .and_then(Value::as_str)
+        .and_then(ChannelType::from_keyword)
+        .map_or(ChannelTable::Qmgr, ChannelType::table)
 }
 
 /// All definitions of one queue manager.
 #[derive(Clone, Debug)]
 pub struct Store {
     qmgr: Object,
-    objects: BTreeMap<(ObjectType, String), Object>,
+    objects: BTreeMap<(Space, String), Object>,
     chlauth: Vec<ChlauthRecord>,
     authrecs: Vec<AuthRec>,
 }
@@ -69,7 +86,8 @@ impl Store {
     }
 
     /// DEFINE: `like` names the object to copy unspecified attributes from; without it
-    /// they come from MQ's `SYSTEM.DEF.*` object of the type when that exists.
+    /// they come from MQ's `SYSTEM.DEF.*` object of the type when that exists. A channel
+    /// goes to the table its CHLTYPE belongs to, where LIKE and the default are looked up.
     pub fn define(
         &mut self,
         otype: ObjectType,
@@ -80,7 +98,9 @@ impl Store {
         stamp: Stamp,
     ) -> Result<(), ModelError> {
         check_name(otype, name)?;
-        let existing = self.objects.get(&(namespace(otype), name.to_owned()));
+        let table = table_of(&attrs);
+        let key = (space(otype, table), name.to_owned());
+        let existing = self.objects.get(&key);
         if let Some(old) = existing {
             if old.object_type() != otype {
                 return Err(ModelError::WrongQueueType {
@@ -100,7 +120,7 @@ impl Store {
         }
         let base = match like {
             Some(like) => Some(
-                self.get(otype, like)
+                self.get_in(otype, table, like)
                     .ok_or_else(|| ModelError::NotFound { object: otype, name: like.into() })?,
             ),
             None => {
@@ -109,18 +129,19 @@ impl Store {
                     (ObjectType::Channel, None) => None,
                     (t, _) => Some(format!("SYSTEM.DEFAULT.{}", t.keyword())),
                 };
-                default.and_then(|d| self.get(otype, &d))
+                default.and_then(|d| self.get_in(otype, table, &d))
             }
         };
         let mut merged = base.map(|b| b.given().clone()).unwrap_or_default();
         merged.merge(attrs);
         let object = Object::new(otype, name, merged, stamp)?;
         check_required(&object)?;
-        self.objects.insert((namespace(otype), name.to_owned()), object);
+        self.objects.insert(key, object);
         Ok(())
     }
 
-    /// ALTER: changes only the attributes given. A channel's CHLTYPE must match.
+    /// ALTER: changes only the attributes given. A channel's CHLTYPE must match; it also
+    /// says which channel table to look in.
     pub fn alter(
         &mut self,
         otype: ObjectType,
@@ -128,8 +149,16 @@ impl Store {
         attrs: AttrSet,
         stamp: Stamp,
     ) -> Result<(), ModelError> {
-        let object = self.get_mut(otype, name)?;
         let given = attrs.get("CHLTYPE").and_then(Value::as_str).and_then(ChannelType::from_keyword);
+        let table = table_of(&attrs);
+        if let (Some(given), None) = (given, self.get_in(otype, table, name)) {
+            // ALTER CHANNEL(X) CHLTYPE(CLNTCONN) of a SVRCONN X, or the reverse.
+            let other = self.channels().find(|c| c.name() == name).map(|c| c.channel_type());
+            if let Some(existing) = other {
+                return Err(ModelError::WrongChannelType { name: name.to_owned(), existing, given });
+            }
+        }
+        let object = self.get_mut(otype, table, name)?;
         if let (Some(old), Some(given)) = (object.channel_type(), given) {
             if old != given {
                 return Err(ModelError::WrongChannelType { name: name.to_owned(), existing: old, given });
@@ -142,19 +171,59 @@ impl Store {
         Ok(())
     }
 
-    /// DELETE.
+    /// DELETE (a channel from the queue manager's table; see [`Self::delete_channel`]).
     pub fn delete(&mut self, otype: ObjectType, name: &str) -> Result<Object, ModelError> {
-        self.get_mut(otype, name)?;
-        Ok(self.objects.remove(&(namespace(otype), name.to_owned())).expect("checked above"))
+        self.delete_in(otype, ChannelTable::Qmgr, name)
     }
 
-    /// One object by type and exact name.
+    /// DELETE CHANNEL CHLTABLE(table). A name only the other table holds is an error
+    /// that says which CHLTABLE to name.
+    pub fn delete_channel(&mut self, name: &str, table: ChannelTable) -> Result<Object, ModelError> {
+        self.delete_in(ObjectType::Channel, table, name)
+    }
+
+    fn delete_in(
+        &mut self,
+        otype: ObjectType,
+        table: ChannelTable,
+        name: &str,
+    ) -> Result<Object, ModelError> {
+        if let Err(ModelError::NotFound { .. }) = self.get_mut(otype, table, name) {
+            let other = match table {
+                ChannelTable::Qmgr => ChannelTable::Client,
+                ChannelTable::Client => ChannelTable::Qmgr,
+            };
+            if otype == ObjectType::Channel && self.get_in(otype, other, name).is_some() {
+                let (looked, holds) = (table.keyword(), other.keyword());
+                return Err(ModelError::OtherChannelTable { name: name.to_owned(), looked, holds });
+            }
+        }
+        self.get_mut(otype, table, name)?;
+        Ok(self.objects.remove(&(space(otype, table), name.to_owned())).expect("checked above"))
+    }
+
+    /// One object by type and exact name; for channels, from the queue manager's channel
+    /// table (every type but CLNTCONN: what partners and clients connect to).
     pub fn get(&self, otype: ObjectType, name: &str) -> Option<&Object> {
-        self.objects.get(&(namespace(otype), name.to_owned())).filter(|o| o.object_type() == otype)
+        self.get_in(otype, ChannelTable::Qmgr, name)
     }
 
-    fn get_mut(&mut self, otype: ObjectType, name: &str) -> Result<&mut Object, ModelError> {
-        match self.objects.get_mut(&(namespace(otype), name.to_owned())) {
+    /// The CLNTCONN channel `name` (the client channel table).
+    pub fn client_channel(&self, name: &str) -> Option<&Object> {
+        self.get_in(ObjectType::Channel, ChannelTable::Client, name)
+    }
+
+    fn get_in(&self, otype: ObjectType, table: ChannelTable, name: &str) -> Option<&Object> {
+        self.objects.get(&(space(otype, table), name.to_owned())).filter(|o| o.object_type() == otype)
+    }
+
+    fn get_mut(
+        &mut self,
+        otype: ObjectType,
+        table: ChannelTable,
+        name: &str,
+    ) -> Result<&mut Object, ModelError> {
+        match self.objects.get_mut(&(space(otype, table), name.to_owned())) {
             Some(o) if o.object_type() == otype => Ok(o),
             Some(o) => Err(ModelError::WrongQueueType { name: name.to_owned(), existing: o.object_type() }),
             None => Err(ModelError::NotFound { object: otype, name: name.to_owned() }),
@@ -168,134 +237,20 @@ impl Store {
         types: &'a [ObjectType],
         pattern: &'a str,
     ) -> impl Iterator<Item = &'a Object> + 'a {
-        self.objects
+        // The client channel table is a key space of its own: merged back into name order.
+        let mut found: Vec<&Object> = self
+            .objects
             .values()
-            .filter(move |o| types.contains(&o.object_type()) && generic_match(pattern, o.name()))
+            .filter(|o| types.contains(&o.object_type()) && generic_match(pattern, o.name()))
+            .collect();
+        let order = |o: &Object| (space(o.object_type(), ChannelTable::Qmgr), o.name().to_owned());
+        found.sort_by_key(|o| order(o));
+        found.into_iter()
     }
 
     /// Every channel, as typed views.
     pub fn channels(&self) -> impl Iterator<Item = Channel<'_>> + '_ {
         self.objects.values().filter_map(Channel::new)
-    }
-
-    /// SET CHLAUTH.
-    pub fn set_chlauth(&mut self, record: ChlauthRecord, action: ChlauthAction) -> Result<(), ModelError> {
-        let (profile, rtype) = (record.profile.clone(), record.rtype);
-        let same = |r: &ChlauthRecord| r.profile == profile && r.rtype == rtype;
-        let err = |why| ModelError::Chlauth { profile: profile.clone(), rtype: rtype.keyword(), why };
-        let block = matches!(rtype, ChlauthType::BlockUser | ChlauthType::BlockAddr);
-        let position =
-            self.chlauth.iter().position(|r| same(r) && (block || r.identity() == record.identity()));
-        match action {
-            ChlauthAction::RemoveAll => {
-                let before = self.chlauth.len();
-                self.chlauth.retain(|r| !same(r));
-                if before == self.chlauth.len() {
-                    return Err(err("has no records to remove"));
-                }
-            }
-            ChlauthAction::Remove => {
-                let i = position.ok_or_else(|| err("not found"))?;
-                if block {
-                    let list = rtype.identity();
-                    let drop: BTreeSet<String> = list_of(&record, list).into_iter().collect();
-                    let mut kept = list_of(&self.chlauth[i], list);
-                    kept.retain(|x| !drop.contains(x));
-                    if kept.is_empty() {
-                        self.chlauth.remove(i);
-                    } else {
-                        self.chlauth[i].attrs.insert(list, Value::List(kept));
-                    }
-                } else {
-                    self.chlauth.remove(i);
-                }
-            }
-            ChlauthAction::Add if block && position.is_some() => {
-                record.check_complete()?;
-                let list = rtype.identity();
-                let i = position.expect("checked");
-                let mut items = list_of(&self.chlauth[i], list);
-                items.extend(
-                    list_of(&record, list).into_iter().filter(|x| !items.contains(x)).collect::<Vec<_>>(),
-                );
-                self.chlauth[i].attrs.insert(list, Value::List(items));
-            }
-            ChlauthAction::Add | ChlauthAction::Replace => {
-                record.check_complete()?;
-                match position {
-                    Some(_) if action == ChlauthAction::Add => {
-                        return Err(err("already exists; use ACTION(REPLACE)"))
-                    }
-                    Some(i) => self.chlauth[i] = record,
-                    None => self.chlauth.push(record),
-                }
-            }
-        }
-        Ok(())
-    }
-
-    /// Every CHLAUTH record, in the order they were added.
-    pub fn chlauth(&self) -> &[ChlauthRecord] {
-        &self.chlauth
-    }
-
-    /// SET AUTHREC: grants `add` and revokes `remove` for `entity` on `profile`.
-    pub fn set_authrec(
-        &mut self,
-        profile: &str,
-        objtype: &'static str,
-        entity: Entity,
-        add: &[&'static str],
-        remove: &[&'static str],
-    ) {
-        let index = self.authrec_index(profile, objtype, &entity).unwrap_or_else(|| {
-            let authorities = BTreeSet::new();
-            self.authrecs.push(AuthRec { profile: profile.to_owned(), objtype, entity, authorities });
-            self.authrecs.len() - 1
-        });
-        let rec = &mut self.authrecs[index];
-        rec.authorities.extend(add.iter().copied());
-        for r in remove {
-            if *r == "ALL" {
-                rec.authorities.clear();
-            }
-            rec.authorities.remove(r);
-        }
-        if rec.authorities.is_empty() {
-            self.authrecs.remove(index);
-        }
-    }
-
-    /// DELETE AUTHREC: removes `entity`'s record on `profile`, or says there is none.
-    pub fn delete_authrec(
-        &mut self,
-        profile: &str,
-        objtype: &str,
-        entity: &Entity,
-    ) -> Result<(), ModelError> {
-        match self.authrec_index(profile, objtype, entity) {
-            Some(i) => {
-                self.authrecs.remove(i);
-                Ok(())
-            }
-            None => Err(ModelError::NoAuthrec { profile: profile.to_owned(), objtype: objtype.to_owned() }),
-        }
-    }
-
-    fn authrec_index(&self, profile: &str, objtype: &str, entity: &Entity) -> Option<usize> {
-        self.authrecs.iter().position(|r| r.profile == profile && r.objtype == objtype && r.entity == *entity)
-    }
-
-    /// Every authority record.
-    pub fn authrecs(&self) -> &[AuthRec] {
-        &self.authrecs
-    }
-}
-
-fn list_of(record: &ChlauthRecord, keyword: &str) -> Vec<String> {
-    match record.attrs.get(keyword) {
-        Some(Value::List(items)) => items.clone(),
-        _ => Vec::new(),
     }
 }
 
@@ -344,6 +299,9 @@ fn check_required(object: &Object) -> Result<(), ModelError> {
         _ => Ok(()),
     }
 }
+
+#[path = "store_records.rs"]
+mod records;
 
 #[cfg(test)]
 #[path = "store_tests.rs"]

@@ -1,5 +1,6 @@
 use super::*;
 use crate::attrs::Param;
+use crate::chlauth::{ChlauthAction, ChlauthType, Entity};
 
 fn stamp() -> Stamp {
     Stamp::from_unix(1_795_420_798)
@@ -172,4 +173,47 @@ fn authrecs_accumulate() {
     assert_eq!(rec.authorities.iter().copied().collect::<Vec<_>>(), vec!["INQ", "PUT"]);
     store.set_authrec("Q1", "QUEUE", who, &[], &["ALL"]);
     assert!(store.authrecs().is_empty());
+}
+
+/// IBM MQ keeps CLNTCONN channels in a client channel table apart from the queue manager's
+/// channels ("DELETE CHANNEL": CHLTABLE(QMGRTBL) "does not contain any channels of type
+/// CLNTCONN"; "Creating a client channel definition table": define the client-connection
+/// channel "with the same name as the server-connection channel").
+#[test]
+fn clntconn_channels_have_their_own_table() {
+    let mut store = Store::new("QM1", stamp()).unwrap();
+    let client = |pairs: &[(&str, &str)]| {
+        let mut all = vec![("CHLTYPE", "CLNTCONN"), ("CONNAME", "qm1(1414)")];
+        all.extend_from_slice(pairs);
+        attrs(ObjectType::Channel, Some(ChannelType::Clntconn), &all)
+    };
+    store.define(ObjectType::Channel, "APP", svrconn(&[]), None, false, stamp()).unwrap();
+    store.define(ObjectType::Channel, "APP", client(&[]), None, false, stamp()).unwrap();
+    assert_eq!(store.get(ObjectType::Channel, "APP").unwrap().channel_type(), Some(ChannelType::Svrconn));
+    assert_eq!(store.client_channel("APP").unwrap().channel_type(), Some(ChannelType::Clntconn));
+    let all: Vec<_> = store.matching(&[ObjectType::Channel], "*").filter_map(Object::channel_type).collect();
+    assert_eq!(all, [ChannelType::Svrconn, ChannelType::Clntconn]);
+    // A third channel type under the name still collides with the SVRCONN.
+    let sdr = attrs(
+        ObjectType::Channel,
+        Some(ChannelType::Sdr),
+        &[("CHLTYPE", "SDR"), ("CONNAME", "h"), ("XMITQ", "X")],
+    );
+    let e = store.define(ObjectType::Channel, "APP", sdr, None, true, stamp()).unwrap_err();
+    assert!(matches!(e, ModelError::WrongChannelType { .. }), "{e}");
+    // ALTER goes to the table of its CHLTYPE.
+    store.alter(ObjectType::Channel, "APP", client(&[("DESCR", "c")]), stamp()).unwrap();
+    assert_eq!(store.client_channel("APP").unwrap().str("DESCR"), "c");
+    assert_eq!(store.get(ObjectType::Channel, "APP").unwrap().str("DESCR"), "");
+    // DELETE without CHLTABLE is QMGRTBL; naming the other table is said.
+    store.delete(ObjectType::Channel, "APP").unwrap();
+    let e = store.delete(ObjectType::Channel, "APP").unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "CHANNEL(APP) is not in CHLTABLE(QMGRTBL); CHLTABLE(CLNTTBL) has it: DELETE CHANNEL(APP) CHLTABLE(CLNTTBL)"
+    );
+    store.delete_channel("APP", ChannelTable::Client).unwrap();
+    assert!(store.client_channel("APP").is_none());
+    let e = store.delete_channel("APP", ChannelTable::Client).unwrap_err();
+    assert!(matches!(e, ModelError::NotFound { .. }), "{e}");
 }

@@ -197,6 +197,15 @@ impl ChannelType {
         }
     }
 
+    /// The channel table that holds channels of this type.
+    pub fn table(self) -> ChannelTable {
+        if self == Self::Clntconn {
+            ChannelTable::Client
+        } else {
+            ChannelTable::Qmgr
+        }
+    }
+
     /// The name of MQ's default object for this type (`SYSTEM.DEF.SVRCONN`).
     pub fn default_object(self) -> &'static str {
         match self {
@@ -212,6 +221,32 @@ impl ChannelType {
             // MQ ships no default MQTT channel; no object has this name, so schema defaults apply.
             Self::Mqtt => "SYSTEM.DEF.MQTT",
         }
+    }
+}
+
+/// Which of MQ's two channel tables holds a channel (DELETE CHANNEL CHLTABLE): CLNTCONN
+/// channels are in the client channel table, the others in the queue manager's, so a
+/// CLNTCONN may share its name with the SVRCONN it connects to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ChannelTable {
+    /// QMGRTBL: every channel type but CLNTCONN (the default of DELETE CHANNEL).
+    Qmgr,
+    /// CLNTTBL: the CLNTCONN channels, which the queue manager writes to its CCDT.
+    Client,
+}
+
+impl ChannelTable {
+    /// The CHLTABLE keyword.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            Self::Qmgr => "QMGRTBL",
+            Self::Client => "CLNTTBL",
+        }
+    }
+
+    /// Parses a CHLTABLE keyword.
+    pub fn from_keyword(word: &str) -> Option<Self> {
+        [Self::Qmgr, Self::Client].into_iter().find(|t| t.keyword() == word)
     }
 }
 

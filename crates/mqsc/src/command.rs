@@ -1,6 +1,6 @@
 //! Typed commands: what a command means once checked against the object model.
 
-use mqtls_model::{AttrSet, ChlauthAction, ChlauthType, Entity, ObjectType};
+use mqtls_model::{AttrSet, ChannelTable, ChlauthAction, ChlauthType, Entity, ObjectType};
 
 /// A checked MQSC command.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -116,6 +116,8 @@ pub struct Delete {
     pub name: String,
     /// PURGE (QLOCAL): delete even if it holds messages.
     pub purge: bool,
+    /// CHLTABLE (CHANNEL), when given: QMGRTBL is the default.
+    pub chltable: Option<ChannelTable>,
 }
 
 /// What a DISPLAY shows.

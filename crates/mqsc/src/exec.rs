@@ -4,7 +4,8 @@
 use mqtls_dn::{evaluate, Administrators, Dn, Outcome, Partner};
 use mqtls_model::schema::Kind;
 use mqtls_model::{
-    generic_match, ChannelType, ChlauthRecord, Entity, ModelError, Object, ObjectType, Stamp, Store, Value,
+    generic_match, ChannelTable, ChannelType, ChlauthRecord, Entity, ModelError, Object, ObjectType, Stamp,
+    Store, Value,
 };
 
 use crate::command::{Command, Display, DisplayTarget, Where, WhereOp};
@@ -76,7 +77,9 @@ pub fn execute_live(
 ) -> Result<Vec<String>, MqscError> {
     Ok(match cmd {
         Command::Define(d) => {
-            let existed = store.get(d.otype, &d.name).is_some();
+            let client = d.attrs.get("CHLTYPE") == Some(&Value::Word("CLNTCONN".into()));
+            let existed = if client { store.client_channel(&d.name) } else { store.get(d.otype, &d.name) };
+            let existed = existed.is_some();
             store.define(d.otype, &d.name, d.attrs.clone(), d.like.as_deref(), d.replace, stamp)?;
             vec![done(d.otype, if existed { "changed" } else { "created" })]
         }
@@ -87,6 +90,10 @@ pub fn execute_live(
         Command::Alter(a) => {
             store.alter(a.otype, &a.name, a.attrs.clone(), stamp)?;
             vec![done(a.otype, "changed")]
+        }
+        Command::Delete(d) if d.otype == ObjectType::Channel => {
+            store.delete_channel(&d.name, d.chltable.unwrap_or(ChannelTable::Qmgr))?;
+            vec![done(d.otype, "deleted")]
         }
         Command::Delete(d) => {
             store.delete(d.otype, &d.name)?;

@@ -41,6 +41,9 @@ impl fmt::Display for Command {
                 if d.purge {
                     f.write_str(" PURGE")?;
                 }
+                if let Some(table) = d.chltable {
+                    write!(f, " CHLTABLE({})", table.keyword())?;
+                }
                 Ok(())
             }
             Self::NotProvided(n) => {

@@ -105,20 +105,16 @@ pub fn run_live(src: &str, store: &mut Store, stamp: &Stamp, live: &dyn Live) ->
 /// DELETE and DISPLAY of CLNTCONN channels are run; anything else fails and changes nothing.
 pub fn run_client_table(src: &str, store: &mut Store, stamp: &Stamp) -> Vec<Entry> {
     use crate::command::DisplayTarget;
-    use mqtls_model::{ChannelType, ObjectType, Value};
+    use mqtls_model::{ChannelTable, ObjectType, Value};
     let clntconn =
         |attrs: &mqtls_model::AttrSet| attrs.get("CHLTYPE") == Some(&Value::Word("CLNTCONN".into()));
-    let is_clntconn = |store: &Store, name: &str| {
-        store.get(ObjectType::Channel, name).and_then(mqtls_model::Object::channel_type)
-            == Some(ChannelType::Clntconn)
-    };
     let mut entries = verify(src);
     for entry in &mut entries {
         let Some(cmd) = &entry.command else { continue };
         let allowed = match cmd {
             Command::Define(d) => d.otype == ObjectType::Channel && clntconn(&d.attrs),
             Command::Alter(a) => a.otype == ObjectType::Channel && clntconn(&a.attrs),
-            Command::Delete(d) => d.otype == ObjectType::Channel && is_clntconn(store, &d.name),
+            Command::Delete(d) => d.otype == ObjectType::Channel && d.chltable != Some(ChannelTable::Qmgr),
             Command::Display(d) => d.target == DisplayTarget::Objects(ObjectType::Channel),
             Command::End => true,
             _ => false,
@@ -127,7 +123,14 @@ pub fn run_client_table(src: &str, store: &mut Store, stamp: &Stamp) -> Vec<Entr
             entry.failure = Some(MqscError::NotForCcdt { command: cmd.to_string() });
             continue;
         }
-        match execute(store, cmd, stamp.clone()) {
+        // The table -n edits is the client channel table, named or not.
+        let cmd = match cmd {
+            Command::Delete(d) => {
+                Command::Delete(crate::command::Delete { chltable: Some(ChannelTable::Client), ..d.clone() })
+            }
+            other => other.clone(),
+        };
+        match execute(store, &cmd, stamp.clone()) {
             Ok(lines) => entry.output = lines,
             Err(e) => entry.failure = Some(e),
         }

@@ -2,7 +2,9 @@
 
 use mqtls_cipherspec::{Alias, CATALOG};
 use mqtls_model::schema::{attributes, AttrDef, Kind};
-use mqtls_model::{AttrSet, ChannelType, ChlauthAction, ChlauthType, Entity, ObjectType, Value};
+use mqtls_model::{
+    AttrSet, ChannelTable, ChannelType, ChlauthAction, ChlauthType, Entity, ObjectType, Value,
+};
 use mqtls_mqsc::command::*;
 use mqtls_mqsc::convert::selectable;
 use mqtls_mqsc::script;
@@ -215,7 +217,20 @@ fn runtime() -> impl Strategy<Value = Command> {
             .prop_map(|(name, datalen)| Command::PingChannel { name, datalen }),
         (name(20), any::<bool>()).prop_map(|(name, commit)| Command::ResolveChannel { name, commit }),
         name(48).prop_map(|name| Command::ClearQlocal { name }),
-        name(48).prop_map(|name| Command::Delete(Delete { otype: ObjectType::Qlocal, name, purge: true })),
+        name(48).prop_map(|name| Command::Delete(Delete {
+            otype: ObjectType::Qlocal,
+            name,
+            purge: true,
+            chltable: None
+        })),
+        (name(20), proptest::option::of(select(vec![ChannelTable::Qmgr, ChannelTable::Client]))).prop_map(
+            |(name, chltable)| Command::Delete(Delete {
+                otype: ObjectType::Channel,
+                name,
+                purge: false,
+                chltable
+            })
+        ),
         select(RefreshType::ALL.to_vec()).prop_map(|(_, t)| Command::RefreshSecurity(t)),
         Just(Command::End),
     ]

@@ -3,6 +3,7 @@
 //! | file | holds |
 //! |---|---|
 //! | `qm.mqsc` | the definitions, rewritten atomically after every change |
+//! | `@ipcc/AMQCLCHL.TAB` | the client channel table: every CLNTCONN, as MQ's binary CCDT, rewritten with `qm.mqsc` |
 //! | `ssl/key.p12`, `ssl/key.sth` | the keystore and its stashed password (QMGR SSLKEYR names the stem) |
 //! | `messages.redb` | the message store |
 //! | `admin.sock` | the admin socket, while running |
@@ -64,6 +65,9 @@ pub enum HomeError {
     /// The keystore.
     #[error(transparent)]
     Keystore(#[from] mqtls_pki::PkiError),
+    /// A CLNTCONN the binary client channel table cannot hold.
+    #[error("the client channel table @ipcc/AMQCLCHL.TAB: {0}")]
+    ClientTable(#[from] mqtls_ccdt::CcdtError),
     /// A queue-manager name MQ would not accept.
     #[error("queue manager name: {0}")]
     Name(#[from] mqtls_model::ModelError),
@@ -177,9 +181,36 @@ impl Home {
         self.save(store)
     }
 
-    /// Writes the definitions, atomically and owner-only.
+    /// `@ipcc/AMQCLCHL.TAB`, where MQ keeps a queue manager's client channel table.
+    pub fn client_channel_table(&self) -> PathBuf {
+        self.dir.join("@ipcc").join("AMQCLCHL.TAB")
+    }
+
+    /// Writes the definitions and the client channel table, each atomically and
+    /// owner-only. The table is written first: a CLNTCONN it cannot hold (a character
+    /// outside ISO 8859-1) fails the save with the definitions unchanged.
     pub fn save(&self, store: &Store) -> Result<(), HomeError> {
+        self.save_client_channel_table(store)?;
         mqtls_pki::write_private(&self.definitions(), mqtls_mqsc::dump(store).as_bytes())?;
+        Ok(())
+    }
+
+    /// MQ writes every CLNTCONN to the queue manager's AMQCLCHL.TAB as DEFINE, ALTER and
+    /// DELETE run (IBM MQ, "Client channel definition table"), SYSTEM.DEF.CLNTCONN
+    /// included. Left alone when its bytes would not change.
+    fn save_client_channel_table(&self, store: &Store) -> Result<(), HomeError> {
+        let bytes = mqtls_ccdt::write_binary(&client_channels(store))?;
+        let path = self.client_channel_table();
+        if fs::read(&path).is_ok_and(|old| old == bytes) {
+            return Ok(());
+        }
+        let dir = self.dir.join("@ipcc");
+        fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(&dir)
+            .map_err(|source| HomeError::Io { path: dir.clone(), source })?;
+        mqtls_pki::write_private(&path, &bytes)?;
         Ok(())
     }
 
@@ -247,6 +278,15 @@ impl Home {
         out.sort_by(|a, b| a.name.cmp(&b.name));
         out
     }
+}
+
+/// The CLNTCONN channels of `store` as CCDT entries, in name order.
+pub fn client_channels(store: &Store) -> Vec<mqtls_ccdt::ClientChannel> {
+    store
+        .matching(&[mqtls_model::ObjectType::Channel], "*")
+        .filter(|o| o.channel_type() == Some(mqtls_model::ChannelType::Clntconn))
+        .map(mqtls_ccdt::from_object)
+        .collect()
 }
 
 /// MQ's name transformation for a queue manager's directory: `.` becomes `!` and `/`

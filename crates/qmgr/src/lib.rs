@@ -34,7 +34,7 @@ mod transfer;
 pub use accounts::{Accounts, ADMIN_GROUP};
 pub use admin::run_mqsc;
 pub use admin_socket::{bind_admin, serve_admin, AdminListener};
-pub use home::{default_store, Home, HomeError, DEFAULT_OBJECTS};
+pub use home::{client_channels, default_store, Home, HomeError, DEFAULT_OBJECTS};
 pub use limits::Limits;
 pub use listener::serve;
 /// The frame reader the listener uses (the client's).

@@ -210,8 +210,7 @@ fn load(args: &DoctorArgs) -> anyhow::Result<Loaded> {
     let name =
         args.qmgr.as_deref().context("name a queue manager of the home, or give --mqsc and --keystore")?;
     let home = mqtls_qmgr::Home::new(&crate::local::mqtls_home(), name)?;
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    let store = home.load(now).with_context(|| format!("queue manager {name}"))?;
+    let store = home.load(crate::local::now_unix()).with_context(|| format!("queue manager {name}"))?;
     let source = std::fs::read_to_string(home.definitions()).unwrap_or_default();
     let ks = mqtls_qmgr::Home::keystore(&store).map_err(|e| e.to_string());
     let stem = home.key_stem().display().to_string();

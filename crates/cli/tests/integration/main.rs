@@ -3,6 +3,7 @@
 mod attacks_cli;
 mod ccdt_cli;
 mod client_cli;
+mod client_table_cli;
 mod corpus;
 mod doctor_cli;
 mod doctor_differential;

@@ -1,6 +1,6 @@
 //! DEFINE, ALTER and DELETE.
 
-use mqtls_model::{AttrSet, ChannelType, ModelError, ObjectType};
+use mqtls_model::{AttrSet, ChannelTable, ChannelType, ModelError, ObjectType};
 
 use super::{template_variable, Cx};
 use crate::command::{Alter, Command, Define, Delete};
@@ -215,7 +215,19 @@ impl Cx<'_> {
         };
         let got = self.params(rest, &command, known)?;
         let purge = otype == ObjectType::Qlocal && got[0].is_some();
-        Some(Command::Delete(Delete { otype, name, purge }))
+        let chltable = match (otype, got.first().cloned().flatten().flatten()) {
+            (ObjectType::Channel, Some(v)) => match ChannelTable::from_keyword(&v.to_ascii_uppercase()) {
+                Some(t) => Some(t),
+                None => {
+                    let at = rest.iter().find(|p| p.keyword.text == "CHLTABLE").map_or(noun.span, |p| p.span);
+                    let why = "not a channel table (QMGRTBL, CLNTTBL)";
+                    return self
+                        .fail(at, MqscError::BadParameter { keyword: "CHLTABLE".into(), value: v, why });
+                }
+            },
+            _ => None,
+        };
+        Some(Command::Delete(Delete { otype, name, purge, chltable }))
     }
 
     /// The one value of `KEYWORD(value)`.

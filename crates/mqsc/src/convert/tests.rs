@@ -233,3 +233,16 @@ fn display_qmgr_qmname() {
     let c = check("DISPLAY QMGR QMNAME");
     assert!(c.command.is_some() && c.diagnostics.is_empty(), "{:?}", c.diagnostics);
 }
+
+/// IBM MQ "DELETE CHANNEL": CHLTABLE(QMGRTBL) is the default, CHLTABLE(CLNTTBL) names the
+/// client channel table.
+#[test]
+fn delete_channel_names_its_channel_table() {
+    let Command::Delete(d) = ok("DELETE CHANNEL(C) CHLTABLE(clnttbl)") else { panic!() };
+    assert_eq!(d.chltable, Some(mqtls_model::ChannelTable::Client));
+    assert_eq!(Command::Delete(d).to_string(), "DELETE CHANNEL('C') CHLTABLE(CLNTTBL)");
+    let Command::Delete(d) = ok("DELETE CHANNEL(C)") else { panic!() };
+    assert_eq!(d.chltable, None);
+    let e = err("DELETE CHANNEL(C) CHLTABLE(BOTH)");
+    assert!(e.contains("not a channel table (QMGRTBL, CLNTTBL)"), "{e}");
+}
