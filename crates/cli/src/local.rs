@@ -39,3 +39,17 @@ pub(crate) fn ask_socket(socket: &std::path::Path, script: &str) -> anyhow::Resu
     let code: u8 = code.trim().parse().context("the queue manager's answer has no exit code")?;
     Ok((code, report.to_owned()))
 }
+
+/// The in-memory queue manager of `mqsc --memory` and the shell without a socket: runtime
+/// commands are checked and answered (nothing runs), `*MQADMIN` is this machine's mqm
+/// group and root.
+pub(crate) struct InMemory(pub(crate) mqtls_qmgr::Accounts);
+
+impl mqtls_mqsc::Live for InMemory {
+    fn in_memory(&self) -> bool {
+        true
+    }
+    fn administrators(&self) -> &dyn mqtls_dn::Administrators {
+        &self.0
+    }
+}

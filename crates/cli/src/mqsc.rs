@@ -92,7 +92,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<u8> {
         let mut store = mqtls_qmgr::default_store(&qmgr, &stamp)
             .with_context(|| format!("queue manager name '{qmgr}'"))?;
         println!("Starting MQSC for in-memory queue manager {qmgr}.\n");
-        script::run_live(&src, &mut store, &stamp, &OsAccounts(mqtls_qmgr::Accounts::default()))
+        script::run_live(&src, &mut store, &stamp, &crate::local::InMemory(mqtls_qmgr::Accounts::default()))
     };
     let mut stdout = io::stdout().lock();
     stdout.write_all(script::report(&src, &entries, !args.no_echo).as_bytes())?;
@@ -191,13 +191,4 @@ fn history() -> PathBuf {
     let home = crate::local::mqtls_home();
     let _ = std::fs::create_dir_all(&home);
     home.join("mqsc.history")
-}
-
-/// The in-memory queue manager's administrators are this machine's (MATCH(RUNCHECK)).
-struct OsAccounts(mqtls_qmgr::Accounts);
-
-impl mqtls_mqsc::Live for OsAccounts {
-    fn administrators(&self) -> &dyn mqtls_dn::Administrators {
-        &self.0
-    }
 }

@@ -32,7 +32,8 @@ impl Backend {
     fn run(&mut self, command: &str) -> anyhow::Result<(u8, String)> {
         let (code, report) = match self {
             Self::Memory(store) => {
-                let entries = script::run(command, store, &crate::local::now());
+                let live = crate::local::InMemory(mqtls_qmgr::Accounts::default());
+                let entries = script::run_live(command, store, &crate::local::now(), &live);
                 (script::exit_code(&entries) as u8, script::report(command, &entries, false))
             }
             Self::Socket(path) => crate::local::ask_socket(path, command)?,

@@ -8,9 +8,12 @@ use mqtls_model::{
     Store, Value,
 };
 
-use crate::command::{Command, Display, DisplayTarget, Where, WhereOp};
+use crate::command::{Command, ControlTarget, Display, DisplayTarget, Where, WhereOp};
 use crate::error::MqscError;
 use crate::layout::{layout, shown};
+
+/// DISPLAY CHSTATUS when no channel instance matches.
+pub const NO_CHSTATUS: &str = "AMQ8420I: Channel Status not found.";
 
 /// What the queue manager says after a definition changed (runmqsc message lines).
 fn done(otype: ObjectType, what: &str) -> String {
@@ -50,6 +53,13 @@ pub trait Live {
     fn uncommitted(&self, _queue: &str) -> usize {
         0
     }
+    /// Whether this is an in-memory queue manager (`mqsc --memory`, the shell without a
+    /// queue manager): START / STOP CHANNEL and LISTENER, CLEAR QLOCAL and REFRESH SECURITY
+    /// are checked against the definitions and answered, and nothing runs. Otherwise (a
+    /// script loaded as definitions) they need a running queue manager.
+    fn in_memory(&self) -> bool {
+        false
+    }
     /// Who `*MQADMIN` stands for in MATCH(RUNCHECK): without OS accounts, the user ids
     /// `mqm` and `root`.
     fn administrators(&self) -> &dyn Administrators {
@@ -75,6 +85,9 @@ pub fn execute_live(
     stamp: Stamp,
     live: &dyn Live,
 ) -> Result<Vec<String>, MqscError> {
+    if let Some(answer) = live.in_memory().then(|| crate::runtime::in_memory(store, cmd)).flatten() {
+        return answer;
+    }
     Ok(match cmd {
         Command::Define(d) => {
             let client = d.attrs.get("CHLTYPE") == Some(&Value::Word("CLNTCONN".into()));
@@ -121,6 +134,9 @@ pub fn execute_live(
         Command::End => Vec::new(),
         Command::NotProvided(n) => {
             return Err(MqscError::NotProvided { command: format!("{} {}", n.verb, n.object), why: n.why })
+        }
+        Command::Start(c) | Command::Stop(c) if c.target == ControlTarget::Service => {
+            return Err(crate::runtime::service_not_provided(cmd))
         }
         other => return Err(MqscError::NeedsQueueManager { command: other.to_string() }),
     })
@@ -192,6 +208,7 @@ fn display(store: &Store, d: &Display, live: &dyn Live) -> Result<Vec<String>, M
                 out.extend(layout("AMQ8450I: Display queue status details.", &items));
             }
         }
+        DisplayTarget::Chstatus if live.in_memory() => return Ok(vec![NO_CHSTATUS.to_owned()]),
         DisplayTarget::Chstatus => {
             return Err(MqscError::NeedsQueueManager { command: format!("DISPLAY CHSTATUS({})", d.name) });
         }

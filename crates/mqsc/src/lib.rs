@@ -13,10 +13,12 @@ mod layout;
 pub mod lines;
 pub mod parser;
 mod printer;
+mod runtime;
 pub mod script;
 pub mod syntax;
 
 pub use dump::dump;
 pub use error::{Diagnostic, MqscError};
-pub use exec::{execute, execute_live, Live};
+pub use exec::{execute, execute_live, Live, NO_CHSTATUS};
 pub use layout::layout;
+pub use runtime::messages;

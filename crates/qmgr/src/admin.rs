@@ -8,7 +8,7 @@ use mqtls_channel::reason;
 use mqtls_model::Stamp;
 use mqtls_model::{ModelError, ObjectType};
 use mqtls_mqsc::command::{Command, Control, ControlTarget, Display, DisplayTarget, RefreshType};
-use mqtls_mqsc::{execute_live, layout, script, Live, MqscError};
+use mqtls_mqsc::{execute_live, layout, messages, script, Live, MqscError};
 
 use crate::state::QueueManager;
 
@@ -35,7 +35,7 @@ pub fn run_mqsc(qm: &Arc<QueueManager>, src: &str) -> (i32, String) {
                 store = qm.store.write().expect("store lock");
                 match refreshed {
                     Ok(problems) => {
-                        entry.output = vec!["AMQ8560I: IBM MQ security cache refreshed.".to_owned()];
+                        entry.output = vec![messages::SECURITY_REFRESHED.to_owned()];
                         entry.output.extend(problems.into_iter().map(|p| format!("mqtls: warning: {p}")));
                     }
                     Err(why) => {
@@ -59,15 +59,13 @@ pub fn run_mqsc(qm: &Arc<QueueManager>, src: &str) -> (i32, String) {
             Some(Command::Start(c)) if c.target == ControlTarget::Listener => {
                 drop(store);
                 match qm.listeners.start(qm, &c.name) {
-                    Ok(addr) => {
-                        entry.output = vec![format!("AMQ8021I: Request to start listener accepted ({addr}).")]
-                    }
+                    Ok(addr) => entry.output = vec![messages::listener_started(Some(&addr.to_string()))],
                     Err(why) => entry.failure = Some(failed("START LISTENER", why)),
                 }
                 store = qm.store.write().expect("store lock");
             }
             Some(Command::ClearQlocal { name }) => match clear(qm, &store, name) {
-                Ok(n) => entry.output = vec![format!("AMQ8022I: IBM MQ queue cleared ({n} messages).")],
+                Ok(n) => entry.output = vec![messages::queue_cleared(n)],
                 Err(why) => entry.failure = Some(failed("CLEAR QLOCAL", why)),
             },
             Some(Command::Delete(d))
@@ -95,7 +93,7 @@ pub fn run_mqsc(qm: &Arc<QueueManager>, src: &str) -> (i32, String) {
             }
             Some(Command::Stop(c)) if c.target == ControlTarget::Listener => {
                 if qm.listeners.stop(&c.name) {
-                    entry.output = vec!["AMQ8706I: Request to stop listener accepted.".to_owned()];
+                    entry.output = vec![messages::LISTENER_STOP_ACCEPTED.to_owned()];
                 } else {
                     entry.failure =
                         Some(failed("STOP LISTENER", format!("LISTENER({}) is not running", c.name)));
@@ -112,7 +110,7 @@ pub fn run_mqsc(qm: &Arc<QueueManager>, src: &str) -> (i32, String) {
                 match started {
                     Ok(()) => {
                         qm.status.start(&c.name);
-                        entry.output = vec!["AMQ8018I: Start WebSphere MQ channel accepted.".to_owned()];
+                        entry.output = vec![messages::CHANNEL_START_ACCEPTED.to_owned()];
                     }
                     Err(why) => entry.failure = Some(failed("START CHANNEL", why)),
                 }
@@ -238,13 +236,13 @@ fn stop(qm: &QueueManager, c: &Control) -> Result<Vec<String>, String> {
     if let (0, Some(conname)) = (ended, &c.conname) {
         return Err(format!("no instance of channel {} runs with CONNAME({conname})", c.name));
     }
-    Ok(vec!["AMQ8019I: Stop WebSphere MQ channel accepted.".to_owned()])
+    Ok(vec![messages::CHANNEL_STOP_ACCEPTED.to_owned()])
 }
 
 fn chstatus(qm: &QueueManager, d: &Display) -> Vec<String> {
     let rows = qm.status.matching(&d.name);
     if rows.is_empty() {
-        return vec!["AMQ8420I: Channel Status not found.".to_owned()];
+        return vec![mqtls_mqsc::NO_CHSTATUS.to_owned()];
     }
     let wanted = |k: &str| d.all || SUMMARY.contains(&k) || d.select.iter().any(|s| s == k);
     let mut out = Vec::new();

@@ -124,8 +124,6 @@ fn invalid_utf8_input_is_read_lossily_and_said() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("input is not UTF-8 (first bad byte at offset 5)"));
 }
 
-/// `mqtls ... | head`: a reader that stops reading ends mqtls quietly (exit 141, as a
-/// SIGPIPE would), not with a panic.
 /// IBM MQ 9.4 "System and default objects": crtmqm's objects exist in --memory as after
 /// `qmgr create`, so LIKE, ALTER of SYSTEM.DEF.* and CONNAUTH name real objects.
 #[test]
@@ -144,6 +142,54 @@ fn memory_mode_has_mqs_default_objects() {
     assert!(out.contains("AUTHTYPE(IDPWOS)") && out.contains("CHCKCLNT(REQDADM)"), "{out}");
     assert!(out.contains("CONNAUTH(SYSTEM.DEFAULT.AUTHINFO.IDPWOS)"), "{out}");
     assert!(!out.contains("not found"), "{out}");
+}
+
+/// `mqtls ... | head`: a reader that stops reading ends mqtls quietly (exit 141, as a
+/// SIGPIPE would), not with a panic.
+/// The issue's runmqsc scripts START and STOP what they define: in memory these are
+/// checked against the definitions and answered as a queue manager would (IBM MQ "START
+/// CHANNEL", "CLEAR QLOCAL", "REFRESH SECURITY"), saying nothing runs; a missing object is
+/// an error, and a CLNTCONN is not started by START CHANNEL.
+#[test]
+fn memory_mode_answers_runtime_commands_against_its_objects() {
+    let script = "DEFINE QLOCAL(APP.Q)
+                  DEFINE CHANNEL(APP.SVRCONN) CHLTYPE(SVRCONN)
+                  DEFINE CHANNEL(APP.SVRCONN) CHLTYPE(CLNTCONN) CONNAME('h(1414)')
+                  DEFINE CHANNEL(ONLY.CLIENT) CHLTYPE(CLNTCONN) CONNAME('h(1414)')
+                  DEFINE LISTENER(L1) TRPTYPE(TCP) PORT(1414)
+                  REFRESH SECURITY TYPE(SSL)
+                  CLEAR QLOCAL(APP.Q)
+                  START CHANNEL(APP.SVRCONN)
+                  STOP CHANNEL(APP.SVRCONN)
+                  START LISTENER(L1)
+                  STOP LISTENER(L1)
+                  DISPLAY CHSTATUS(*)
+";
+    let (code, out, _) = mqtls(&["mqsc", "--memory", "-e", "QMA"], script);
+    assert_eq!(code, 0, "{out}");
+    for line in [
+        "AMQ8560I: IBM MQ security cache refreshed.",
+        "AMQ8022I: IBM MQ queue cleared (0 messages).",
+        "AMQ8018I: Start WebSphere MQ channel accepted.",
+        "AMQ8019I: Stop WebSphere MQ channel accepted.",
+        "AMQ8021I: Request to start listener accepted.",
+        "AMQ8706I: Request to stop listener accepted.",
+        "AMQ8420I: Channel Status not found.",
+    ] {
+        assert!(out.contains(line), "{line}: {out}");
+    }
+    assert_eq!(out.matches("nothing runs here").count(), 5, "{out}");
+    for (command, why) in [
+        ("CLEAR QLOCAL(NO.Q)", "QLOCAL(NO.Q) not found"),
+        ("START CHANNEL(NO.CHL)", "CHANNEL(NO.CHL) not found"),
+        ("STOP LISTENER(NO.L)", "LISTENER(NO.L) not found"),
+        ("START CHANNEL(ONLY.CLIENT)", "is a CLNTCONN: a client starts it by connecting"),
+        ("START SERVICE(S)", "START SERVICE is valid IBM MQ syntax but not provided by mqtls"),
+    ] {
+        let (code, out, _) = mqtls(&["mqsc", "--memory", "-e", "QMA"], &format!("{}{command}\n", script));
+        assert_eq!(code, 20, "{command}: {out}");
+        assert!(out.contains(why), "{command}: {out}");
+    }
 }
 
 #[test]
