@@ -53,6 +53,11 @@ pub enum Command {
         /// Commit (true) or back out the in-doubt batch.
         commit: bool,
     },
+    /// STOP CONN(id): ends one application connection (DISPLAY CONN names it).
+    StopConn {
+        /// The connection identifier, 16 hexadecimal digits.
+        conn: String,
+    },
     /// CLEAR QLOCAL.
     ClearQlocal {
         /// The queue.
@@ -135,6 +140,12 @@ pub enum DisplayTarget {
     Chlauth,
     /// AUTHREC records.
     Authrec,
+    /// CONN: connected applications and their handles (TYPE filters CONN / HANDLE / ALL).
+    Conn,
+    /// QMSTATUS: the queue manager's status.
+    Qmstatus,
+    /// LSSTATUS: running listeners.
+    Lsstatus,
 }
 
 /// A WHERE comparison operator.

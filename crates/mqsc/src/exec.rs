@@ -11,6 +11,7 @@ use mqtls_model::{
 use crate::command::{Command, ControlTarget, Display, DisplayTarget, Where, WhereOp};
 use crate::error::MqscError;
 use crate::layout::{layout, shown};
+use crate::live_display::{ConnRow, Items};
 
 /// DISPLAY CHSTATUS when no channel instance matches.
 pub const NO_CHSTATUS: &str = "AMQ8420I: Channel Status not found.";
@@ -59,6 +60,19 @@ pub trait Live {
     /// script loaded as definitions) they need a running queue manager.
     fn in_memory(&self) -> bool {
         false
+    }
+    /// DISPLAY QMSTATUS's pairs but QMNAME; `None` without a running queue manager.
+    fn qmstatus(&self) -> Option<Items> {
+        None
+    }
+    /// DISPLAY LSSTATUS: each running listener's name and run-time pairs (the LISTENER
+    /// object's DESCR, TRPTYPE, CONTROL and BACKLOG are added from the definitions).
+    fn listener_status(&self) -> Option<Vec<(String, Items)>> {
+        None
+    }
+    /// DISPLAY CONN: each connected application.
+    fn connections(&self) -> Option<Vec<ConnRow>> {
+        None
     }
     /// Who `*MQADMIN` stands for in MATCH(RUNCHECK): without OS accounts, the user ids
     /// `mqm` and `root`.
@@ -147,6 +161,9 @@ fn display(store: &Store, d: &Display, live: &dyn Live) -> Result<Vec<String>, M
     let all = d.all || (d.select.is_empty() && !generic);
     let mut out = Vec::new();
     match d.target {
+        DisplayTarget::Qmstatus | DisplayTarget::Lsstatus | DisplayTarget::Conn => {
+            return crate::live_display::display(store, d, live)
+        }
         DisplayTarget::Objects(ObjectType::Qmgr) => {
             let qmgr = store.qmgr();
             out.extend(object_lines(qmgr, d, all, live));

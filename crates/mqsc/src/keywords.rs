@@ -97,6 +97,12 @@ pub enum Noun {
     Authrec,
     /// SECURITY (REFRESH).
     Security,
+    /// CONN: application connections (DISPLAY, STOP).
+    Conn,
+    /// QMSTATUS: the queue manager's status (DISPLAY).
+    Qmstatus,
+    /// LSSTATUS: running listeners (DISPLAY).
+    Lsstatus,
 }
 
 const NOUNS: &[(&str, Noun)] = &[
@@ -131,13 +137,15 @@ const NOUNS: &[(&str, Noun)] = &[
     ("CHLAUTH", Noun::Chlauth),
     ("AUTHREC", Noun::Authrec),
     ("SECURITY", Noun::Security),
+    ("CONN", Noun::Conn),
+    ("QMSTATUS", Noun::Qmstatus),
+    ("LSSTATUS", Noun::Lsstatus),
 ];
 
 /// Object types MQ has that mqtls does not carry (z/OS-only and the like).
 const OTHER_MQ_NOUNS: &[&str] = &[
-    "BUFFPOOL", "CFSTATUS", "CFSTRUCT", "CLUSQMGR", "CMDSERV", "COMMINFO", "CONN", "LSSTATUS", "PSID",
-    "QMSTATUS", "SBSTATUS", "STGCLASS", "SVSTATUS", "TPSTATUS", "CHINIT", "CLUSTER", "TRACE", "POLICY",
-    "APSTATUS",
+    "BUFFPOOL", "CFSTATUS", "CFSTRUCT", "CLUSQMGR", "CMDSERV", "COMMINFO", "PSID", "SBSTATUS", "STGCLASS",
+    "SVSTATUS", "TPSTATUS", "CHINIT", "CLUSTER", "TRACE", "POLICY", "APSTATUS",
 ];
 
 impl Noun {
@@ -181,10 +189,12 @@ pub fn nouns_for(verb: Verb) -> &'static [&'static str] {
         Verb::Display => &[
             "QMGR", "CHANNEL", "QUEUE", "QLOCAL", "QMODEL", "QREMOTE", "QALIAS", "LISTENER", "AUTHINFO",
             "NAMELIST", "SERVICE", "TOPIC", "PROCESS", "SUB", "CHSTATUS", "QSTATUS", "CHLAUTH", "AUTHREC",
+            "CONN", "QMSTATUS", "LSSTATUS",
         ],
         Verb::Set => &["CHLAUTH", "AUTHREC"],
         Verb::Refresh => &["SECURITY"],
-        Verb::Start | Verb::Stop => &["CHANNEL", "LISTENER", "SERVICE"],
+        Verb::Start => &["CHANNEL", "LISTENER", "SERVICE"],
+        Verb::Stop => &["CHANNEL", "LISTENER", "SERVICE", "CONN"],
         Verb::Reset | Verb::Ping | Verb::Resolve => &["CHANNEL"],
         Verb::Clear => &["QLOCAL"],
         Verb::End => &[],

@@ -75,9 +75,17 @@ impl fmt::Display for Command {
                     DisplayTarget::Qstatus => "QSTATUS",
                     DisplayTarget::Chlauth => "CHLAUTH",
                     DisplayTarget::Authrec => "AUTHREC",
+                    DisplayTarget::Conn => "CONN",
+                    DisplayTarget::Qmstatus => "QMSTATUS",
+                    DisplayTarget::Lsstatus => "LSSTATUS",
                 };
                 write!(f, "DISPLAY {noun}")?;
-                if !matches!(d.target, DisplayTarget::Objects(ObjectType::Qmgr) | DisplayTarget::Authrec) {
+                let nameless = [
+                    DisplayTarget::Objects(ObjectType::Qmgr),
+                    DisplayTarget::Authrec,
+                    DisplayTarget::Qmstatus,
+                ];
+                if !nameless.contains(&d.target) {
                     name(f, &d.name)?;
                 }
                 if d.all {
@@ -158,6 +166,10 @@ impl fmt::Display for Command {
                 f.write_str("RESOLVE CHANNEL")?;
                 name(f, n)?;
                 write!(f, " ACTION({})", if *commit { "COMMIT" } else { "BACKOUT" })
+            }
+            Self::StopConn { conn } => {
+                f.write_str("STOP CONN")?;
+                name(f, conn)
             }
             Self::ClearQlocal { name: n } => {
                 f.write_str("CLEAR QLOCAL")?;

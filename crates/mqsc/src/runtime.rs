@@ -48,6 +48,11 @@ pub(crate) fn in_memory(store: &Store, cmd: &Command) -> Option<Result<Vec<Strin
             None => Err(not_found(ObjectType::Qlocal, name)),
         },
         Command::Start(c) | Command::Stop(c) => control(store, cmd, c).and_then(accepted),
+        Command::StopConn { conn } => {
+            let why =
+                format!("no connection CONN({conn}): no application connects to an in-memory queue manager");
+            Err(MqscError::Failed { command: cmd.to_string(), why })
+        }
         _ => return None,
     })
 }

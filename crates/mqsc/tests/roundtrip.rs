@@ -117,10 +117,13 @@ fn display() -> impl Strategy<Value = Command> {
         DisplayTarget::Chstatus,
         DisplayTarget::Qstatus,
         DisplayTarget::Chlauth,
+        DisplayTarget::Conn,
+        DisplayTarget::Qmstatus,
+        DisplayTarget::Lsstatus,
     ];
     select(targets).prop_flat_map(|target| {
         let keys = selectable(target);
-        let name = if target == DisplayTarget::Objects(ObjectType::Qmgr) {
+        let name = if matches!(target, DisplayTarget::Objects(ObjectType::Qmgr) | DisplayTarget::Qmstatus) {
             Just(String::new()).boxed()
         } else {
             name(20).boxed()
@@ -217,6 +220,7 @@ fn runtime() -> impl Strategy<Value = Command> {
             .prop_map(|(name, datalen)| Command::PingChannel { name, datalen }),
         (name(20), any::<bool>()).prop_map(|(name, commit)| Command::ResolveChannel { name, commit }),
         name(48).prop_map(|name| Command::ClearQlocal { name }),
+        any::<u64>().prop_map(|id| Command::StopConn { conn: format!("{id:016X}") }),
         name(48).prop_map(|name| Command::Delete(Delete {
             otype: ObjectType::Qlocal,
             name,

@@ -8,7 +8,7 @@ use mqtls_channel::reason;
 use mqtls_model::Stamp;
 use mqtls_model::{ModelError, ObjectType};
 use mqtls_mqsc::command::{Command, Control, ControlTarget, Display, DisplayTarget, RefreshType};
-use mqtls_mqsc::{execute_live, layout, messages, script, Live, MqscError};
+use mqtls_mqsc::{execute_live, layout, messages, script, ConnRow, Items, Live, MqscError};
 
 use crate::state::QueueManager;
 
@@ -63,6 +63,16 @@ pub fn run_mqsc(qm: &Arc<QueueManager>, src: &str) -> (i32, String) {
                     Err(why) => entry.failure = Some(failed("START LISTENER", why)),
                 }
                 store = qm.store.write().expect("store lock");
+            }
+            Some(Command::StopConn { conn }) => {
+                let known = u64::from_str_radix(conn, 16).ok().filter(|id| qm.connections.stop(*id));
+                match known {
+                    Some(_) => entry.output = vec![format!("Connection {conn} stopped.")],
+                    None => {
+                        let why = format!("no connection CONN({conn}); DISPLAY CONN(*) lists them");
+                        entry.failure = Some(failed("STOP CONN", why));
+                    }
+                }
             }
             Some(Command::ClearQlocal { name }) => match clear(qm, &store, name) {
                 Ok(n) => entry.output = vec![messages::queue_cleared(n)],
@@ -205,6 +215,44 @@ impl Live for Depths<'_> {
     }
     fn administrators(&self) -> &dyn mqtls_dn::Administrators {
         &self.0.accounts
+    }
+    fn qmstatus(&self) -> Option<Items> {
+        // The store is locked by the script running: QMNAME comes from the caller.
+        let qm = self.0;
+        let mut items = vec![
+            ("STATUS", "RUNNING".to_owned()),
+            ("CHINIT", "RUNNING".to_owned()),
+            ("CONNS", qm.connections.count().to_string()),
+            ("STANDBY", "NOPERMIT".to_owned()),
+            ("STARTDA", qm.started.date.clone()),
+            ("STARTTI", qm.started.time.clone()),
+        ];
+        if let Some(home) = &qm.home {
+            items.push(("DATPATH", home.dir.display().to_string()));
+        }
+        Some(items.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
+    }
+    fn listener_status(&self) -> Option<Vec<(String, Items)>> {
+        let rows = self.0.listeners.started().into_iter().map(|(name, addr, started)| {
+            let items = [
+                ("STATUS", "RUNNING".to_owned()),
+                ("PID", std::process::id().to_string()),
+                ("STARTDA", started.date),
+                ("STARTTI", started.time),
+                ("IPADDR", addr.ip().to_string()),
+                ("PORT", addr.port().to_string()),
+            ];
+            (name, items.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
+        });
+        Some(rows.collect())
+    }
+    fn connections(&self) -> Option<Vec<ConnRow>> {
+        let rows = self.0.connections.all().into_iter().map(|c| ConnRow {
+            conn: crate::connections::conn_id(c.id),
+            items: c.items(),
+            handles: c.handle_items(),
+        });
+        Some(rows.collect())
     }
 }
 

@@ -25,6 +25,8 @@ impl QueueManager {
             limits,
             queues: Queues::new(MessageStore::in_memory().expect("an in-memory database opens")),
             listeners: Default::default(),
+            connections: Default::default(),
+            started: mqtls_model::Stamp::from_unix(crate::unix_now()),
             home: None,
             cdp_check: false,
             next_id: AtomicU64::new(1),

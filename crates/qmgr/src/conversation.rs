@@ -16,6 +16,7 @@ use mqtls_model::Message;
 use mqtls_msgstore::{Cursor, Select, Uow};
 
 use crate::authority::Principal;
+use crate::connections::Connection;
 use crate::queues::{blocking, refusal, resolve, rules, Resolved};
 use crate::state::QueueManager;
 use crate::status::Traffic;
@@ -41,6 +42,13 @@ pub(crate) struct Session {
     handles: HashMap<u32, Handle>,
     next_handle: u32,
     uow: Option<Uow>,
+    /// The channel instance (its status row) the conversation runs on.
+    instance: u64,
+    /// The connection's record while connected (DISPLAY CONN).
+    conn: Option<u64>,
+    /// STOP CONN's signal, and whether it ended the connection.
+    stop: Arc<tokio::sync::Notify>,
+    stopped: bool,
 }
 
 impl Handle {
@@ -53,6 +61,9 @@ impl Handle {
 
 impl Drop for Session {
     fn drop(&mut self) {
+        if let Some(id) = self.conn.take() {
+            self.qm.connections.disconnect(id);
+        }
         for h in self.handles.values() {
             h.count(&self.qm.queues, -1);
         }
@@ -64,8 +75,15 @@ impl Drop for Session {
 }
 
 impl Session {
-    /// A conversation on a channel running as `user`, with the negotiated MAXMSGL.
-    pub(crate) fn new(qm: Arc<QueueManager>, traffic: Arc<Traffic>, user: String, max_msg_len: u32) -> Self {
+    /// A conversation on channel instance `instance` running as `user`, with the
+    /// negotiated MAXMSGL.
+    pub(crate) fn new(
+        qm: Arc<QueueManager>,
+        instance: u64,
+        traffic: Arc<Traffic>,
+        user: String,
+        max_msg_len: u32,
+    ) -> Self {
         let principal = Principal::of(user, &qm.accounts);
         Self {
             qm,
@@ -76,12 +94,53 @@ impl Session {
             handles: HashMap::new(),
             next_handle: 1,
             uow: None,
+            instance,
+            conn: None,
+            stop: Arc::default(),
+            stopped: false,
+        }
+    }
+
+    /// What STOP CONN fires for this conversation.
+    pub(crate) fn stop_signal(&self) -> Arc<tokio::sync::Notify> {
+        self.stop.clone()
+    }
+
+    /// STOP CONN: the unit of work is backed out and the handles closed, as when the
+    /// connection breaks; every later request is answered 2009 (MQRC_CONNECTION_BROKEN).
+    pub(crate) fn end_by_operator(&mut self) {
+        for (_, h) in self.handles.drain() {
+            h.count(&self.qm.queues, -1);
+        }
+        if let Some(uow) = self.uow.take() {
+            let regained = self.qm.queues.store.backout(uow);
+            self.qm.queues.wake(&regained);
+        }
+        if let Some(id) = self.conn.take() {
+            self.qm.connections.disconnect(id);
+        }
+        self.connected = false;
+        self.stopped = true;
+    }
+
+    /// Brings the connection's record up to date with the handles and the unit of work.
+    fn record(&self) {
+        if let Some(id) = self.conn {
+            let handles = self.handles.iter().map(|(n, h)| (*n, (h.queue.name.clone(), h.options))).collect();
+            let uow = self.uow.is_some();
+            self.qm.connections.update(id, |c| {
+                c.handles = handles;
+                c.uow = uow;
+            });
         }
     }
 
     /// Runs one request.
     pub(crate) async fn serve(&mut self, request: Request) -> Reply {
         let result = match request {
+            _ if self.stopped => {
+                Err((reason::CONNECTION_BROKEN, "STOP CONN ended this connection".to_owned()))
+            }
             Request::Connect { qmgr } => self.connect(&qmgr),
             _ if !self.connected => Err((reason::HCONN_ERROR, "connect before any other request".into())),
             Request::Open { queue, options } => self.open(&queue, options),
@@ -109,9 +168,13 @@ impl Session {
                     h.count(&self.qm.queues, -1);
                 }
                 self.connected = false;
+                if let Some(id) = self.conn.take() {
+                    self.qm.connections.disconnect(id);
+                }
                 done
             }
         };
+        self.record();
         result.unwrap_or_else(|(reason, text)| Reply::Failed { reason, text })
     }
 
@@ -130,6 +193,18 @@ impl Session {
         }
         self.principal.require(&self.qm.store.read().expect("store lock"), "QMGR", &name, "CONNECT")?;
         self.connected = true;
+        let (channel, conname) =
+            self.qm.status.get(self.instance).map(|r| (r.channel, r.conname)).unwrap_or_default();
+        self.conn = Some(self.qm.connections.connect(Connection {
+            id: 0,
+            instance: self.instance,
+            channel,
+            conname,
+            userid: self.principal.user.clone(),
+            handles: Default::default(),
+            uow: false,
+            stop: self.stop.clone(),
+        }));
         Ok(Reply::Connected { qmgr: name })
     }
 

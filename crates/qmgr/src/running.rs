@@ -157,9 +157,19 @@ fn spawn(
     replies: mpsc::UnboundedSender<Vec<u8>>,
 ) -> Conversation {
     let (requests, mut inbox) = mpsc::channel::<Vec<u8>>(MAX_IN_FLIGHT);
-    let mut session = Session::new(qm, started.traffic.clone(), started.mcauser.clone(), started.max_msg_len);
+    let mut session =
+        Session::new(qm, started.id, started.traffic.clone(), started.mcauser.clone(), started.max_msg_len);
     let task = tokio::spawn(async move {
-        while let Some(payload) = inbox.recv().await {
+        let stop = session.stop_signal();
+        loop {
+            let payload = tokio::select! {
+                payload = inbox.recv() => payload,
+                () = stop.notified() => {
+                    session.end_by_operator();
+                    continue;
+                }
+            };
+            let Some(payload) = payload else { break };
             let (request_id, reply) = match Request::decode(&payload) {
                 Ok((rid, request)) => (rid, session.serve(request).await),
                 Err(e) => {

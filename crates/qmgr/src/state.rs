@@ -8,13 +8,14 @@ use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
-use mqtls_model::{Channel, Excerpt, ObjectType, Store};
+use mqtls_model::{Channel, Excerpt, ObjectType, Stamp, Store};
 use mqtls_msgstore::MessageStore;
 use mqtls_pki::Keystore;
 use tokio::net::TcpListener;
 use tokio::task::AbortHandle;
 
 use crate::accounts::Accounts;
+use crate::connections::Connections;
 use crate::home::Home;
 use crate::limits::Limits;
 use crate::queues::Queues;
@@ -39,6 +40,10 @@ pub struct QueueManager {
     pub queues: Queues,
     /// The running LISTENER objects.
     pub listeners: Listeners,
+    /// The connected applications.
+    pub connections: Connections,
+    /// When the queue manager started.
+    pub started: Stamp,
     /// Where changed definitions are saved (none: they live for the run only).
     pub home: Option<Home>,
     /// qm.ini SSL CDPCheckExtensions: check CRL distribution points at channel start.
@@ -204,14 +209,14 @@ impl std::fmt::Debug for Hooks {
 /// The running listeners of a queue manager.
 #[derive(Debug, Default)]
 pub struct Listeners {
-    running: Mutex<HashMap<String, (SocketAddr, AbortHandle)>>,
+    running: Mutex<HashMap<String, (SocketAddr, Stamp, AbortHandle)>>,
 }
 
 impl Listeners {
     /// START LISTENER(name): binds and serves; the bound address (PORT(0) picks one).
     /// Must be called within the queue manager's tokio runtime.
     pub fn start(&self, qm: &Arc<QueueManager>, name: &str) -> Result<SocketAddr, String> {
-        if let Some((addr, _)) = self.running.lock().expect("listeners lock").get(name) {
+        if let Some((addr, _, _)) = self.running.lock().expect("listeners lock").get(name) {
             return Err(format!("LISTENER({name}) is already running on {addr}"));
         }
         let (ip, port) = {
@@ -239,7 +244,11 @@ impl Listeners {
                 tracing::error!(%listener, error = %e, "listener ended");
             }
         });
-        self.running.lock().expect("listeners lock").insert(name.to_owned(), (addr, task.abort_handle()));
+        let started = Stamp::from_unix(crate::unix_now());
+        self.running
+            .lock()
+            .expect("listeners lock")
+            .insert(name.to_owned(), (addr, started, task.abort_handle()));
         tracing::info!(listener = %name, %addr, "listener started");
         Ok(addr)
     }
@@ -247,7 +256,7 @@ impl Listeners {
     /// STOP LISTENER(name): whether it was running.
     pub fn stop(&self, name: &str) -> bool {
         match self.running.lock().expect("listeners lock").remove(name) {
-            Some((addr, task)) => {
+            Some((addr, _, task)) => {
                 task.abort();
                 tracing::info!(listener = %name, %addr, "listener stopped");
                 true
@@ -258,9 +267,14 @@ impl Listeners {
 
     /// The running listeners and their addresses, by name.
     pub fn running(&self) -> Vec<(String, SocketAddr)> {
-        let mut out: Vec<_> =
-            self.running.lock().expect("listeners lock").iter().map(|(n, (a, _))| (n.clone(), *a)).collect();
-        out.sort();
+        self.started().into_iter().map(|(n, a, _)| (n, a)).collect()
+    }
+
+    /// The running listeners with their addresses and start times, by name.
+    pub fn started(&self) -> Vec<(String, SocketAddr, Stamp)> {
+        let running = self.running.lock().expect("listeners lock");
+        let mut out: Vec<_> = running.iter().map(|(n, (a, t, _))| (n.clone(), *a, t.clone())).collect();
+        out.sort_by(|a, b| a.0.cmp(&b.0));
         out
     }
 

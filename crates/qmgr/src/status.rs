@@ -289,6 +289,11 @@ impl StatusTable {
         self.stopped.lock().expect("status lock").contains(channel)
     }
 
+    /// One instance by its id.
+    pub fn get(&self, id: u64) -> Option<ChannelStatus> {
+        self.rows.lock().expect("status lock").iter().find(|r| r.id == id).cloned()
+    }
+
     /// The instances of channels matching a generic name (`*`, `APP.*`, exact).
     pub fn matching(&self, pattern: &str) -> Vec<ChannelStatus> {
         let rows = self.rows.lock().expect("status lock");

@@ -97,6 +97,7 @@ fn qmgr_imports_run_down_its_layers() {
         &[
             "accounts",
             "authority",
+            "connections",
             "home",
             "limits",
             "pending",

@@ -153,17 +153,19 @@ fn memory_mode_has_mqs_default_objects() {
 #[test]
 fn memory_mode_answers_runtime_commands_against_its_objects() {
     let script = "DEFINE QLOCAL(APP.Q)
-                  DEFINE CHANNEL(APP.SVRCONN) CHLTYPE(SVRCONN)
-                  DEFINE CHANNEL(APP.SVRCONN) CHLTYPE(CLNTCONN) CONNAME('h(1414)')
-                  DEFINE CHANNEL(ONLY.CLIENT) CHLTYPE(CLNTCONN) CONNAME('h(1414)')
-                  DEFINE LISTENER(L1) TRPTYPE(TCP) PORT(1414)
-                  REFRESH SECURITY TYPE(SSL)
-                  CLEAR QLOCAL(APP.Q)
-                  START CHANNEL(APP.SVRCONN)
-                  STOP CHANNEL(APP.SVRCONN)
-                  START LISTENER(L1)
-                  STOP LISTENER(L1)
-                  DISPLAY CHSTATUS(*)
+DEFINE CHANNEL(APP.SVRCONN) CHLTYPE(SVRCONN)
+DEFINE CHANNEL(APP.SVRCONN) CHLTYPE(CLNTCONN) CONNAME('h(1414)')
+DEFINE CHANNEL(ONLY.CLIENT) CHLTYPE(CLNTCONN) CONNAME('h(1414)')
+DEFINE LISTENER(L1) TRPTYPE(TCP) PORT(1414)
+REFRESH SECURITY TYPE(SSL)
+CLEAR QLOCAL(APP.Q)
+START CHANNEL(APP.SVRCONN)
+STOP CHANNEL(APP.SVRCONN)
+START LISTENER(L1)
+STOP LISTENER(L1)
+DISPLAY CHSTATUS(*)
+DISPLAY LSSTATUS(*)
+DISPLAY CONN(*) TYPE(ALL)
 ";
     let (code, out, _) = mqtls(&["mqsc", "--memory", "-e", "QMA"], script);
     assert_eq!(code, 0, "{out}");
@@ -175,6 +177,8 @@ fn memory_mode_answers_runtime_commands_against_its_objects() {
         "AMQ8021I: Request to start listener accepted.",
         "AMQ8706I: Request to stop listener accepted.",
         "AMQ8420I: Channel Status not found.",
+        "No running listener matches LSSTATUS(*).",
+        "No connection matches CONN(*).",
     ] {
         assert!(out.contains(line), "{line}: {out}");
     }
@@ -185,6 +189,8 @@ fn memory_mode_answers_runtime_commands_against_its_objects() {
         ("STOP LISTENER(NO.L)", "LISTENER(NO.L) not found"),
         ("START CHANNEL(ONLY.CLIENT)", "is a CLNTCONN: a client starts it by connecting"),
         ("START SERVICE(S)", "START SERVICE is valid IBM MQ syntax but not provided by mqtls"),
+        ("DISPLAY QMSTATUS", "DISPLAY QMSTATUS needs a running queue manager"),
+        ("STOP CONN(0000000000000001)", "no application connects to an in-memory queue manager"),
     ] {
         let (code, out, _) = mqtls(&["mqsc", "--memory", "-e", "QMA"], &format!("{}{command}\n", script));
         assert_eq!(code, 20, "{command}: {out}");

@@ -20,6 +20,33 @@ pub const CHSTATUS_ATTRS: &[&str] = &[
     "XMITQ", "XQMSGSA",
 ];
 
+/// DISPLAY CONN's connection and handle attributes on Multiplatforms (IBM MQ "DISPLAY
+/// CONN"); mqtls shows those it knows (`qmgr::Connection`).
+const CONN_ATTRS: &[&str] = &[
+    "APPLDESC", "APPLTAG", "APPLTYPE", "ASTATE", "CHANNEL", "CLIENTID", "CONNAME", "CONNOPTS", "EXTURID",
+    "PID", "QMURID", "TID", "UOWLOG", "UOWLOGDA", "UOWLOGTI", "UOWSTATE", "UOWSTDA", "UOWSTTI", "URTYPE",
+    "USERID", "DEST", "DESTQMGR", "HSTATE", "OBJNAME", "OBJTYPE", "OPENOPTS", "READA", "SUBID", "SUBNAME",
+    "TOPICSTR",
+];
+
+/// DISPLAY QMSTATUS's requested and log attributes (IBM MQ 9.4 "DISPLAY QMSTATUS on
+/// Multiplatforms"; LOG selects the log group).
+const QMSTATUS_ATTRS: &[&str] = &[
+    "AUTOCLUS", "CHINIT", "CHKPTCNT", "CHKPTOPS", "CHKPTSZ", "CMDSERV", "CONNS", "DATFSSZ", "DATFSUSE",
+    "DATPATH", "GRPLSN", "GRPNAME", "GRPROLE", "HOSTNAME", "INSTANCE", "INSTDESC", "INSTNAME", "INSTPATH",
+    "LDAPCONN", "QMNAME", "QMFSENC", "QMFSSZ", "QMFSUSE", "QUORUM", "STANDBY", "STARTDA", "STARTTI",
+    "STATUS", "UNICLUS", "LOG", "ARCHLOG", "ARCHSZ", "CURRLOG", "DISKLSN", "LOGEXTSZ", "LOGFSSZ", "LOGFSUSE",
+    "LOGINUSE", "LOGPATH", "LOGPRIM", "LOGSEC", "LOGSTRDA", "LOGSTRL", "LOGSTRTI", "LOGTYPE", "LOGUTIL",
+    "MEDIALOG", "MEDIASZ", "RECLOG", "RECSZ", "REUSESZ",
+];
+
+/// DISPLAY LSSTATUS's requested attributes (IBM MQ "DISPLAY LSSTATUS on Multiplatforms";
+/// ADAPTER, COMMANDS, LOCLNAME, NTBNAMES, SESSIONS, SOCKET and TPNAME are Windows-only).
+const LSSTATUS_ATTRS: &[&str] = &[
+    "ADAPTER", "BACKLOG", "COMMANDS", "CONTROL", "DESCR", "IPADDR", "LOCLNAME", "NTBNAMES", "PID", "PORT",
+    "SESSIONS", "SOCKET", "STARTDA", "STARTTI", "STATUS", "TPNAME", "TRPTYPE",
+];
+
 /// Attributes shown for CHLAUTH records.
 const CHLAUTH_ATTRS: &[&str] = &[
     "ADDRESS", "ADDRLIST", "ALTDATE", "ALTTIME", "CHCKCLNT", "CLNTUSER", "CUSTOM", "DESCR", "MCAUSER",
@@ -53,10 +80,13 @@ impl Cx<'_> {
             Noun::Authrec => {
                 (DisplayTarget::Authrec, &["PROFILE", "OBJTYPE", "PRINCIPAL", "GROUP", "MATCH", "SERVCOMP"])
             }
+            Noun::Conn => (DisplayTarget::Conn, &["TYPE", "EXTCONN"]),
+            Noun::Qmstatus => (DisplayTarget::Qmstatus, &["TYPE"]),
+            Noun::Lsstatus => (DisplayTarget::Lsstatus, &[]),
             Noun::Security => unreachable!("not a DISPLAY noun"),
         };
         let name = match target {
-            DisplayTarget::Objects(ObjectType::Qmgr) | DisplayTarget::Authrec => {
+            DisplayTarget::Objects(ObjectType::Qmgr) | DisplayTarget::Authrec | DisplayTarget::Qmstatus => {
                 if noun_param.values.is_some() {
                     let error = MqscError::BadParameter {
                         keyword: noun_param.keyword.text.clone(),
@@ -169,6 +199,9 @@ pub fn selectable(target: DisplayTarget) -> Vec<&'static str> {
         DisplayTarget::Qstatus => vec!["CURDEPTH", "IPPROCS", "OPPROCS", "UNCOM"],
         DisplayTarget::Chlauth => CHLAUTH_ATTRS.to_vec(),
         DisplayTarget::Authrec => vec!["AUTHLIST", "ENTITY", "ENTTYPE", "OBJTYPE", "PROFILE"],
+        DisplayTarget::Conn => CONN_ATTRS.to_vec(),
+        DisplayTarget::Qmstatus => QMSTATUS_ATTRS.to_vec(),
+        DisplayTarget::Lsstatus => LSSTATUS_ATTRS.to_vec(),
     };
     if let DisplayTarget::Objects(t) = target {
         if t.is_queue() {

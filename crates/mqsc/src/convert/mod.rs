@@ -108,6 +108,11 @@ impl<'a> Cx<'a> {
             (Verb::Set, Noun::Authrec) => self.set_authrec(noun_param, rest),
             (Verb::Delete, Noun::Authrec) => self.delete_authrec(noun_param, rest),
             (Verb::Refresh, Noun::Security) => self.refresh(rest),
+            (Verb::Stop, Noun::Conn) => {
+                let conn = self.name(noun_param, "CONN")?;
+                self.params(rest, "STOP CONN", &[])?;
+                Some(Command::StopConn { conn: conn.to_ascii_uppercase() })
+            }
             (Verb::Start | Verb::Stop, Noun::Object(t)) => self.control(verb, t, noun_param, rest),
             (Verb::Reset | Verb::Ping | Verb::Resolve, _) => self.channel_op(verb, noun_param, rest),
             (Verb::Clear, _) => {

@@ -246,3 +246,22 @@ fn delete_channel_names_its_channel_table() {
     let e = err("DELETE CHANNEL(C) CHLTABLE(BOTH)");
     assert!(e.contains("not a channel table (QMGRTBL, CLNTTBL)"), "{e}");
 }
+
+/// IBM MQ "DISPLAY CONN", "DISPLAY QMSTATUS on Multiplatforms", "DISPLAY LSSTATUS on
+/// Multiplatforms", "STOP CONN": the status displays of what runs parse with their
+/// attribute lists; QMSTATUS takes no name.
+#[test]
+fn status_displays_of_what_runs_parse() {
+    let Command::Display(d) = ok("DIS CONN(*) TYPE(HANDLE) OBJNAME USERID") else { panic!() };
+    assert_eq!((d.target, d.select.len()), (DisplayTarget::Conn, 2));
+    assert_eq!(d.filters, [("TYPE".to_owned(), "HANDLE".to_owned())]);
+    let Command::Display(d) = ok("DISPLAY QMSTATUS CONNS STATUS LOG") else { panic!() };
+    assert_eq!(d.target, DisplayTarget::Qmstatus);
+    assert_eq!(Command::Display(d).to_string(), "DISPLAY QMSTATUS CONNS STATUS LOG");
+    assert!(err("DISPLAY QMSTATUS(QM1)").contains("takes no name"));
+    let Command::Display(d) = ok("DISPLAY LSSTATUS(L*) PORT") else { panic!() };
+    assert_eq!((d.target, d.name.as_str()), (DisplayTarget::Lsstatus, "L*"));
+    assert!(err("DISPLAY LSSTATUS(*) SSLCIPH").contains("SSLCIPH"));
+    assert_eq!(ok("STOP CONN(41a2)"), Command::StopConn { conn: "41A2".into() });
+    assert!(err("START CONN(41A2)").contains("CONN"));
+}
