@@ -57,6 +57,9 @@ pub enum Request {
     Connect {
         /// The queue manager asked for.
         qmgr: String,
+        /// The application's name (MQ's APPLTAG). Optional on the wire: clients of
+        /// earlier releases end the request after the queue manager, read as blank.
+        application: String,
     },
     /// MQOPEN of a local queue or alias.
     Open {
@@ -150,9 +153,10 @@ impl Request {
     pub fn encode(&self, id: u32) -> Vec<u8> {
         let mut p = id.to_be_bytes().to_vec();
         match self {
-            Self::Connect { qmgr } => {
+            Self::Connect { qmgr, application } => {
                 p.push(1);
                 text(&mut p, qmgr);
+                text(&mut p, application);
             }
             Self::Open { queue, options } => {
                 p.push(2);
@@ -207,7 +211,11 @@ impl Request {
         let mut r = Reader(payload);
         let id = r.u32("request id")?;
         let request = match r.u8("request kind")? {
-            1 => Self::Connect { qmgr: r.text("queue manager name")? },
+            1 => {
+                let qmgr = r.text("queue manager name")?;
+                let application = if r.0.is_empty() { String::new() } else { r.text("application name")? };
+                Self::Connect { qmgr, application }
+            }
             2 => Self::Open { queue: r.text("queue name")?, options: r.u32("open options")? },
             3 => {
                 let handle = r.u32("handle")?;

@@ -15,7 +15,8 @@ fn requests() -> Vec<Request> {
         correl_id: Some([2; 24]),
     };
     vec![
-        Request::Connect { qmgr: "QM1".into() },
+        Request::Connect { qmgr: "QM1".into(), application: "amqsput".into() },
+        Request::Connect { qmgr: String::new(), application: String::new() },
         Request::Open { queue: "APP.Q".into(), options: OPEN_INPUT | OPEN_OUTPUT },
         Request::Put { handle: 7, syncpoint: true, message: message() },
         Request::Get { handle: 7, options: get },
@@ -59,7 +60,12 @@ fn truncations_and_trailing_bytes_are_refused() {
     for req in requests() {
         let bytes = req.encode(1);
         for cut in 0..bytes.len() {
-            assert!(Request::decode(&bytes[..cut]).is_err(), "{req:?} cut at {cut}");
+            match (&req, Request::decode(&bytes[..cut])) {
+                // Cut right after the queue manager: an earlier client's MQCONN, read as such.
+                (Request::Connect { qmgr, .. }, Ok((_, Request::Connect { application, .. })))
+                    if cut == 4 + 1 + 2 + qmgr.len() && application.is_empty() => {}
+                (_, decoded) => assert!(decoded.is_err(), "{req:?} cut at {cut}"),
+            }
         }
         let mut longer = bytes.clone();
         longer.push(0);
@@ -103,4 +109,17 @@ proptest! {
         let req = Request::Put { handle, syncpoint: false, message };
         prop_assert_eq!(Request::decode(&req.encode(id)).unwrap(), (id, req));
     }
+}
+
+#[test]
+fn a_connect_without_the_application_name_reads_as_blank() {
+    // What clients of earlier releases send: id, kind 1, the queue manager and no more.
+    let mut payload = 9u32.to_be_bytes().to_vec();
+    payload.push(1);
+    payload.extend_from_slice(&3u16.to_be_bytes());
+    payload.extend_from_slice(b"QM1");
+    let (id, request) = Request::decode(&payload).unwrap();
+    assert_eq!((id, request), (9, Request::Connect { qmgr: "QM1".into(), application: String::new() }));
+    payload.push(0);
+    assert!(Request::decode(&payload).is_err(), "a broken application name is not ignored");
 }

@@ -49,6 +49,17 @@ impl Default for ConnectOptions {
     }
 }
 
+/// The name a connection gives the queue manager for DISPLAY CONN APPLTAG: `MQAPPLNAME`
+/// when set (as IBM MQ clients read it), else the program's file name; at most MQ's 28
+/// characters.
+pub fn application_name() -> String {
+    let name = std::env::var("MQAPPLNAME").ok().filter(|n| !n.trim().is_empty()).or_else(|| {
+        let exe = std::env::current_exe().ok()?;
+        Some(exe.file_name()?.to_string_lossy().into_owned())
+    });
+    name.unwrap_or_default().trim().chars().take(28).collect()
+}
+
 /// The user the process runs as, from `$USER`, else `$LOGNAME` (what an MQ client asserts).
 pub fn login_user() -> String {
     std::env::var("USER").or_else(|_| std::env::var("LOGNAME")).unwrap_or_default()

@@ -60,7 +60,16 @@ impl Hconn {
             free
         };
         let mut hconn = Self { connection, conversation, replies, qmgr: String::new(), open: false };
-        match hconn.call("MQCONN", Request::Connect { qmgr: qmgr.to_owned() }).await? {
+        match hconn
+            .call(
+                "MQCONN",
+                Request::Connect {
+                    qmgr: qmgr.to_owned(),
+                    application: crate::connection::application_name(),
+                },
+            )
+            .await?
+        {
             Reply::Connected { qmgr } => {
                 hconn.qmgr = qmgr;
                 hconn.open = true;

@@ -12,7 +12,7 @@ mod hconn;
 mod locate;
 mod reconnect;
 
-pub use connection::{login_user, ConnectOptions, Connection};
+pub use connection::{application_name, login_user, ConnectOptions, Connection};
 pub use dial::{dial, ChannelStream, Dial, Dialled, Negotiated};
 pub use error::ClientError;
 pub use hconn::{Hconn, Hobj};

@@ -125,7 +125,7 @@ impl Store {
             ),
             None => {
                 let default = match (otype, given_type) {
-                    (ObjectType::Channel, Some(t)) => Some(t.default_object().to_owned()),
+                    (ObjectType::Channel, Some(t)) => t.default_object().map(str::to_owned),
                     (ObjectType::Channel, None) => None,
                     (t, _) => Some(format!("SYSTEM.DEFAULT.{}", t.keyword())),
                 };

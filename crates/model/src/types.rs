@@ -206,9 +206,10 @@ impl ChannelType {
         }
     }
 
-    /// The name of MQ's default object for this type (`SYSTEM.DEF.SVRCONN`).
-    pub fn default_object(self) -> &'static str {
-        match self {
+    /// The name of MQ's default object for this type (`SYSTEM.DEF.SVRCONN`); none for
+    /// MQTT, which IBM MQ ships no default channel for (the schema's defaults apply).
+    pub fn default_object(self) -> Option<&'static str> {
+        Some(match self {
             Self::Sdr => "SYSTEM.DEF.SENDER",
             Self::Svr => "SYSTEM.DEF.SERVER",
             Self::Rcvr => "SYSTEM.DEF.RECEIVER",
@@ -218,9 +219,8 @@ impl ChannelType {
             Self::Clussdr => "SYSTEM.DEF.CLUSSDR",
             Self::Clusrcvr => "SYSTEM.DEF.CLUSRCVR",
             Self::Amqp => "SYSTEM.DEF.AMQP",
-            // MQ ships no default MQTT channel; no object has this name, so schema defaults apply.
-            Self::Mqtt => "SYSTEM.DEF.MQTT",
-        }
+            Self::Mqtt => return None,
+        })
     }
 }
 

@@ -295,7 +295,16 @@ fn chstatus(qm: &QueueManager, d: &Display) -> Vec<String> {
     let wanted = |k: &str| d.all || SUMMARY.contains(&k) || d.select.iter().any(|s| s == k);
     let mut out = Vec::new();
     for row in rows {
-        let items: Vec<_> = row.items().into_iter().filter(|(k, _)| wanted(k)).collect();
+        let mut items = row.items();
+        let stopping = qm.status.stop_reason(row.id) != 0;
+        // The first connected application of the instance, as MQ's RAPPLTAG.
+        let connections = qm.connections.all();
+        let appltag = connections.iter().find(|c| c.instance == row.id).map(|c| c.appltag.clone());
+        if let Some(tag) = appltag.filter(|t| !t.is_empty()) {
+            items.push(("RAPPLTAG".to_owned(), tag));
+        }
+        items.push(("STOPREQ".to_owned(), if stopping { "YES" } else { "NO" }.to_owned()));
+        let items: Vec<_> = items.into_iter().filter(|(k, _)| wanted(k)).collect();
         out.extend(layout("AMQ8417I: Display Channel Status details.", &items));
     }
     out

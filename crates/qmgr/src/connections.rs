@@ -21,6 +21,8 @@ pub struct Connection {
     pub conname: String,
     /// The user id the queue manager runs the connection's requests as.
     pub userid: String,
+    /// The application's name as the client gave it (APPLTAG).
+    pub appltag: String,
     /// The open handles by handle number: the queue and the MQOO_* options.
     pub handles: BTreeMap<u32, (String, u32)>,
     /// Whether a unit of work is open.
@@ -36,6 +38,7 @@ impl Connection {
         [
             ("CONN", conn_id(self.id)),
             ("TYPE", "CONN".to_owned()),
+            ("APPLTAG", self.appltag.clone()),
             ("APPLTYPE", "USER".to_owned()),
             ("CHANNEL", self.channel.clone()),
             ("CONNAME", self.conname.clone()),

@@ -141,7 +141,7 @@ impl Session {
             _ if self.stopped => {
                 Err((reason::CONNECTION_BROKEN, "STOP CONN ended this connection".to_owned()))
             }
-            Request::Connect { qmgr } => self.connect(&qmgr),
+            Request::Connect { qmgr, application } => self.connect(&qmgr, &application),
             _ if !self.connected => Err((reason::HCONN_ERROR, "connect before any other request".into())),
             Request::Open { queue, options } => self.open(&queue, options),
             Request::Put { handle, syncpoint, message } => self.put(handle, syncpoint, message).await,
@@ -178,7 +178,7 @@ impl Session {
         result.unwrap_or_else(|(reason, text)| Reply::Failed { reason, text })
     }
 
-    fn connect(&mut self, qmgr: &str) -> Result<Reply, Refusal> {
+    fn connect(&mut self, qmgr: &str, application: &str) -> Result<Reply, Refusal> {
         if self.connected {
             return Err((reason::ALREADY_CONNECTED, "this conversation is already connected".into()));
         }
@@ -201,6 +201,8 @@ impl Session {
             channel,
             conname,
             userid: self.principal.user.clone(),
+            // Partner-controlled: printable characters only, MQ's 28 at most.
+            appltag: application.chars().filter(|c| !c.is_control()).take(28).collect(),
             handles: Default::default(),
             uow: false,
             stop: self.stop.clone(),

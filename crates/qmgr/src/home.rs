@@ -197,8 +197,9 @@ impl Home {
 
     /// MQ writes every CLNTCONN to the queue manager's AMQCLCHL.TAB as DEFINE, ALTER and
     /// DELETE run (IBM MQ, "Client channel definition table"), SYSTEM.DEF.CLNTCONN
-    /// included. Left alone when its bytes would not change.
-    fn save_client_channel_table(&self, store: &Store) -> Result<(), HomeError> {
+    /// included. Left alone when its bytes would not change; a start writes it too, for
+    /// homes made before the table was kept.
+    pub fn save_client_channel_table(&self, store: &Store) -> Result<(), HomeError> {
         let bytes = mqtls_ccdt::write_binary(&client_channels(store))?;
         let path = self.client_channel_table();
         if fs::read(&path).is_ok_and(|old| old == bytes) {

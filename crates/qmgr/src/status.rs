@@ -165,6 +165,13 @@ impl ChannelStatus {
             ("STATUS", self.transfer.as_ref().map_or(self.status, |t| t.state().0).to_owned()),
             ("SUBSTATE", substate.to_owned()),
             ("CHSTADA", self.started.date.clone()),
+            // mqtls compresses nothing and runs no exits; channel monitoring is off.
+            ("COMPHDR", "NONE,NONE".to_owned()),
+            ("COMPMSG", "NONE,NONE".to_owned()),
+            ("MCASTAT", "RUNNING".to_owned()),
+            ("MONCHL", "OFF".to_owned()),
+            // The process and the instance, as MQ's process and thread ids.
+            ("JOBNAME", format!("{:08X}{:08X}", std::process::id(), self.id & 0xFFFF_FFFF)),
             ("CHSTATI", self.started.time.clone()),
             ("BYTSRCVD", received.to_string()),
             ("BYTSSENT", sent.to_string()),

@@ -94,9 +94,9 @@ async fn undecodable_and_premature_requests_are_answered_and_the_conversation_go
     assert_eq!(failed(c.reply().await), (0, 2009), "no request id at all");
     c.request(0, 9, &Request::Open { queue: "Q".into(), options: OPEN_OUTPUT }).await;
     assert_eq!(failed(c.reply().await), (9, 2018), "MQOPEN before MQCONN");
-    c.request(0, 10, &Request::Connect { qmgr: String::new() }).await;
+    c.request(0, 10, &Request::Connect { qmgr: String::new(), application: String::new() }).await;
     assert_eq!(c.reply().await, (10, Reply::Connected { qmgr: "QM1".into() }));
-    c.request(0, 11, &Request::Connect { qmgr: String::new() }).await;
+    c.request(0, 11, &Request::Connect { qmgr: String::new(), application: String::new() }).await;
     assert_eq!(failed(c.reply().await), (11, 2002));
     c.request(0, 12, &Request::Close { handle: 42 }).await;
     assert_eq!(failed(c.reply().await), (12, 2019));
@@ -106,7 +106,7 @@ async fn undecodable_and_premature_requests_are_answered_and_the_conversation_go
 async fn a_message_over_the_negotiated_maxmsgl_is_refused_with_2218() {
     let (port, qm) = listen().await;
     let mut c = Raw::start(port, 1024).await;
-    c.request(1, 1, &Request::Connect { qmgr: "QM1".into() }).await;
+    c.request(1, 1, &Request::Connect { qmgr: "QM1".into(), application: String::new() }).await;
     assert!(matches!(c.reply().await, (1, Reply::Connected { .. })));
     c.request(1, 2, &Request::Open { queue: "Q".into(), options: OPEN_OUTPUT }).await;
     let (_, Reply::Opened { handle }) = c.reply().await else { panic!("opened") };
@@ -120,7 +120,7 @@ async fn a_message_over_the_negotiated_maxmsgl_is_refused_with_2218() {
 async fn a_conversation_past_sharecnv_ends_the_connection_with_2009() {
     let (port, _qm) = listen().await;
     let mut c = Raw::start(port, 1 << 20).await;
-    c.request(2, 1, &Request::Connect { qmgr: String::new() }).await;
+    c.request(2, 1, &Request::Connect { qmgr: String::new(), application: String::new() }).await;
     match c.frame().await {
         Frame::Refuse { reason, text } => {
             assert_eq!(reason, 2009);
@@ -130,7 +130,7 @@ async fn a_conversation_past_sharecnv_ends_the_connection_with_2009() {
     }
     // The queue manager still serves others.
     let mut d = Raw::start(port, 1 << 20).await;
-    d.request(0, 1, &Request::Connect { qmgr: String::new() }).await;
+    d.request(0, 1, &Request::Connect { qmgr: String::new(), application: String::new() }).await;
     assert!(matches!(d.reply().await, (1, Reply::Connected { .. })));
 }
 
@@ -138,7 +138,7 @@ async fn a_conversation_past_sharecnv_ends_the_connection_with_2009() {
 async fn more_requests_in_flight_than_allowed_end_the_connection_and_back_out() {
     let (port, qm) = listen().await;
     let mut c = Raw::start(port, 1 << 20).await;
-    c.request(0, 1, &Request::Connect { qmgr: String::new() }).await;
+    c.request(0, 1, &Request::Connect { qmgr: String::new(), application: String::new() }).await;
     c.request(0, 2, &Request::Open { queue: "Q".into(), options: OPEN_INPUT | OPEN_OUTPUT }).await;
     c.reply().await;
     let (_, Reply::Opened { handle }) = c.reply().await else { panic!("opened") };

@@ -148,6 +148,16 @@ async fn messages_put_on_a_remote_queue_arrive_over_tls_and_both_ends_agree_on_c
     let (code, shown) = run_mqsc(&qm1, "DISPLAY CHSTATUS(QM1.TO.QM2) ALL\n");
     assert_eq!(code, 0, "{shown}");
     assert!(shown.contains("STATUS(RUNNING)") && shown.contains("CURSEQNO(30)"), "{shown}");
+    // IBM MQ "DISPLAY CHSTATUS": current-only status of a sender, as ALL shows it.
+    for item in ["SHORTRTS(", "LONGRTS(", "MONCHL(OFF)", "STOPREQ(NO)", "MCASTAT(RUNNING)", "JOBNAME("] {
+        assert!(shown.contains(item), "{item}: {shown}");
+    }
+    let (code, picked) = run_mqsc(&qm1, "DISPLAY CHSTATUS(QM1.TO.QM2) SHORTRTS LONGRTS RPRODUCT COMPHDR\n");
+    assert_eq!(code, 0, "selectable: {picked}");
+    assert!(
+        picked.contains("COMPHDR(NONE,NONE)") && picked.contains("SHORTRTS(") && !picked.contains("MSGS("),
+        "{picked}"
+    );
     let (code, stopped) = run_mqsc(&qm1, "STOP CHANNEL(QM1.TO.QM2)\n");
     assert_eq!(code, 0, "{stopped}");
     eventually(10, "the sender shows STOPPED", || row(&qm1, "QM1.TO.QM2")["STATUS"] == "STOPPED").await;

@@ -49,11 +49,13 @@ async fn status_displays_show_the_queue_manager_its_listeners_and_connections() 
     let mut h = client(port).await;
     let q = h.open("APP.Q", OPEN_OUTPUT).await.unwrap();
     h.put(&q, Message::text("held"), true).await.unwrap();
-    let (_, out) = run("DISPLAY QMSTATUS CONNS\n");
-    assert!(out.contains("CONNS(1)"), "{out}");
+    let (_, out) = run("DISPLAY QMSTATUS CONNS\nDISPLAY CHSTATUS(PLAIN.SVRCONN) RAPPLTAG\n");
+    // APPLTAG is the program's file name (this test binary) when MQAPPLNAME is not set.
+    assert!(out.contains("CONNS(1)") && out.contains("RAPPLTAG(status_displays"), "{out}");
     let (code, out) = run("DISPLAY CONN(*) TYPE(ALL) ALL\n");
     assert_eq!(code, 0, "{out}");
     for item in [
+        "APPLTAG(status_displays",
         "CHANNEL(PLAIN.SVRCONN)",
         "USERID(appuser)",
         "UOWSTATE(ACTIVE)",

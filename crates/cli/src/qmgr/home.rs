@@ -54,6 +54,7 @@ pub(super) fn create(qmgr: &str, ini_mqsc: Option<&Path>) -> anyhow::Result<u8> 
 pub(super) fn foreground(qmgr: &str, ini_mqsc: Option<&Path>, tuning: &Tuning) -> anyhow::Result<u8> {
     let home = Home::new(&mqtls_home(), qmgr)?;
     let mut store = home.load(now())?;
+    home.save_client_channel_table(&store)?;
     if let Some(path) = ini_mqsc {
         let src = read(path)?;
         let stamp = Stamp::from_unix(now());

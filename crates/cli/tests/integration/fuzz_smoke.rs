@@ -59,7 +59,7 @@ fn payloads() -> Vec<Vec<u8>> {
     let m = Message { persistent: true, ..Message::text("hello") };
     vec![
         Request::Put { handle: 1, syncpoint: true, message: m.clone() }.encode(7),
-        Request::Connect { qmgr: "QM1".into() }.encode(1),
+        Request::Connect { qmgr: "QM1".into(), application: String::new() }.encode(1),
         Request::Commit.encode(9),
         Send::Resync { seq: 4, luwid: 2, in_doubt: Some(3), reset: false }.encode(),
         Send::Msg { seq: 5, now: false, message: m }.encode(),

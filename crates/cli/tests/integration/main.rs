@@ -1,6 +1,7 @@
 //! End-to-end tests of the `mqtls` binary: real processes, real files.
 
 mod attacks_cli;
+mod attributes_doc;
 mod ccdt_cli;
 mod client_cli;
 mod client_table_cli;

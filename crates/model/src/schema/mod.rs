@@ -31,6 +31,11 @@ pub fn attributes(otype: ObjectType) -> &'static [AttrDef] {
     }
 }
 
+/// The parameters of SET CHLAUTH (besides the profile, TYPE and ACTION).
+pub fn chlauth_attributes() -> &'static [AttrDef] {
+    CHLAUTH
+}
+
 /// Finds a keyword (or a flag's negative form) in a table.
 pub fn lookup(table: &'static [AttrDef], keyword: &str) -> Option<&'static AttrDef> {
     table.iter().find(|d| names(d, keyword))

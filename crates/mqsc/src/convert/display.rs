@@ -9,15 +9,18 @@ use crate::error::MqscError;
 use crate::keywords::Noun;
 use crate::syntax::Param;
 
-/// Attributes DISPLAY CHSTATUS can show (LASTERR, why a message channel last failed, is
-/// mqtls's own; the rest are MQ's).
+/// Attributes DISPLAY CHSTATUS can show: IBM MQ's common and current-only status on
+/// Multiplatforms ("DISPLAY CHSTATUS"; KAINT and MAXMSGL as well, which mqtls knows), and
+/// mqtls's own LASTERR (why a message channel last failed) and FAPLEVEL (what an IBM MQ
+/// partner offered).
 pub const CHSTATUS_ATTRS: &[&str] = &[
-    "BATCHES", "BATCHSZ", "BUFSRCVD", "BUFSSENT", "BYTSRCVD", "BYTSSENT", "CHLTYPE", "CHSTADA", "CHSTATI",
-    "COMPHDR", "COMPMSG", "CONNAME", "CURLUWID", "CURMSGS", "CURSEQNO", "CURSHCNV", "HBINT", "INDOUBT",
-    "JOBNAME", "KAINT", "LASTERR", "LOCLADDR", "LSTLUWID", "LSTMSGDA", "LSTMSGTI", "LSTSEQNO", "MAXMSGL",
-    "MAXSHCNV", "MCASTAT", "MCAUSER", "MSGS", "NPMSPEED", "RAPPLTAG", "RQMNAME", "SECPROT", "SHARECNV",
-    "SSLCERTI", "SSLCIPH", "SSLKEYDA", "SSLKEYTI", "SSLPEER", "SSLRKEYS", "STATUS", "STOPREQ", "SUBSTATE",
-    "XMITQ", "XQMSGSA",
+    "AMQPKA", "BATCHES", "BATCHSZ", "BUFSRCVD", "BUFSSENT", "BYTSRCVD", "BYTSSENT", "CHLTYPE", "CHSTADA",
+    "CHSTATI", "COMPHDR", "COMPMSG", "COMPRATE", "COMPTIME", "CONNAME", "CURLUWID", "CURMSGS", "CURSEQNO",
+    "CURSHCNV", "EXITTIME", "FAPLEVEL", "HBINT", "INDOUBT", "JOBNAME", "KAINT", "LASTERR", "LOCLADDR",
+    "LONGRTS", "LSTLUWID", "LSTMSGDA", "LSTMSGTI", "LSTSEQNO", "MAXMSGL", "MAXSHCNV", "MCASTAT", "MCAUSER",
+    "MONCHL", "MSGS", "NETTIME", "NPMSPEED", "RAPPLTAG", "RPRODUCT", "RQMNAME", "RVERSION", "SECPROT",
+    "SHARECNV", "SHORTRTS", "SSLCERTI", "SSLCIPH", "SSLKEYDA", "SSLKEYTI", "SSLPEER", "SSLRKEYS", "STATUS",
+    "STOPREQ", "SUBSTATE", "XBATCHSZ", "XMITQ", "XQMSGSA", "XQTIME",
 ];
 
 /// DISPLAY CONN's connection and handle attributes on Multiplatforms (IBM MQ "DISPLAY
