@@ -80,6 +80,8 @@ pub struct Dialled {
     pub suite_id: Option<u16>,
     /// The partner's certificate chain, leaf first (empty without TLS).
     pub chain: Vec<Vec<u8>>,
+    /// This end's address on the connection.
+    pub local: Option<std::net::SocketAddr>,
 }
 
 impl std::fmt::Debug for Dialled {
@@ -98,8 +100,9 @@ pub async fn dial(address: &Address, dial: Dial<'_>) -> Result<Dialled, ClientEr
             .await
             .map_err(|e| ClientError::Unreachable { tried: shown.clone(), last: e.to_string() })?;
         let _ = sock.set_nodelay(true);
-        match dial.tls.clone() {
-            None => start(Box::new(sock), &dial, &shown, (None, None, None)).await,
+        let local = sock.local_addr().ok();
+        let mut dialled = match dial.tls.clone() {
+            None => start(Box::new(sock), &dial, &shown, (None, None, None)).await?,
             Some(mut config) => {
                 // IBM MQ's SNI; none when it would not be a host name (rustls then checks
                 // the chain only, as always: MQ identifies partners by DN).
@@ -130,9 +133,11 @@ pub async fn dial(address: &Address, dial: Dial<'_>) -> Result<Dialled, ClientEr
                 let mut dialled = start(Box::new(tls), &dial, &shown, (protocol, suite, peer)).await?;
                 dialled.chain = chain;
                 dialled.suite_id = suite_id;
-                Ok(dialled)
+                dialled
             }
-        }
+        };
+        dialled.local = local;
+        Ok(dialled)
     };
     timeout(dial.timeout, attempt).await.map_err(|_| ClientError::Unreachable {
         tried: shown.clone(),
@@ -203,5 +208,5 @@ async fn start(
         suite,
         peer,
     };
-    Ok(Dialled { stream, buf, negotiated, suite_id: None, chain: Vec::new() })
+    Ok(Dialled { stream, buf, negotiated, suite_id: None, chain: Vec::new(), local: None })
 }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use mqtls_channel::reason;
 use mqtls_model::Stamp;
-use mqtls_model::{ModelError, ObjectType};
+use mqtls_model::{ChannelType, ModelError, ObjectType};
 use mqtls_mqsc::command::{Command, Control, ControlTarget, Display, DisplayTarget, RefreshType};
 use mqtls_mqsc::{execute_live, layout, messages, script, ConnRow, Items, Live, MqscError};
 
@@ -294,14 +294,18 @@ fn chstatus(qm: &QueueManager, d: &Display) -> Vec<String> {
     }
     let wanted = |k: &str| d.all || SUMMARY.contains(&k) || d.select.iter().any(|s| s == k);
     let mut out = Vec::new();
+    let connections = qm.connections.all();
     for row in rows {
         let mut items = row.items();
         let stopping = qm.status.stop_reason(row.id) != 0;
-        // The first connected application of the instance, as MQ's RAPPLTAG.
-        let connections = qm.connections.all();
-        let appltag = connections.iter().find(|c| c.instance == row.id).map(|c| c.appltag.clone());
-        if let Some(tag) = appltag.filter(|t| !t.is_empty()) {
+        // The instance's connected applications: the first one's name as MQ's RAPPLTAG,
+        // how many share it as CURSHCNV (a server-connection channel's conversations).
+        let mine: Vec<_> = connections.iter().filter(|c| c.instance == row.id).collect();
+        if let Some(tag) = mine.first().map(|c| c.appltag.clone()).filter(|t| !t.is_empty()) {
             items.push(("RAPPLTAG".to_owned(), tag));
+        }
+        if row.chltype == ChannelType::Svrconn {
+            items.push(("CURSHCNV".to_owned(), mine.len().to_string()));
         }
         items.push(("STOPREQ".to_owned(), if stopping { "YES" } else { "NO" }.to_owned()));
         let items: Vec<_> = items.into_iter().filter(|(k, _)| wanted(k)).collect();

@@ -43,6 +43,7 @@ pub(crate) fn start(qm: &Arc<QueueManager>, name: &str) -> Result<(), String> {
         channel: name.to_owned(),
         chltype: def.chltype,
         conname: def.conname.iter().map(ToString::to_string).collect::<Vec<_>>().join(","),
+        locladdr: String::new(),
         status: "BINDING",
         mcauser: if def.sends() { String::new() } else { def.mcauser.clone() },
         secprot: "",

@@ -64,8 +64,9 @@ async fn connection(
     if n == 0 {
         return Err("closed before sending anything".into());
     }
+    let local = crate::status::local_address(sock.local_addr().ok());
     if first[0] != 0x16 {
-        return channel_start(sock, Negotiated::default(), addr, qm, place).await;
+        return channel_start(sock, Negotiated::default(), (addr, local), qm, place).await;
     }
     let (tls, sni) = crate::tls_accept::accept(sock, addr, qm).await?;
     let (_, conn) = tls.get_ref();
@@ -73,13 +74,13 @@ async fn connection(
     let chain: Option<Vec<Vec<u8>>> =
         conn.peer_certificates().map(|c| c.iter().map(|d| d.to_vec()).collect());
     let negotiated = Negotiated { sni: sni.as_deref(), suite, peer_chain: chain.as_deref() };
-    channel_start(tls, negotiated, addr, qm, place).await
+    channel_start(tls, negotiated, (addr, local), qm, place).await
 }
 
 async fn channel_start<S: AsyncRead + AsyncWrite + Unpin + Send + 'static + crate::running::Rekey>(
     mut stream: S,
     tls: Negotiated<'_>,
-    addr: SocketAddr,
+    (addr, local): (SocketAddr, String),
     qm: &Arc<QueueManager>,
     place: PendingGuard,
 ) -> Result<(), String> {
@@ -90,7 +91,7 @@ async fn channel_start<S: AsyncRead + AsyncWrite + Unpin + Send + 'static + crat
         Err(_) => return Err("no channel-start frame before the timeout".to_owned()),
         Ok(Err(why)) => return Err(why),
         Ok(Ok(())) if mqtls_channel::fap::is_mq(&buf) => {
-            return crate::mq_partner::serve(stream, buf, tls, addr, qm, place).await
+            return crate::mq_partner::serve(stream, buf, tls, (addr, local), qm, place).await
         }
         Ok(Ok(())) => {}
     }
@@ -134,6 +135,7 @@ async fn channel_start<S: AsyncRead + AsyncWrite + Unpin + Send + 'static + crat
             hbint: heartbeat,
             traffic: traffic.clone(),
             transfer: transfer.clone(),
+            locladdr: local,
             ..ChannelStatus::admitted(&admitted, addr.ip().to_string(), id)
         },
         max_inst,

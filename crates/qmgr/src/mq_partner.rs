@@ -32,7 +32,7 @@ pub(crate) async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
     mut stream: S,
     mut buf: Vec<u8>,
     tls: Negotiated<'_>,
-    addr: SocketAddr,
+    (addr, local): (SocketAddr, String),
     qm: &Arc<QueueManager>,
     _place: PendingGuard,
 ) -> Result<(), String> {
@@ -79,6 +79,7 @@ pub(crate) async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
         maxshcnv: sharecnv,
         hbint: heartbeat,
         remote,
+        locladdr: local,
         ..ChannelStatus::admitted(&admitted, addr.ip().to_string(), row)
     };
     // The row lives only until the next flow or the handshake timeout: no instance limit.

@@ -336,6 +336,7 @@ pub(crate) fn started(me: &Instance, def: &Definition, address: &str, d: &Dialle
     let names = d.chain.first().and_then(|leaf| mqtls_dn::CertNames::from_der(leaf).ok());
     me.qm.status.update(me.id, |row| {
         address.clone_into(&mut row.conname);
+        row.locladdr = crate::status::local_address(d.local);
         row.secprot = sslciph.map_or("", |s| s.protocol.secprot());
         row.sslciph = sslciph.map_or("", |s| s.name);
         row.sslpeer = names.as_ref().map(|n| n.peer_with_serial().to_string()).unwrap_or_default();

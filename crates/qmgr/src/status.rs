@@ -10,12 +10,14 @@ use tokio::sync::Notify;
 use mqtls_model::{ChannelType, Stamp};
 
 /// What a running instance has carried, updated as it runs (MSGS, BYTSSENT, BYTSRCVD,
-/// LSTMSGDA/LSTMSGTI).
+/// BUFSSENT, BUFSRCVD, LSTMSGDA/LSTMSGTI).
 #[derive(Debug, Default)]
 pub struct Traffic {
     msgs: AtomicU64,
     sent: AtomicU64,
     received: AtomicU64,
+    bufs_sent: AtomicU64,
+    bufs_received: AtomicU64,
     last_msg: AtomicU64,
     key_resets: AtomicU64,
     last_key_reset: AtomicU64,
@@ -33,10 +35,18 @@ impl Drop for Waiting<'_> {
 }
 
 impl Traffic {
-    /// Counts bytes sent and received on the connection.
+    /// Counts bytes sent and received on the connection; each call with bytes in a
+    /// direction is one transmission buffer (frame) in that direction.
     pub fn bytes(&self, sent: usize, received: usize) {
         self.sent.fetch_add(sent as u64, Ordering::Relaxed);
         self.received.fetch_add(received as u64, Ordering::Relaxed);
+        self.bufs_sent.fetch_add(u64::from(sent > 0), Ordering::Relaxed);
+        self.bufs_received.fetch_add(u64::from(received > 0), Ordering::Relaxed);
+    }
+
+    /// BUFSSENT and BUFSRCVD.
+    pub fn buffers(&self) -> (u64, u64) {
+        (self.bufs_sent.load(Ordering::Relaxed), self.bufs_received.load(Ordering::Relaxed))
     }
 
     /// Counts one message put or got, at `now` (seconds since the epoch).
@@ -78,6 +88,8 @@ pub struct ChannelStatus {
     pub chltype: ChannelType,
     /// CONNAME: the partner's address.
     pub conname: String,
+    /// LOCLADDR: this end's address and port, `127.0.0.1(1414)` (blank before it connects).
+    pub locladdr: String,
     /// STATUS (RUNNING while the connection lives).
     pub status: &'static str,
     /// MCAUSER the instance runs as.
@@ -119,6 +131,11 @@ pub struct Remote {
     pub fap_level: u8,
 }
 
+/// LOCLADDR's form of a socket address: `ip(port)`, as CONNAME.
+pub(crate) fn local_address(addr: Option<std::net::SocketAddr>) -> String {
+    addr.map(|a| format!("{}({})", a.ip(), a.port())).unwrap_or_default()
+}
+
 impl ChannelStatus {
     /// The row of an admitted start from `conname`: RUNNING, nothing negotiated yet.
     pub(crate) fn admitted(admitted: &mqtls_channel::start::Admitted, conname: String, id: u64) -> Self {
@@ -126,6 +143,7 @@ impl ChannelStatus {
             channel: admitted.channel.clone(),
             chltype: admitted.chltype,
             conname,
+            locladdr: String::new(),
             status: "RUNNING",
             mcauser: admitted.mcauser.clone(),
             secprot: admitted.secprot,
@@ -157,6 +175,7 @@ impl ChannelStatus {
         let substate =
             if self.traffic.waiting_gets.load(Ordering::Relaxed) > 0 { "MQGET" } else { "RECEIVE" };
         let last_reset = stamp(last_reset);
+        let (bufs_sent, bufs_received) = self.traffic.buffers();
         [
             ("CHANNEL", self.channel.clone()),
             ("CHLTYPE", self.chltype.to_string()),
@@ -175,6 +194,9 @@ impl ChannelStatus {
             ("CHSTATI", self.started.time.clone()),
             ("BYTSRCVD", received.to_string()),
             ("BYTSSENT", sent.to_string()),
+            ("BUFSRCVD", bufs_received.to_string()),
+            ("BUFSSENT", bufs_sent.to_string()),
+            ("LOCLADDR", blank(&self.locladdr)),
             ("HBINT", self.hbint.to_string()),
             ("LSTMSGDA", last.date),
             ("LSTMSGTI", last.time),

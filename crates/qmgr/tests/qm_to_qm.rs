@@ -145,6 +145,15 @@ async fn messages_put_on_a_remote_queue_arrive_over_tls_and_both_ends_agree_on_c
     assert!(sdr["SSLPEER"].contains("CN=qm2") && rcvr["SSLPEER"].contains("CN=qm1"), "{sdr:?} / {rcvr:?}");
     assert!(sdr["BATCHES"].parse::<u64>().unwrap() >= 3, "BATCHSZ(10): {sdr:?}");
     assert_eq!((sdr["XMITQ"].as_str(), sdr["XQMSGSA"].as_str()), ("QM2", "0"));
+    // Each end's LOCLADDR is the other's partner: the receiver sits on QM2's listener port.
+    assert_eq!(rcvr["LOCLADDR"], format!("127.0.0.1({port2})"), "{rcvr:?}");
+    assert!(sdr["LOCLADDR"].starts_with("127.0.0.1(") && sdr["LOCLADDR"] != rcvr["LOCLADDR"], "{sdr:?}");
+    // Three batches at least each way: a buffer per frame, none larger than the bytes.
+    for end in [&sdr, &rcvr] {
+        let count = |k: &str| end[k].parse::<u64>().unwrap();
+        assert!(count("BUFSSENT") >= 3 && count("BUFSRCVD") >= 3, "{end:?}");
+        assert!(count("BUFSSENT") < count("BYTSSENT") && count("BUFSRCVD") < count("BYTSRCVD"), "{end:?}");
+    }
     let (code, shown) = run_mqsc(&qm1, "DISPLAY CHSTATUS(QM1.TO.QM2) ALL\n");
     assert_eq!(code, 0, "{shown}");
     assert!(shown.contains("STATUS(RUNNING)") && shown.contains("CURSEQNO(30)"), "{shown}");

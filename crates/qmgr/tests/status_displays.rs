@@ -49,9 +49,14 @@ async fn status_displays_show_the_queue_manager_its_listeners_and_connections() 
     let mut h = client(port).await;
     let q = h.open("APP.Q", OPEN_OUTPUT).await.unwrap();
     h.put(&q, Message::text("held"), true).await.unwrap();
-    let (_, out) = run("DISPLAY QMSTATUS CONNS\nDISPLAY CHSTATUS(PLAIN.SVRCONN) RAPPLTAG\n");
+    let (_, out) = run("DISPLAY QMSTATUS CONNS\nDISPLAY CHSTATUS(PLAIN.SVRCONN) RAPPLTAG CURSHCNV\n");
     // APPLTAG is the program's file name (this test binary) when MQAPPLNAME is not set.
     assert!(out.contains("CONNS(1)") && out.contains("RAPPLTAG(status_displays"), "{out}");
+    assert!(out.contains("CURSHCNV(1)"), "one conversation on the instance: {out}");
+    let second = Hconn::connect(h.connection().clone(), "QM1").await.unwrap();
+    let (_, out) = run("DISPLAY CHSTATUS(PLAIN.SVRCONN) CURSHCNV\n");
+    assert!(out.contains("CURSHCNV(2)"), "a second conversation shares the instance: {out}");
+    second.disconnect().await.unwrap();
     let (code, out) = run("DISPLAY CONN(*) TYPE(ALL) ALL\n");
     assert_eq!(code, 0, "{out}");
     for item in [
