@@ -8,10 +8,11 @@ use mqtls_model::{
     Store, Value,
 };
 
-use crate::command::{Command, ControlTarget, Display, DisplayTarget, Where, WhereOp};
+use crate::command::{Command, ControlTarget, Display, DisplayTarget};
 use crate::error::MqscError;
 use crate::layout::{layout, shown};
 use crate::live_display::{ConnRow, Items};
+use crate::where_filter::{object_matches, value_of};
 
 /// DISPLAY CHSTATUS when no channel instance matches.
 pub const NO_CHSTATUS: &str = "AMQ8420I: Channel Status not found.";
@@ -317,19 +318,10 @@ fn objects(
         if chltype.is_some_and(|t| object.channel_type() != Some(t)) {
             continue;
         }
-        if d.where_.as_ref().is_some_and(|w| !matches(object, w)) {
+        if d.where_.as_ref().is_some_and(|w| !object_matches(object, w)) {
             continue;
         }
         out.extend(object_lines(object, d, all, live));
-    }
-}
-
-/// The value of an attribute for DISPLAY and WHERE, including ALTDATE / ALTTIME.
-fn value_of(object: &Object, keyword: &str) -> Option<Value> {
-    match keyword {
-        "ALTDATE" => Some(Value::Str(object.altered().date.clone())),
-        "ALTTIME" => Some(Value::Str(object.altered().time.clone())),
-        _ => object.get(keyword),
     }
 }
 
@@ -375,31 +367,5 @@ fn item(object: &Object, kw: &str, value: &Value) -> (String, String) {
         (Value::Flag(false), Some(Kind::Flag { off })) => (off.to_owned(), String::new()),
         (Value::Flag(_), _) => (kw.to_owned(), String::new()),
         _ => (kw.to_owned(), shown(value)),
-    }
-}
-
-fn matches(object: &Object, w: &Where) -> bool {
-    let Some(value) = value_of(object, &w.keyword) else { return false };
-    let text = shown(&value).trim().to_owned();
-    let ord = match (&value, w.value.parse::<i64>()) {
-        (Value::Int(a), Ok(b)) => a.cmp(&b),
-        _ => text.cmp(&w.value),
-    };
-    match w.op {
-        WhereOp::Eq => ord.is_eq(),
-        WhereOp::Ne => ord.is_ne(),
-        WhereOp::Lt => ord.is_lt(),
-        WhereOp::Gt => ord.is_gt(),
-        WhereOp::Nl => ord.is_ge(),
-        WhereOp::Ng => ord.is_le(),
-        WhereOp::Lk => generic_match(&w.value, &text),
-        WhereOp::Nk => !generic_match(&w.value, &text),
-        WhereOp::Ct | WhereOp::Ex => {
-            let contains = match &value {
-                Value::List(items) => items.iter().any(|i| i == &w.value),
-                _ => text == w.value,
-            };
-            contains == (w.op == WhereOp::Ct)
-        }
     }
 }

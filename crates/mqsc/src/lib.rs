@@ -17,6 +17,7 @@ mod printer;
 mod runtime;
 pub mod script;
 pub mod syntax;
+mod where_filter;
 
 pub use dump::dump;
 pub use error::{Diagnostic, MqscError};
@@ -24,3 +25,4 @@ pub use exec::{execute, execute_live, Live, NO_CHSTATUS};
 pub use layout::layout;
 pub use live_display::{ConnRow, Items};
 pub use runtime::messages;
+pub use where_filter::items_match;

@@ -8,6 +8,7 @@ use crate::command::{Display, DisplayTarget};
 use crate::error::MqscError;
 use crate::exec::Live;
 use crate::layout::layout;
+use crate::where_filter::items_match;
 
 /// Keyword, value pairs of one status row.
 pub type Items = Vec<(String, String)>;
@@ -28,9 +29,16 @@ pub struct ConnRow {
 pub(crate) fn display(store: &Store, d: &Display, live: &dyn Live) -> Result<Vec<String>, MqscError> {
     let needs =
         || MqscError::NeedsQueueManager { command: crate::command::Command::Display(d.clone()).to_string() };
+    // WHERE's keyword is shown with the rest, as IBM MQ shows it.
+    let where_kw = d.where_.as_ref().map(|w| w.keyword.as_str());
     let wanted = |k: &str, always: &[&str]| {
-        d.all || d.select.is_empty() || always.contains(&k) || d.select.iter().any(|s| s == k)
+        d.all
+            || d.select.is_empty()
+            || always.contains(&k)
+            || where_kw == Some(k)
+            || d.select.iter().any(|s| s == k)
     };
+    let passes = |items: &Items| d.where_.as_ref().is_none_or(|w| items_match(items, w));
     let pick = |items: &Items, always: &[&str]| -> Items {
         items.iter().filter(|(k, _)| wanted(k, always)).cloned().collect()
     };
@@ -55,6 +63,9 @@ pub(crate) fn display(store: &Store, d: &Display, live: &dyn Live) -> Result<Vec
                     }
                 }
                 let mut shown = vec![("LISTENER".to_owned(), name.clone())];
+                if !passes(&items) {
+                    continue;
+                }
                 shown.extend(pick(&items, &[]));
                 out.extend(layout("AMQ8631I: Display listener status details.", &shown));
             }
@@ -81,16 +92,25 @@ pub(crate) fn display(store: &Store, d: &Display, live: &dyn Live) -> Result<Vec
                     .iter()
                     .filter(|(k, _)| {
                         ["CONN", "TYPE"].contains(&k.as_str())
+                            || where_kw == Some(k.as_str())
                             || (!summary && (d.all || d.select.iter().any(|s| s == k)))
                     })
                     .cloned()
                     .collect()
             };
             for row in rows.iter().filter(|r| generic_match(&d.name.to_ascii_uppercase(), &r.conn)) {
+                // A WHERE on a connection attribute chooses connections; on a handle
+                // attribute, the handles (and the connections holding one that passes).
+                let on_handle =
+                    d.where_.as_ref().is_some_and(|w| !row.items.iter().any(|(k, _)| *k == w.keyword));
+                let chosen: Vec<&Items> = row.handles.iter().filter(|h| !on_handle || passes(h)).collect();
+                if !(if on_handle { !chosen.is_empty() } else { passes(&row.items) }) {
+                    continue;
+                }
                 if conns {
                     out.extend(layout("AMQ8276I: Display Connection details.", &select(&row.items)));
                 }
-                for h in row.handles.iter().filter(|_| handles) {
+                for h in chosen.into_iter().filter(|_| handles) {
                     out.extend(layout("AMQ8276I: Display Connection details.", &select(h)));
                 }
             }

@@ -292,7 +292,9 @@ fn chstatus(qm: &QueueManager, d: &Display) -> Vec<String> {
     if rows.is_empty() {
         return vec![mqtls_mqsc::NO_CHSTATUS.to_owned()];
     }
-    let wanted = |k: &str| d.all || SUMMARY.contains(&k) || d.select.iter().any(|s| s == k);
+    let where_kw = d.where_.as_ref().map(|w| w.keyword.as_str());
+    let wanted =
+        |k: &str| d.all || SUMMARY.contains(&k) || where_kw == Some(k) || d.select.iter().any(|s| s == k);
     let mut out = Vec::new();
     let connections = qm.connections.all();
     for row in rows {
@@ -308,8 +310,14 @@ fn chstatus(qm: &QueueManager, d: &Display) -> Vec<String> {
             items.push(("CURSHCNV".to_owned(), mine.len().to_string()));
         }
         items.push(("STOPREQ".to_owned(), if stopping { "YES" } else { "NO" }.to_owned()));
+        if d.where_.as_ref().is_some_and(|w| !mqtls_mqsc::items_match(&items, w)) {
+            continue;
+        }
         let items: Vec<_> = items.into_iter().filter(|(k, _)| wanted(k)).collect();
         out.extend(layout("AMQ8417I: Display Channel Status details.", &items));
+    }
+    if out.is_empty() {
+        out.push(mqtls_mqsc::NO_CHSTATUS.to_owned());
     }
     out
 }

@@ -56,7 +56,18 @@ async fn status_displays_show_the_queue_manager_its_listeners_and_connections() 
     let second = Hconn::connect(h.connection().clone(), "QM1").await.unwrap();
     let (_, out) = run("DISPLAY CHSTATUS(PLAIN.SVRCONN) CURSHCNV\n");
     assert!(out.contains("CURSHCNV(2)"), "a second conversation shares the instance: {out}");
+    // WHERE on status rows (IBM MQ "DISPLAY CHSTATUS" WHERE): numbers compare as numbers.
+    let (_, out) = run("DISPLAY CHSTATUS(*) WHERE(CURSHCNV GT 1)\n");
+    assert!(out.contains("CHANNEL(PLAIN.SVRCONN)") && out.contains("CURSHCNV(2)"), "{out}");
+    let (_, out) = run("DISPLAY CHSTATUS(*) WHERE(STATUS EQ RETRYING)\n");
+    assert!(out.contains("AMQ8420I") && !out.contains("CHANNEL(PLAIN"), "no row passes: {out}");
     second.disconnect().await.unwrap();
+    let (_, out) = run("DISPLAY LSSTATUS(*) WHERE(PORT EQ 1)\nDISPLAY CONN(*) WHERE(USERID EQ nobody)\n");
+    assert!(out.contains("No running listener matches") && out.contains("No connection matches"), "{out}");
+    let (_, out) = run("DISPLAY CONN(*) TYPE(HANDLE) WHERE(OBJNAME EQ APP.Q)\n");
+    assert!(out.contains("OBJNAME(APP.Q)"), "a handle attribute chooses handles: {out}");
+    let (_, out) = run("DISPLAY CONN(*) TYPE(HANDLE) WHERE(OBJNAME EQ OTHER.Q)\n");
+    assert!(out.contains("No connection matches CONN(*)."), "{out}");
     let (code, out) = run("DISPLAY CONN(*) TYPE(ALL) ALL\n");
     assert_eq!(code, 0, "{out}");
     for item in [
