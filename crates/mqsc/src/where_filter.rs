@@ -59,8 +59,8 @@ fn holds(w: &Where, text: &str, number: Option<i64>, list: &[String]) -> bool {
         WhereOp::Ng => ord.is_le(),
         WhereOp::Lk => generic_match(&w.value, text),
         WhereOp::Nk => !generic_match(&w.value, text),
-        WhereOp::Ct => list.iter().any(|i| *i == w.value),
-        WhereOp::Ex => !list.iter().any(|i| *i == w.value),
+        WhereOp::Ct => list.contains(&w.value),
+        WhereOp::Ex => !list.contains(&w.value),
     }
 }
 
