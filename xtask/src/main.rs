@@ -1,4 +1,4 @@
-//! `cargo xtask bench [--quick | --report]`: runs every benchmark of the project, reads
+//! `cargo xtask bench [--quick | --report | --peers]`: runs every benchmark of the project, reads
 //! criterion's estimates and the memory bench's table, and rewrites the measured part of
 //! BENCHMARKS.md (between its `bench:begin` and `bench:end` markers): the machine, the
 //! command, each figure with its rate and its ratio to the baseline measured in the same
@@ -8,6 +8,8 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+
+mod peers;
 
 /// The benches, in the order they run: package, bench target, what they measure.
 const BENCHES: &[(&str, &str, &str)] = &[
@@ -51,13 +53,18 @@ fn main() {
         Some("bench") => {
             let quick = args.iter().any(|a| a == "--quick");
             let report_only = args.iter().any(|a| a == "--report");
-            if let Err(e) = bench(quick, report_only) {
+            let done = if args.iter().any(|a| a == "--peers") {
+                peers::bench_peers(&root(), quick)
+            } else {
+                bench(quick, report_only)
+            };
+            if let Err(e) = done {
                 eprintln!("xtask bench: {e}");
                 std::process::exit(1);
             }
         }
         _ => {
-            eprintln!("usage: cargo xtask bench [--quick | --report]   (runs every benchmark, rewrites BENCHMARKS.md)");
+            eprintln!("usage: cargo xtask bench [--quick | --report | --peers [--quick]]   (runs the benchmarks, rewrites BENCHMARKS.md)");
             std::process::exit(2);
         }
     }
@@ -106,15 +113,20 @@ fn bench(quick: bool, report_only: bool) -> Result<(), String> {
         machine(),
         sections.join("\n")
     );
-    let path = root.join("BENCHMARKS.md");
-    let old = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let new = match (old.find(BEGIN), old.find(END)) {
-        (Some(a), Some(b)) if a < b => format!("{}{generated}{}", &old[..a], &old[b + END.len()..]),
-        _ => format!("{}\n{generated}\n", old.trim_end()),
-    };
-    std::fs::write(&path, new).map_err(|e| format!("{}: {e}", path.display()))?;
+    splice(&root.join("BENCHMARKS.md"), BEGIN, END, &generated)?;
     println!("BENCHMARKS.md written ({} sections)", sections.len());
     Ok(())
+}
+
+/// Replaces the part of `path` from `begin` to `end` (the markers included) with
+/// `generated`, or appends it when the markers are not there.
+fn splice(path: &Path, begin: &str, end: &str, generated: &str) -> Result<(), String> {
+    let old = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let new = match (old.find(begin), old.find(end)) {
+        (Some(a), Some(b)) if a < b => format!("{}{generated}{}", &old[..a], &old[b + end.len()..]),
+        _ => format!("{}\n\n{generated}\n", old.trim_end()),
+    };
+    std::fs::write(path, new).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 /// The idle-memory table, with TLS per channel against plain per channel at each count.

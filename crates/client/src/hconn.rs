@@ -157,6 +157,37 @@ impl Hconn {
         }
     }
 
+    /// Up to `n` MQGETs pipelined on the conversation (at most `MAX_IN_FLIGHT` at a time),
+    /// the messages in the order the queue gave them: a consumer served ahead of its next
+    /// request, as MQ's read-ahead does. It ends at the first get that finds no message
+    /// within `options.wait_ms` (2033); the gets already in flight are answered first, and
+    /// each of those waits as well. The first failure is returned.
+    pub async fn get_many(
+        &mut self,
+        hobj: &Hobj,
+        n: usize,
+        options: GetOptions,
+    ) -> Result<Vec<Message>, ClientError> {
+        let mut pending = std::collections::VecDeque::new();
+        let (mut out, mut asked, mut empty, mut first_error) = (Vec::new(), 0, false, None);
+        while (asked < n && !empty && first_error.is_none()) || !pending.is_empty() {
+            if pending.len() < MAX_IN_FLIGHT && asked < n && !empty && first_error.is_none() {
+                pending.push_back(self.send(&Request::Get { handle: hobj.handle, options })?);
+                asked += 1;
+                continue;
+            }
+            let id = pending.pop_front().expect("a request is in flight");
+            match self.receive("MQGET", id).await {
+                Ok(Reply::Message(m)) => out.push(m),
+                Ok(other) => first_error = first_error.or(Some(unexpected("MQGET", &other))),
+                Err(ClientError::Failed { reason: reason::NO_MSG_AVAILABLE, .. }) => empty = true,
+                Err(e @ ClientError::Broken(_)) => return Err(e),
+                Err(e) => first_error = first_error.or(Some(e)),
+            }
+        }
+        first_error.map_or(Ok(out), Err)
+    }
+
     /// MQINQ CURDEPTH.
     pub async fn depth(&mut self, hobj: &Hobj) -> Result<u32, ClientError> {
         match self.call("MQINQ", Request::Depth { handle: hobj.handle }).await? {
