@@ -16,7 +16,11 @@ const BENCHES: &[(&str, &str, &str)] = &[
     ("mqtls-mqsc", "parse", "MQSC parsing"),
     ("mqtls-dn", "filter", "SSLPEER matching and DN parsing"),
     ("mqtls-pki", "pki", "chain validation and OCSP"),
-    ("mqtls-channel", "handshake", "TLS handshakes in memory, mqtls configurations vs raw rustls"),
+    (
+        "mqtls-channel",
+        "handshake",
+        "TLS handshakes in memory, mqtls configurations vs raw rustls; record encryption per suite",
+    ),
     ("mqtls-qmgr", "channel_start", "channel starts through the listener vs a raw tokio-rustls server"),
     ("mqtls-qmgr", "messages", "messages through the queue manager, TLS vs plain"),
     ("mqtls-qmgr", "qm_to_qm", "QM1 to QM2 over a sender channel, TLS vs plain"),
@@ -34,6 +38,7 @@ const BASELINES: &[(&str, &str)] = &[
     ("compiled_match", "parse_and_match"),
     ("typed", "syntax"),
     ("cache_hit", "verify_response"),
+    ("aes_", "chacha20_"),
 ];
 
 const BEGIN: &str = "<!-- bench:begin (written by `cargo xtask bench`; edit outside the markers) -->";
@@ -243,7 +248,7 @@ fn belongs(target: &str, group: &str) -> bool {
         "parse" => group == "mqsc",
         "filter" => group == "sslpeer" || group == "dn",
         "pki" => group == "chain" || group == "ocsp",
-        "handshake" => group == "handshake",
+        "handshake" => group == "handshake" || group == "records_64k",
         "channel_start" => group == "start" || group.starts_with("heartbeats"),
         "messages" => {
             group.starts_with("roundtrip") || group.starts_with("pipelined") || group.starts_with("put_")

@@ -35,6 +35,7 @@ pub fn suites(
             ring::ALL_CIPHER_SUITES.iter().find(|s| u16::from(s.suite()) == spec.suite.0).copied()
         })
         .collect();
+    let suites = by_speed(suites, aes_hardware());
     let mut versions = Vec::new();
     if specs.iter().any(|s| s.protocol == Protocol::Tls13) {
         versions.push(&rustls::version::TLS13);
@@ -43,6 +44,29 @@ pub fn suites(
         versions.push(&rustls::version::TLS12);
     }
     Ok((suites, versions))
+}
+
+/// Whether this CPU runs AES-GCM in hardware (AES-NI with carry-less multiplication, or
+/// ARMv8's AES and PMULL): there ring's AES-GCM encrypts several times faster than
+/// ChaCha20-Poly1305 (BENCHMARKS.md, "Record encryption per suite").
+pub fn aes_hardware() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    return std::arch::is_x86_feature_detected!("aes") && std::arch::is_x86_feature_detected!("pclmulqdq");
+    #[cfg(target_arch = "aarch64")]
+    return std::arch::is_aarch64_feature_detected!("aes")
+        && std::arch::is_aarch64_feature_detected!("pmull");
+    #[allow(unreachable_code)]
+    false
+}
+
+/// The suites in the order to prefer them: MQ's catalog order (ChaCha20 first), with the
+/// ChaCha20 suites moved after the AES-GCM ones when `aes_hardware`. The set is unchanged:
+/// only which one a handshake settles on when both ends allow several.
+fn by_speed(mut suites: Vec<SupportedCipherSuite>, aes_hardware: bool) -> Vec<SupportedCipherSuite> {
+    // TLS_CHACHA20_POLY1305_SHA256 and ECDHE_{RSA,ECDSA}_CHACHA20_POLY1305_SHA256.
+    let chacha = |s: &SupportedCipherSuite| matches!(u16::from(s.suite()), 0x1303 | 0xCCA8 | 0xCCA9);
+    suites.sort_by_key(|s| aes_hardware && chacha(s));
+    suites
 }
 
 fn provider(suites: Vec<SupportedCipherSuite>) -> Arc<CryptoProvider> {
@@ -160,7 +184,9 @@ fn serve(
             builder.with_client_cert_verifier(verifier)
         }
     };
-    let config = builder.with_single_cert(chain, key).map_err(tls(name))?;
+    let mut config = builder.with_single_cert(chain, key).map_err(tls(name))?;
+    // The listener's order (the fastest suite on this CPU) decides among those both allow.
+    config.ignore_client_order = true;
     Ok(Arc::new(config))
 }
 

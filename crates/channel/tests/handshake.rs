@@ -185,3 +185,23 @@ fn openssl_s_client_gets_only_what_sslciph_allows() {
     let _ = s_client(port, "APP.SVRCONN", &["-tls1_3"]);
     assert!(handle.join().unwrap().is_err(), "TLS 1.3 to a TLS 1.2-only channel must be refused");
 }
+
+#[test]
+fn the_listener_settles_on_the_fastest_suite_both_ends_allow() {
+    let dir = scratch("chl-suite-order");
+    ca_and_leaf(&dir, "qm1", "ec");
+    let svr = channel("APP.SVRCONN", "SVRCONN", "ANY_TLS13", "OPTIONAL");
+    let server = server_config(&Channel::new(&svr).unwrap(), "qm1", &keystore(&dir, Some("qm1"))).unwrap();
+    // openssl prefers ChaCha20 here; the listener's order decides: AES-256-GCM where the CPU
+    // has AES instructions (several times faster, BENCHMARKS.md), ChaCha20 where it has not.
+    let preferring_chacha =
+        ["-tls1_3", "-ciphersuites", "TLS_CHACHA20_POLY1305_SHA256:TLS_AES_256_GCM_SHA384"];
+    let (port, handle) = serve_once(server.clone());
+    let out = s_client(port, "APP.SVRCONN", &preferring_chacha);
+    let expected = if mqtls_channel::config::aes_hardware() { 0x1302 } else { 0x1303 };
+    assert_eq!(handle.join().unwrap(), Ok(expected), "{out}");
+    // A client allowing ChaCha20 only still gets it: the order changes, not the set.
+    let (port, handle) = serve_once(server);
+    let out = s_client(port, "APP.SVRCONN", &["-tls1_3", "-ciphersuites", "TLS_CHACHA20_POLY1305_SHA256"]);
+    assert_eq!(handle.join().unwrap(), Ok(0x1303), "{out}");
+}

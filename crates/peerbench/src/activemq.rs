@@ -157,13 +157,6 @@ impl ActiveMq {
 
     /// `n` idle STOMP sessions over TLS.
     pub(crate) async fn idle(&self, n: usize) -> Result<Vec<Stomp>> {
-        let mut held = Vec::with_capacity(n);
-        for chunk in (0..n).collect::<Vec<_>>().chunks(64) {
-            let opening: Vec<_> = chunk.iter().map(|_| self.session()).collect();
-            for c in futures_util::future::join_all(opening).await {
-                held.push(c?);
-            }
-        }
-        Ok(held)
+        crate::process::open_many(n, || self.session()).await
     }
 }

@@ -4,7 +4,7 @@
 //! report (`--out FILE` writes it too) with every figure's ratio mqtls / peer.
 //!
 //! cargo xtask bench --peers            (builds, installs missing peers, runs, writes BENCHMARKS.md)
-//! mqtls-peerbench [--quick] [--peers mqtls,rabbitmq,nats,activemq] [--mqtls PATH] [--out FILE]
+//! mqtls-peerbench [--quick] [--peers mqtls,rabbitmq,nats,activemq] [--mqtls PATH] [--out FILE] [--idle 1000,10000]
 
 mod activemq;
 mod mqtls_peer;
@@ -79,6 +79,7 @@ struct Options {
     peers: Vec<String>,
     mqtls: PathBuf,
     out: Option<PathBuf>,
+    idle: Option<Vec<usize>>,
 }
 
 fn options() -> Result<Options> {
@@ -88,6 +89,7 @@ fn options() -> Result<Options> {
         peers: ["mqtls", "rabbitmq", "nats", "activemq"].map(String::from).to_vec(),
         mqtls: sibling,
         out: None,
+        idle: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
@@ -96,7 +98,11 @@ fn options() -> Result<Options> {
             "--peers" => o.peers = args.next().context("--peers LIST")?.split(',').map(String::from).collect(),
             "--mqtls" => o.mqtls = args.next().context("--mqtls PATH")?.into(),
             "--out" => o.out = Some(args.next().context("--out FILE")?.into()),
-            other => bail!("unknown argument {other}; usage: mqtls-peerbench [--quick] [--peers LIST] [--mqtls PATH] [--out FILE]"),
+            "--idle" => {
+                let list = args.next().context("--idle N,M")?;
+                o.idle = Some(list.split(',').map(str::parse).collect::<Result<_, _>>().context("--idle N,M")?);
+            }
+            other => bail!("unknown argument {other}; usage: mqtls-peerbench [--quick] [--peers LIST] [--mqtls PATH] [--out FILE] [--idle N,M]"),
         }
     }
     if !o.peers.iter().any(|p| p == "mqtls") {
@@ -129,8 +135,9 @@ fn workloads(quick: bool) -> (usize, Vec<(&'static str, Spec)>, Vec<usize>) {
     (scale(500), flows, idle)
 }
 
-async fn measure(peer: &Peer, name: &str, quick: bool, report: &mut Report) -> Result<()> {
-    let (setups, flows, idle) = workloads(quick);
+async fn measure(peer: &Peer, name: &str, o: &Options, report: &mut Report) -> Result<()> {
+    let (setups, flows, idle) = workloads(o.quick);
+    let idle = o.idle.clone().unwrap_or(idle);
     for _ in 0..5 {
         peer.setup_once().await.with_context(|| format!("{name}: the first connection"))?;
     }
@@ -158,7 +165,10 @@ async fn measure(peer: &Peer, name: &str, quick: bool, report: &mut Report) -> R
             Ok(h) => {
                 held.push(h);
                 tokio::time::sleep(std::time::Duration::from_secs(2)).await;
-                let per = peer.server().rss_kib().saturating_sub(before) as f64 / (n - opened) as f64;
+                let after = peer.server().rss_kib();
+                let per = after.saturating_sub(before) as f64 / (n - opened) as f64;
+                let own = process::own_rss_gib();
+                eprintln!("peerbench: {name}: {n} idle: server {after} KiB ({per:.1} KiB each), the bench {own:.2} GiB");
                 report.add(name, Figure::memory(&label, per));
                 opened = n;
             }
@@ -187,7 +197,7 @@ fn main() -> Result<()> {
                 continue;
             }
         };
-        if let Err(e) = runtime.block_on(measure(&peer, name, o.quick, &mut report)) {
+        if let Err(e) = runtime.block_on(measure(&peer, name, &o, &mut report)) {
             report.unavailable(name, &format!("{e:#}"));
         }
         drop(peer);

@@ -140,13 +140,6 @@ impl Mqtls {
 
     /// `n` idle TLS connections, each with its channel started.
     pub(crate) async fn idle(&self, n: usize) -> Result<Vec<Arc<Connection>>> {
-        let mut held = Vec::with_capacity(n);
-        for chunk in (0..n).collect::<Vec<_>>().chunks(64) {
-            let opening: Vec<_> = chunk.iter().map(|_| self.connection()).collect();
-            for c in futures_util::future::join_all(opening).await {
-                held.push(c?);
-            }
-        }
-        Ok(held)
+        crate::process::open_many(n, || self.connection()).await
     }
 }

@@ -155,13 +155,6 @@ impl Nats {
 
     /// `n` idle TLS connections.
     pub(crate) async fn idle(&self, n: usize) -> Result<Vec<async_nats::Client>> {
-        let mut held = Vec::with_capacity(n);
-        for chunk in (0..n).collect::<Vec<_>>().chunks(64) {
-            let opening: Vec<_> = chunk.iter().map(|_| self.client()).collect();
-            for c in futures_util::future::join_all(opening).await {
-                held.push(c?);
-            }
-        }
-        Ok(held)
+        crate::process::open_many(n, || self.client()).await
     }
 }

@@ -96,3 +96,34 @@ fn vm_rss(pid: u32) -> u64 {
 pub(crate) fn free_port() -> u16 {
     mqtls_test_support::free_port()
 }
+
+/// Where the bench stops opening idle connections: its own clients' memory, GiB.
+const CLIENT_MEMORY_GIB: f64 = 8.0;
+
+/// This process's resident memory, GiB.
+pub(crate) fn own_rss_gib() -> f64 {
+    vm_rss(std::process::id()) as f64 / 1024.0 / 1024.0
+}
+
+/// Opens `n` connections with `open`, 64 at a time (within the listen backlogs), and
+/// stops with an error if the bench's own clients outgrow [`CLIENT_MEMORY_GIB`].
+pub(crate) async fn open_many<T, F, Fut>(n: usize, open: F) -> Result<Vec<T>>
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = Result<T>>,
+{
+    let mut held = Vec::with_capacity(n);
+    while held.len() < n {
+        let opening: Vec<_> = (0..64.min(n - held.len())).map(|_| open()).collect();
+        for c in futures_util::future::join_all(opening).await {
+            held.push(c?);
+        }
+        if own_rss_gib() > CLIENT_MEMORY_GIB {
+            bail!(
+                "after {} connections the bench's own clients hold over {CLIENT_MEMORY_GIB} GiB",
+                held.len()
+            );
+        }
+    }
+    Ok(held)
+}
