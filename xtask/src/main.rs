@@ -16,6 +16,7 @@ const BENCHES: &[(&str, &str, &str)] = &[
     ("mqtls-mqsc", "parse", "MQSC parsing"),
     ("mqtls-dn", "filter", "SSLPEER matching and DN parsing"),
     ("mqtls-pki", "pki", "chain validation and OCSP"),
+    ("mqtls-msgstore", "commit", "persistent writes, one writer vs eight at once (group commit)"),
     (
         "mqtls-channel",
         "handshake",
@@ -39,6 +40,7 @@ const BASELINES: &[(&str, &str)] = &[
     ("typed", "syntax"),
     ("cache_hit", "verify_response"),
     ("aes_", "chacha20_"),
+    ("8_writers", "1_writers"),
 ];
 
 const BEGIN: &str = "<!-- bench:begin (written by `cargo xtask bench`; edit outside the markers) -->";
@@ -248,6 +250,7 @@ fn belongs(target: &str, group: &str) -> bool {
         "parse" => group == "mqsc",
         "filter" => group == "sslpeer" || group == "dn",
         "pki" => group == "chain" || group == "ocsp",
+        "commit" => group == "persistent_put" || group == "uow_commit",
         "handshake" => group == "handshake" || group == "records_64k",
         "channel_start" => group == "start" || group.starts_with("heartbeats"),
         "messages" => {

@@ -1,6 +1,7 @@
 //! The persistent half: one redb table keyed by (queue, sequence number) holding encoded
-//! persistent messages. Every change is one transaction committed with immediate
-//! durability, so after a crash a message is either wholly there or wholly gone.
+//! persistent messages. Every change is in one transaction committed with immediate
+//! durability (with the changes of other threads that arrived meanwhile, `group`), so
+//! after a crash a message is either wholly there or wholly gone.
 
 use std::fs::OpenOptions;
 use std::os::unix::fs::OpenOptionsExt;
@@ -10,6 +11,7 @@ use mqtls_model::Message;
 use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
 
 use crate::error::{Context, StoreError};
+use crate::group::{Change, Group};
 
 const MESSAGES: TableDefinition<(&str, u64), &[u8]> = TableDefinition::new("messages");
 const CHANNELS: TableDefinition<&str, &[u8]> = TableDefinition::new("channels");
@@ -27,6 +29,7 @@ pub(crate) type ChannelRecord = (String, Vec<u8>);
 /// The database.
 pub(crate) struct Disk {
     db: Database,
+    group: Group,
 }
 
 impl Disk {
@@ -43,7 +46,7 @@ impl Disk {
         // The backend locks the file: a second queue manager on the same store is refused.
         let backend = redb::backends::FileBackend::new(file).during("open")?;
         let db = Database::builder().create_with_backend(backend).during("open")?;
-        let disk = Self { db };
+        let disk = Self { db, group: Group::default() };
         let loaded = disk.load()?;
         let channels = disk.load_channels()?;
         Ok((disk, loaded, channels))
@@ -54,7 +57,7 @@ impl Disk {
         let db = Database::builder()
             .create_with_backend(redb::backends::InMemoryBackend::new())
             .during("create in memory")?;
-        Ok(Self { db })
+        Ok(Self { db, group: Group::default() })
     }
 
     fn load(&self) -> Result<Vec<Loaded>, StoreError> {
@@ -104,7 +107,7 @@ impl Disk {
 
     /// [`write`](Self::write) and, in the same transaction, a channel's record. Not
     /// `durable`: atomic, but on disk only with the next durable write (a crash before it
-    /// undoes it whole).
+    /// undoes it whole). Writes from other threads meanwhile share the transaction.
     pub(crate) fn write_with(
         &self,
         inserts: &[(&str, u64, &Message)],
@@ -112,27 +115,37 @@ impl Disk {
         channel: Option<(&str, &[u8])>,
         durable: bool,
     ) -> Result<(), StoreError> {
-        if inserts.is_empty() && deletes.is_empty() && channel.is_none() {
+        let change = Change {
+            inserts: inserts.iter().map(|(q, seq, m)| ((*q).to_owned(), *seq, m.encode())).collect(),
+            deletes: deletes.iter().map(|(q, seq)| ((*q).to_owned(), *seq)).collect(),
+            channel: channel.map(|(k, r)| (k.to_owned(), r.to_vec())),
+            durable,
+        };
+        if change.is_empty() {
             return Ok(());
         }
+        self.group.write(change, |batch| self.transaction(batch))
+    }
+
+    /// The changes of a group in one transaction, durable if any of them must be.
+    fn transaction(&self, batch: &[(u64, Change)]) -> Result<(), StoreError> {
         let mut txn = self.db.begin_write().during("begin a transaction")?;
-        if !durable {
+        if !batch.iter().any(|(_, c)| c.durable) {
             txn.set_durability(redb::Durability::None).during("begin a transaction")?;
         }
-        if let Some((key, record)) = channel {
-            let mut table = txn.open_table(CHANNELS).during("open the channel table")?;
-            table.insert(key, record).during("write a channel record")?;
-        }
         {
-            let mut table = txn.open_table(MESSAGES).during("open the message table")?;
-            let mut buf = Vec::new();
-            for (queue, seq, message) in inserts {
-                buf.clear();
-                message.encode_into(&mut buf);
-                table.insert((*queue, *seq), buf.as_slice()).during("write a message")?;
+            let mut channels = txn.open_table(CHANNELS).during("open the channel table")?;
+            for (key, record) in batch.iter().filter_map(|(_, c)| c.channel.as_ref()) {
+                channels.insert(key.as_str(), record.as_slice()).during("write a channel record")?;
             }
-            for (queue, seq) in deletes {
-                table.remove((*queue, *seq)).during("remove a message")?;
+            let mut table = txn.open_table(MESSAGES).during("open the message table")?;
+            for (_, change) in batch {
+                for (queue, seq, encoded) in &change.inserts {
+                    table.insert((queue.as_str(), *seq), encoded.as_slice()).during("write a message")?;
+                }
+                for (queue, seq) in &change.deletes {
+                    table.remove((queue.as_str(), *seq)).during("remove a message")?;
+                }
             }
         }
         txn.commit().during("commit")

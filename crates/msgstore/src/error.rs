@@ -66,6 +66,10 @@ pub enum StoreError {
     /// A unit of work that was already committed or backed out.
     #[error("unit of work {0} is not active")]
     NoUnitOfWork(u64),
+    /// The transaction a write shared with others (group commit) failed; nothing of it
+    /// was written.
+    #[error("{0}")]
+    GroupCommit(String),
 }
 
 impl StoreError {

@@ -21,6 +21,7 @@
 
 mod disk;
 mod error;
+mod group;
 mod queue;
 mod store;
 mod sync;

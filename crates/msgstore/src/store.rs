@@ -1,6 +1,7 @@
 //! [`MessageStore`]: put, get, browse and units of work over all queues of a queue
 //! manager. Persistent messages are written through to the database before an operation
-//! returns; non-persistent ones live in memory only, as in MQ.
+//! returns (outside the store's lock: concurrent writers share one transaction, see
+//! `group`); non-persistent ones live in memory only, as in MQ.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -152,10 +153,20 @@ impl MessageStore {
                 let work = state.work.get_mut(&id).expect("checked above");
                 work.puts.push((queue.to_owned(), cursor, Arc::new(message)));
             }
+            None if message.persistent => {
+                // Counted (MAXDEPTH) but not visible while it is written without the lock.
+                q.staged_puts += 1;
+                state.next_seq += 1;
+                drop(guard);
+                let written = self.disk.write(&[(queue, seq, &message)], &[]);
+                let mut state = self.lock();
+                let q = state.queues.get_mut(queue).expect("a queue with a staged put exists");
+                q.staged_puts -= 1;
+                written?;
+                q.ready.insert(cursor, Arc::new(message));
+                return Ok(msg_id);
+            }
             None => {
-                if message.persistent {
-                    self.disk.write(&[(queue, seq, &message)], &[])?;
-                }
                 q.ready.insert(cursor, Arc::new(message));
             }
         }
@@ -199,7 +210,22 @@ impl MessageStore {
                 let work = state.work.get_mut(&id).expect("checked above");
                 work.gets.push((queue.to_owned(), cursor, message.clone()));
             }
-            None if message.persistent => self.disk.write(&[], &[(queue, cursor.seq())])?,
+            None if message.persistent => {
+                // Taken off the queue (no one else gets it) while its removal is written
+                // without the lock; back in its place if the write fails.
+                q.ready.remove(&cursor);
+                q.staged_gets += 1;
+                drop(guard);
+                let written = self.disk.write(&[], &[(queue, cursor.seq())]);
+                let mut state = self.lock();
+                let q = state.queues.get_mut(queue).expect("a queue with a staged get exists");
+                q.staged_gets -= 1;
+                if let Err(e) = written {
+                    q.ready.insert(cursor, message);
+                    return Err(e);
+                }
+                return Ok(Some(message));
+            }
             None => {}
         }
         q.ready.remove(&cursor);
@@ -226,16 +252,17 @@ impl MessageStore {
         self.commit_with(uow, None, true)
     }
 
-    /// [`commit`](Self::commit), writing a channel's record in the same transaction.
+    /// [`commit`](Self::commit), writing a channel's record in the same transaction. The
+    /// disk write runs without the store's lock, so other conversations go on meanwhile
+    /// and their commits join the same transaction (group commit). The unit of work is
+    /// taken out of the active ones while it is written, and put back if the write fails.
     pub(crate) fn commit_with(
         &self,
         uow: Uow,
         channel: Option<(&str, &ChannelSync)>,
         durable: bool,
     ) -> Result<Vec<String>, StoreError> {
-        let mut guard = self.lock();
-        let state = &mut *guard;
-        let work = state.work.get(&uow.0).ok_or(StoreError::NoUnitOfWork(uow.0))?;
+        let work = self.lock().work.remove(&uow.0).ok_or(StoreError::NoUnitOfWork(uow.0))?;
         let inserts: Vec<_> = work
             .puts
             .iter()
@@ -249,17 +276,22 @@ impl MessageStore {
             .map(|(q, c, _)| (q.as_str(), c.seq()))
             .collect();
         let record = channel.map(|(key, sync)| (key, sync.encode(&[])));
-        self.disk.write_with(
+        let written = self.disk.write_with(
             &inserts,
             &deletes,
             record.as_ref().map(|(k, r)| (*k, r.as_slice())),
             durable,
-        )?;
+        );
+        let mut guard = self.lock();
+        let state = &mut *guard;
+        if let Err(e) = written {
+            state.work.insert(uow.0, work);
+            return Err(e);
+        }
         if let Some((key, sync)) = channel {
             state.channels.insert(key.to_owned(), sync.clone());
             state.prepared.remove(key);
         }
-        let work = state.work.remove(&uow.0).expect("present above");
         let mut gained = Vec::new();
         for (queue, _, _) in &work.gets {
             state.queues.get_mut(queue).expect("a queue with staged gets exists").staged_gets -= 1;
