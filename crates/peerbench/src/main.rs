@@ -135,9 +135,9 @@ fn workloads(quick: bool) -> (usize, Vec<(&'static str, Spec)>, Vec<usize>) {
     (scale(500), flows, idle)
 }
 
-async fn measure(peer: &Peer, name: &str, o: &Options, report: &mut Report) -> Result<()> {
-    let (setups, flows, idle) = workloads(o.quick);
-    let idle = o.idle.clone().unwrap_or(idle);
+/// Setups and flows against a started peer.
+async fn traffic(peer: &Peer, name: &str, o: &Options, report: &mut Report) -> Result<()> {
+    let (setups, flows, _) = workloads(o.quick);
     for _ in 0..5 {
         peer.setup_once().await.with_context(|| format!("{name}: the first connection"))?;
     }
@@ -156,6 +156,13 @@ async fn measure(peer: &Peer, name: &str, o: &Options, report: &mut Report) -> R
             Err(e) => report.add(name, Figure::failed(label, &format!("{e:#}"))),
         }
     }
+    Ok(())
+}
+
+/// Idle connections against a freshly started peer (memory the flows freed would be
+/// reused and hide what connections cost).
+async fn idle(peer: &Peer, name: &str, o: &Options, report: &mut Report) -> Result<()> {
+    let idle = o.idle.clone().unwrap_or_else(|| workloads(o.quick).2);
     let mut held = Vec::new();
     let mut opened = 0;
     for n in idle {
@@ -190,17 +197,15 @@ fn main() -> Result<()> {
     let mut report = Report::new(&o.peers, o.quick);
     for name in &o.peers {
         eprintln!("peerbench: {name}");
-        let peer = match start(name, &o, &pki, &dir) {
-            Ok(p) => p,
-            Err(e) => {
-                report.unavailable(name, &format!("{e:#}"));
-                continue;
-            }
-        };
-        if let Err(e) = runtime.block_on(measure(&peer, name, &o, &mut report)) {
+        let measured = start(name, &o, &pki, &dir).and_then(|peer| {
+            runtime.block_on(traffic(&peer, name, &o, &mut report))?;
+            drop(peer);
+            let peer = start(name, &o, &pki, &dir)?;
+            runtime.block_on(idle(&peer, name, &o, &mut report))
+        });
+        if let Err(e) = measured {
             report.unavailable(name, &format!("{e:#}"));
         }
-        drop(peer);
     }
     let text = report.markdown();
     print!("{text}");
