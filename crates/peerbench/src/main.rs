@@ -124,12 +124,16 @@ fn start(name: &str, o: &Options, pki: &pki::Pki, dir: &std::path::Path) -> Resu
 /// The workloads, run in this order against every peer.
 fn workloads(quick: bool) -> (usize, Vec<(&'static str, Spec)>, Vec<usize>) {
     let scale = |full: usize| if quick { full / 10 } else { full };
-    let flow = |size, persistent, count| Spec { size, persistent, count, window: 100 };
+    let flow = |size, persistent, count| Spec { size, persistent, count, window: 100, pace: None };
+    // Paced well below every peer's capacity, one message in flight: latency without a backlog.
+    let paced = |persistent| Spec { size: 1024, persistent, count: scale(2_500), window: 1, pace: Some(500) };
     let flows = vec![
         ("1 KiB persistent", flow(1024, true, scale(5_000))),
         ("64 KiB persistent", flow(65_536, true, scale(2_000))),
         ("1 KiB non-persistent", flow(1024, false, scale(20_000))),
         ("64 KiB non-persistent", flow(65_536, false, scale(2_000))),
+        ("1 KiB persistent at 500 msg/s", paced(true)),
+        ("1 KiB non-persistent at 500 msg/s", paced(false)),
     ];
     let idle = if quick { vec![100] } else { vec![1_000, 10_000] };
     (scale(500), flows, idle)

@@ -15,7 +15,7 @@ use mqtls_client::{
 
 use crate::pki::Pki;
 use crate::process::{free_port, Server};
-use crate::stats::{latency_of, now_ns, payload, Flow, Spec};
+use crate::stats::{latency_of, now_ns, pace, payload, Flow, Spec};
 
 /// A started mqtls queue manager and how to reach it.
 pub(crate) struct Mqtls {
@@ -32,6 +32,7 @@ fn mqsc(port: u16) -> String {
          DEFINE CHANNEL(BENCH.TLS) CHLTYPE(SVRCONN) SSLCIPH(ANY_TLS13) SSLCAUTH(REQUIRED) MCAUSER('app') SHARECNV(1)\n\
          DEFINE QLOCAL(BENCH.P) MAXDEPTH(999999999) DEFPSIST(YES)\n\
          DEFINE QLOCAL(BENCH.N) MAXDEPTH(999999999)\n\
+         DEFINE QLOCAL(BENCH.SETUP) MAXDEPTH(999999999)\n\
          DEFINE LISTENER(BENCH) TRPTYPE(TCP) PORT({port}) IPADDR('127.0.0.1') CONTROL(QMGR)\n\
          SET AUTHREC OBJTYPE(QMGR) PRINCIPAL('app') AUTHADD(CONNECT)\n\
          SET AUTHREC PROFILE('BENCH.*') OBJTYPE(QUEUE) PRINCIPAL('app') AUTHADD(PUT,GET,INQ)\n"
@@ -87,7 +88,7 @@ impl Mqtls {
     /// One TLS connection with its first message: connect, open, put, disconnect.
     pub(crate) async fn setup_once(&self) -> Result<()> {
         let mut h = Hconn::connect(self.connection().await?, "QM1").await?;
-        let q = h.open("BENCH.N", OPEN_OUTPUT).await?;
+        let q = h.open("BENCH.SETUP", OPEN_OUTPUT).await?;
         h.put(&q, Message { payload: payload(64), ..Message::default() }, false).await?;
         h.disconnect().await?;
         Ok(())
@@ -121,6 +122,7 @@ impl Mqtls {
         let started = now_ns();
         let mut sent = 0;
         while sent < spec.count {
+            pace(&spec, sent, started).await;
             let n = spec.window.min(spec.count - sent);
             let batch = (0..n).map(|_| Message {
                 persistent: spec.persistent,

@@ -18,7 +18,7 @@ use futures_util::StreamExt;
 
 use crate::pki::Pki;
 use crate::process::{free_port, Server};
-use crate::stats::{latency_of, now_ns, payload, Flow, Spec};
+use crate::stats::{latency_of, now_ns, pace, payload, Flow, Spec};
 
 /// A started nats-server.
 pub(crate) struct Nats {
@@ -97,6 +97,7 @@ impl Nats {
         let producer = self.client().await?;
         let started = now_ns();
         for i in 0..spec.count {
+            pace(&spec, i, started).await;
             producer.publish("bench.n", payload(spec.size).into()).await?;
             if i % spec.window == spec.window - 1 {
                 producer.flush().await?;
@@ -140,7 +141,8 @@ impl Nats {
         let producer = jetstream::new(self.client().await?);
         let started = now_ns();
         let mut pending = std::collections::VecDeque::new();
-        for _ in 0..spec.count {
+        for i in 0..spec.count {
+            pace(&spec, i, started).await;
             pending.push_back(producer.publish("bench.p", payload(spec.size).into()).await?);
             if pending.len() >= spec.window {
                 pending.pop_front().expect("one pending").await?;

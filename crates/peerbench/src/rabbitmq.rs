@@ -19,7 +19,7 @@ use lapin::{BasicProperties, Connection, ConnectionProperties};
 
 use crate::pki::{Pki, PASSWORD};
 use crate::process::{free_port, Server};
-use crate::stats::{latency_of, now_ns, payload, Flow, Spec};
+use crate::stats::{latency_of, now_ns, pace, payload, Flow, Spec};
 
 /// The node's program (Debian's /usr/sbin wrapper would switch to the rabbitmq user).
 pub(crate) const PROGRAM: &str = "/usr/lib/rabbitmq/bin/rabbitmq-server";
@@ -134,7 +134,8 @@ impl Rabbit {
         let props = BasicProperties::default().with_delivery_mode(if spec.persistent { 2 } else { 1 });
         let started = now_ns();
         let mut pending = std::collections::VecDeque::new();
-        for _ in 0..spec.count {
+        for i in 0..spec.count {
+            pace(&spec, i, started).await;
             let body = payload(spec.size);
             let confirm = channel
                 .basic_publish("".into(), queue.into(), BasicPublishOptions::default(), &body, props.clone())

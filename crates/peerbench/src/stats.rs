@@ -62,4 +62,19 @@ pub(crate) struct Spec {
     /// Messages a producer may have unconfirmed (a persistent mqtls producer commits a
     /// unit of work of this many).
     pub(crate) window: usize,
+    /// Messages per second the producer keeps to (none: as fast as it can), so that
+    /// latency is measured without a backlog.
+    pub(crate) pace: Option<u32>,
+}
+
+/// Waits until message `sent` is due, `started` being when the first was (nanoseconds
+/// from [`now_ns`]).
+pub(crate) async fn pace(spec: &Spec, sent: usize, started: u64) {
+    if let Some(rate) = spec.pace {
+        let due = started + sent as u64 * 1_000_000_000 / u64::from(rate.max(1));
+        let now = now_ns();
+        if due > now {
+            tokio::time::sleep(Duration::from_nanos(due - now)).await;
+        }
+    }
 }
