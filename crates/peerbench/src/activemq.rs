@@ -13,7 +13,7 @@ use std::time::Duration;
 use anyhow::{bail, Result};
 
 use crate::pki::{Pki, PASSWORD};
-use crate::process::{free_port, Server};
+use crate::process::{free_port, fresh_dir, Server};
 use crate::stats::{latency_of, now_ns, pace, payload, Flow, Spec};
 use crate::stomp::Stomp;
 
@@ -30,11 +30,8 @@ pub(crate) struct ActiveMq {
 impl ActiveMq {
     /// Writes the broker's configuration under `dir` and starts it.
     pub(crate) fn start(pki: &Pki, dir: &Path) -> Result<Self> {
-        let base = dir.join("activemq");
-        let _ = std::fs::remove_dir_all(&base);
-        std::fs::create_dir_all(&base)?;
-        let port = free_port();
-        let f = |n: &str| pki.file(n).to_string_lossy().into_owned();
+        let (base, port) = (fresh_dir(dir, "activemq")?, free_port());
+        let f = |n: &str| pki.path(n);
         let data = base.join("data");
         let xml = format!(
             r#"<beans xmlns="http://www.springframework.org/schema/beans"

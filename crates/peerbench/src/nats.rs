@@ -17,7 +17,7 @@ use async_nats::jetstream::{self, consumer, stream};
 use futures_util::StreamExt;
 
 use crate::pki::Pki;
-use crate::process::{free_port, Server};
+use crate::process::{free_port, fresh_dir, Server};
 use crate::stats::{latency_of, now_ns, pace, payload, Flow, Spec};
 
 /// A started nats-server.
@@ -31,11 +31,8 @@ pub(crate) struct Nats {
 impl Nats {
     /// Writes the server's configuration under `dir` and starts it.
     pub(crate) fn start(pki: &Pki, dir: &Path) -> Result<Self> {
-        let base = dir.join("nats");
-        let _ = std::fs::remove_dir_all(&base);
-        std::fs::create_dir_all(&base)?;
-        let port = free_port();
-        let f = |n: &str| pki.file(n).to_string_lossy().into_owned();
+        let (base, port) = (fresh_dir(dir, "nats")?, free_port());
+        let f = |n: &str| pki.path(n);
         let conf = format!(
             "listen: 127.0.0.1:{port}\nmax_connections: 30000\n\
              tls {{\n  cert_file: \"{}\"\n  key_file: \"{}\"\n  ca_file: \"{}\"\n  verify: true\n}}\n\

@@ -79,6 +79,11 @@ impl Pki {
         self.dir.join(name)
     }
 
+    /// A file of the PKI as configuration files name it.
+    pub(crate) fn path(&self, name: &str) -> String {
+        self.file(name).to_string_lossy().into_owned()
+    }
+
     /// A rustls client configuration trusting the CA and presenting `app1`.
     pub(crate) fn client_config(&self) -> Result<rustls::ClientConfig> {
         let mut roots = rustls::RootCertStore::empty();

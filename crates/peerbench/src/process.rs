@@ -92,6 +92,14 @@ fn vm_rss(pid: u32) -> u64 {
     line.split_whitespace().nth(1).and_then(|n| n.parse().ok()).unwrap_or(0)
 }
 
+/// An empty directory `dir/name` for a server's configuration and data.
+pub(crate) fn fresh_dir(dir: &Path, name: &str) -> Result<std::path::PathBuf> {
+    let base = dir.join(name);
+    let _ = std::fs::remove_dir_all(&base);
+    std::fs::create_dir_all(&base).with_context(|| format!("{}", base.display()))?;
+    Ok(base)
+}
+
 /// A free loopback port.
 pub(crate) fn free_port() -> u16 {
     mqtls_test_support::free_port()

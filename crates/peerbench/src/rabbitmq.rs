@@ -18,7 +18,7 @@ use lapin::types::FieldTable;
 use lapin::{BasicProperties, Connection, ConnectionProperties};
 
 use crate::pki::{Pki, PASSWORD};
-use crate::process::{free_port, Server};
+use crate::process::{free_port, fresh_dir, Server};
 use crate::stats::{latency_of, now_ns, pace, payload, Flow, Spec};
 
 /// The node's program (Debian's /usr/sbin wrapper would switch to the rabbitmq user).
@@ -35,11 +35,8 @@ pub(crate) struct Rabbit {
 impl Rabbit {
     /// Writes the node's configuration under `dir` and starts it.
     pub(crate) fn start(pki: &Pki, dir: &Path) -> Result<Self> {
-        let base = dir.join("rabbitmq");
-        let _ = std::fs::remove_dir_all(&base);
-        std::fs::create_dir_all(&base)?;
-        let port = free_port();
-        let f = |n: &str| pki.file(n).to_string_lossy().into_owned();
+        let (base, port) = (fresh_dir(dir, "rabbitmq")?, free_port());
+        let f = |n: &str| pki.path(n);
         let conf = format!(
             "listeners.tcp = none\nlisteners.ssl.default = 127.0.0.1:{port}\n\
              ssl_options.cacertfile = {}\nssl_options.certfile = {}\nssl_options.keyfile = {}\n\
