@@ -137,7 +137,9 @@ fn machine() -> String {
         .find_map(|l| l.strip_prefix("model name"))
         .map(|m| m.trim_start_matches([' ', '\t', ':']));
     let cores = cpuinfo.lines().filter(|l| l.starts_with("processor")).count();
-    format!("{cores} vCPU {}, Linux, loopback", model.unwrap_or("(unknown CPU)"))
+    let date = Command::new("date").args(["-u", "+%Y-%m-%d"]).output();
+    let date = date.map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned()).unwrap_or_default();
+    format!("{cores} vCPU {}, Linux, loopback; {date}", model.unwrap_or("(unknown CPU)"))
 }
 
 fn versions() -> String {
