@@ -4,15 +4,17 @@
 //! SSLPEER against the partner's DN, and then the partner's own channel-start check (the
 //! listener's `start::check`: the channel exists, the types pair, TLS on both ends,
 //! SSLCAUTH, the partner's SSLPEER, CHLAUTH with this queue manager's name) run on what
-//! this end will present.
+//! this end will present. The partner's channel presents a certificate it can use (the
+//! checks of `certificate`, from the partner's side).
 
 use std::net::IpAddr;
 
 use mqtls_channel::frame::ChannelStart;
 use mqtls_channel::start::{check, mqcht, Negotiated};
+use mqtls_cipherspec::KeyType;
 use mqtls_dn::{CertNames, PeerFilter};
 use mqtls_model::{Channel, ChannelType, ObjectType, Store};
-use mqtls_pki::{Crls, Entry, Keystore, Role, UnknownStatus};
+use mqtls_pki::{CertFacts, Crls, Entry, KeyKind, Keystore, Role, UnknownStatus};
 
 use super::{finding, Finding, Severity};
 
@@ -65,13 +67,50 @@ pub(super) fn check_pair(ours: &Side<'_>, theirs: &Side<'_>, address: IpAddr) ->
             continue;
         };
         let partner = Channel::new(partner_def).expect("channels have a type");
+        // The partner's listener cannot serve a channel whose own certificate is broken
+        // (missing, expired, or of a key type its CipherSpec cannot use).
+        let broken: Vec<Finding> = partner
+            .ssl_ciph()
+            .map(|ciph| super::certificate::presented(theirs.store, &partner, &ciph, theirs.ks))
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|f| f.severity == Severity::Error)
+            .collect();
+        for b in &broken {
+            out.push(err(
+                "partner.channel-broken",
+                &b.attribute,
+                format!("the partner's CHANNEL({}) fails every partner: {}", chl.name(), b.handshake),
+                format!("on {}: {}", theirs.store.qmgr().name(), b.fix),
+            ));
+        }
+        if !broken.is_empty() {
+            continue;
+        }
         let mut suite = None;
+        // In TLS 1.2 the suite's key exchange must suit the certificate the partner (the
+        // server of the handshake) presents.
+        let their_key = theirs
+            .chain(&partner)
+            .and_then(|c| c.first().and_then(|der| CertFacts::from_der(der).ok()))
+            .map(|f| if matches!(f.key, KeyKind::Rsa(_)) { KeyType::Rsa } else { KeyType::Ec });
         if let (Some(a), Some(b)) = (chl.ssl_ciph(), partner.ssl_ciph()) {
             if let (Ok(x), Ok(y)) = (a.allowed(), b.allowed()) {
-                suite = x.iter().find(|s| y.iter().any(|t| t.suite == s.suite)).map(|s| s.suite);
-                if suite.is_none() {
-                    out.push(err("partner.no-cipherspec-in-common", "SSLCIPH", format!("no CipherSpec in common: this end {a}, the partner {b}; the handshake fails (2393)"), "use the same CipherSpec at both ends".into()));
-                    continue;
+                let common: Vec<_> = x.iter().filter(|s| y.iter().any(|t| t.suite == s.suite)).collect();
+                suite =
+                    common.iter().find(|s| their_key.is_none_or(|k| s.key_type.admits(k))).map(|s| s.suite);
+                match (suite, their_key) {
+                    (Some(_), _) => {}
+                    (None, Some(key)) if !common.is_empty() => {
+                        let (has, needs) =
+                            if key == KeyType::Rsa { ("an RSA", "an EC") } else { ("an EC", "an RSA") };
+                        out.push(err("partner.key-type", "SSLCIPH", format!("the CipherSpecs in common ({a} here, {b} at the partner) need {needs} certificate, and the partner's CHANNEL({}) presents {has} one: the handshake fails (2393)", chl.name()), format!("ALTER CHANNEL({}) CHLTYPE({}) SSLCIPH({}) here (the partner's certificate serves it)", chl.name(), chl.channel_type(), super::certificate::serving(&a, key == KeyType::Rsa))));
+                        continue;
+                    }
+                    (None, _) => {
+                        out.push(err("partner.no-cipherspec-in-common", "SSLCIPH", format!("no CipherSpec in common: this end {a}, the partner {b}; the handshake fails (2393)"), "use the same CipherSpec at both ends".into()));
+                        continue;
+                    }
                 }
             }
         }

@@ -17,10 +17,10 @@ use mqtls_test_support::{ca_and_leaf, keystore, scratch};
 use crate::doctor_cli::private_pem_dir;
 use crate::doctor_peers_cli::{ccdt, save_qm_keystore};
 
-struct Rng(u64);
+pub(crate) struct Rng(pub(crate) u64);
 
 impl Rng {
-    fn pick<T: Copy>(&mut self, from: &[T]) -> T {
+    pub(crate) fn pick<T: Copy>(&mut self, from: &[T]) -> T {
         self.0 ^= self.0 << 13;
         self.0 ^= self.0 >> 7;
         self.0 ^= self.0 << 17;
@@ -28,7 +28,7 @@ impl Rng {
     }
 
     /// A CipherSpec: half the time one of the ANY_* sets, which most setups use.
-    fn cipher(&mut self) -> &'static str {
+    pub(crate) fn cipher(&mut self) -> &'static str {
         let sets = self.pick(&[true, false]);
         self.pick(if sets { &CIPHERS[..3] } else { CIPHERS })
     }
@@ -111,8 +111,8 @@ impl Case {
     }
 }
 
-/// The MQ reason codes (`(2393)`, `reason code 2393`) `text` names.
-fn reasons_in(text: &str) -> Vec<u32> {
+/// The MQ reason codes (`(2393)`, `reason code 2393`, `with reason 2393`) `text` names.
+pub(crate) fn reasons_in(text: &str) -> Vec<u32> {
     let digits = |s: &str| s.chars().take_while(char::is_ascii_digit).collect::<String>();
     let mut out: Vec<u32> = text
         .match_indices('(')
@@ -124,6 +124,11 @@ fn reasons_in(text: &str) -> Vec<u32> {
     out.extend(
         text.match_indices("reason code ").filter_map(|(at, _)| digits(&text[at + 12..]).parse::<u32>().ok()),
     );
+    // A sender's LASTERR: "refused channel X with reason 2035: ... (2035 MQRC_NOT_AUTHORIZED)".
+    out.extend(text.match_indices("with reason ").filter_map(|(at, _)| {
+        let d = digits(&text[at + 12..]);
+        (d.len() == 4).then(|| d.parse::<u32>().ok()).flatten()
+    }));
     out
 }
 

@@ -193,8 +193,10 @@ fn doctor_partner(dir: &std::path::Path, ours: &str, theirs: &str, their_ks: &st
 fn a_sender_is_checked_against_its_partners_receiver() {
     let dir = scratch("doctor-partner");
     ca_and_leaf(&dir, "qm1", "ec");
+    ca_and_leaf(&dir, "qm1rsa", "rsa");
     ca_and_leaf(&dir, "qm2", "ec");
     private_pem_dir(&dir, "qm1");
+    private_pem_dir(&dir, "qm1rsa");
     let both = private_pem_dir(&dir, "qm2");
     let (code, out) = doctor_partner(&dir, SENDER, RECEIVER, &both);
     assert_eq!(code, 0, "a matching pair: {out}");
@@ -224,6 +226,18 @@ fn a_sender_is_checked_against_its_partners_receiver() {
             SENDER.to_owned(),
             format!("{RECEIVER}SET CHLAUTH('*') TYPE(QMGRMAP) QMNAME('QM1') USERSRC(NOACCESS)\n"),
             "the partner refuses the start (2035): channel QM1.TO.QM2 blocked by",
+        ),
+        // Found by the partner differential: the receiver's EC certificate cannot serve its
+        // own ECDHE_RSA CipherSpec, nor the only suite this end offers.
+        (
+            SENDER.to_owned(),
+            RECEIVER.replace("ANY_TLS13", "ECDHE_RSA_AES_128_GCM_SHA256"),
+            "the partner's CHANNEL(QM1.TO.QM2) fails every partner: certificate 'qm2' has an EC P-256 key but ECDHE_RSA_AES_128_GCM_SHA256 needs an RSA certificate",
+        ),
+        (
+            SENDER.replace("SSLCIPH(ANY_TLS13)", "SSLCIPH(ECDHE_RSA_AES_128_GCM_SHA256) CERTLABL('qm1rsa')"),
+            RECEIVER.replace("ANY_TLS13", "ANY_TLS12_OR_HIGHER"),
+            "need an RSA certificate, and the partner's CHANNEL(QM1.TO.QM2) presents an EC one",
         ),
         (
             SENDER.to_owned(),

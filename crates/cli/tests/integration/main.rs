@@ -8,6 +8,7 @@ mod client_table_cli;
 mod corpus;
 mod doctor_cli;
 mod doctor_differential;
+mod doctor_partner_differential;
 mod doctor_peers_cli;
 mod fuzz_smoke;
 mod home_cli;
@@ -67,10 +68,20 @@ pub(crate) fn qmgr_run(
     keystore: &str,
     extra: &[&str],
 ) -> (mqtls_test_support::Running, u16, String) {
+    qmgr_run_as(dir, ("QM1", "qm1.mqsc"), keystore, extra)
+}
+
+/// [`qmgr_run`] for the queue manager `name` defined by the script `mqsc` in `dir`.
+pub(crate) fn qmgr_run_as(
+    dir: &std::path::Path,
+    (name, mqsc): (&str, &str),
+    keystore: &str,
+    extra: &[&str],
+) -> (mqtls_test_support::Running, u16, String) {
     use std::io::{BufRead, BufReader};
     let port = mqtls_test_support::free_port();
     let child = Command::new(env!("CARGO_BIN_EXE_mqtls"))
-        .args(["qmgr", "run", "QM1", "--mqsc", "qm1.mqsc", "--keystore", keystore])
+        .args(["qmgr", "run", name, "--mqsc", mqsc, "--keystore", keystore])
         .args(["--listen", &format!("127.0.0.1:{port}")])
         .args(extra)
         .current_dir(dir)
