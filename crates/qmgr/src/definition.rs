@@ -119,7 +119,10 @@ impl Definition {
             return Ok(None);
         }
         let ks = qm.keystore.read().expect("keystore lock");
-        client_config(&chl, Some(&self.label), &ks).map(Some).map_err(|e| format!("{e}; {}", e.outcome().1))
+        client_config(&chl, Some(&self.label), &ks).map(Some).map_err(|e| {
+            let (code, fix) = e.outcome();
+            format!("{e}; {fix} ({code} {})", mqtls_channel::reason::name(code)).replace(" )", ")")
+        })
     }
 }
 

@@ -134,10 +134,20 @@ async fn connect(me: &Instance, def: &Definition) -> Result<(String, Dialled), E
                     }),
                 }
             }
-            Err(e) => last = format!("{address}: {e}"),
+            Err(e) => last = format!("{address}: {}", with_reason(&e)),
         }
     }
     Err(Ended::Failed { why: last, ran: false })
+}
+
+/// A failed start as LASTERR shows it: the error, with its MQ reason code when the text
+/// does not give one already (a TLS handshake the partner refused: 2393).
+fn with_reason(e: &mqtls_client::ClientError) -> String {
+    let (code, text) = (e.reason(), e.to_string());
+    if text.contains(&code.to_string()) {
+        return text;
+    }
+    format!("{text} ({code} {})", mqtls_channel::reason::name(code)).replace(" )", ")")
 }
 
 /// A requester's run once started: it receives what its server sends.

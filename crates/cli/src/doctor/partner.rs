@@ -27,12 +27,40 @@ pub(super) struct Side<'a> {
 impl Side<'_> {
     /// The certificate chain `chl` presents, if its label holds one.
     fn chain(&self, chl: &Channel<'_>) -> Option<Vec<Vec<u8>>> {
-        let label = self.store.certificate_label(chl);
-        match self.ks.get(&label) {
+        self.chain_of(&self.store.certificate_label(chl))
+    }
+
+    /// The chain the listener presents for a channel it does not have: the queue
+    /// manager's CERTLABL, else MQ's default label.
+    fn queue_manager_chain(&self) -> Option<Vec<Vec<u8>>> {
+        let qmgr = self.store.qmgr();
+        let label = Some(qmgr.str("CERTLABL"))
+            .filter(|l| !l.is_empty())
+            .unwrap_or_else(|| mqtls_model::default_cert_label(qmgr.name()));
+        self.chain_of(&label)
+    }
+
+    fn chain_of(&self, label: &str) -> Option<Vec<Vec<u8>>> {
+        match self.ks.get(label) {
             Ok(Entry::Personal { chain, .. }) => Some(chain.clone()),
             _ => None,
         }
     }
+}
+
+/// This end's SSLPEER against the certificate the partner presents (2398 when it differs).
+fn sslpeer_mismatch(chl: &Channel<'_>, chain: &[Vec<u8>], object: &str) -> Option<Finding> {
+    let filter = chl.ssl_peer()?;
+    let names = chain.first().and_then(|c| CertNames::from_der(c).ok())?;
+    let part = PeerFilter::parse(&filter).ok()?.first_mismatch(&names.peer_with_serial())?;
+    Some(finding(
+        "partner.sslpeer-mismatch",
+        Severity::Error,
+        object.to_owned(),
+        "SSLPEER",
+        format!("SSLPEER('{filter}') does not match the partner's {} (first difference: {part}): this end refuses it (2398)", names.subject),
+        format!("fix SSLPEER on CHANNEL({})", chl.name()),
+    ))
 }
 
 /// Every finding for the channels `ours` starts towards `theirs`, from `address`.
@@ -54,6 +82,13 @@ pub(super) fn check_pair(ours: &Side<'_>, theirs: &Side<'_>, address: IpAddr) ->
             finding(code, Severity::Error, object.clone(), attribute, what, fix)
         };
         let Some(partner_def) = theirs.store.get(ObjectType::Channel, chl.name()) else {
+            // The partner's listener still completes the handshake, with the queue
+            // manager's own certificate, so this end's SSLPEER is checked first.
+            if chl.ssl_ciph().is_some() {
+                if let Some(chain) = theirs.queue_manager_chain() {
+                    out.extend(sslpeer_mismatch(&chl, &chain, &object));
+                }
+            }
             out.push(err(
                 "partner.no-channel",
                 "CHANNEL",
@@ -128,15 +163,7 @@ pub(super) fn check_pair(ours: &Side<'_>, theirs: &Side<'_>, address: IpAddr) ->
                 ) {
                     out.push(err("partner.untrusted-partner-certificate", "keystore", format!("this queue manager does not trust the partner's certificate: {e}; the handshake fails"), "add the partner's CA to this keystore (mqtls keystore add-ca) and REFRESH SECURITY TYPE(SSL)".into()));
                 }
-                if let (Some(filter), Some(names)) =
-                    (chl.ssl_peer(), chain.first().and_then(|c| CertNames::from_der(c).ok()))
-                {
-                    if let Ok(Some(part)) =
-                        PeerFilter::parse(&filter).map(|f| f.first_mismatch(&names.peer_with_serial()))
-                    {
-                        out.push(err("partner.sslpeer-mismatch", "SSLPEER", format!("SSLPEER('{filter}') does not match the partner's {} (first difference: {part}): this end refuses it", names.subject), format!("fix SSLPEER on CHANNEL({})", chl.name())));
-                    }
-                }
+                out.extend(sslpeer_mismatch(&chl, chain, &object));
             }
             if let Some(chain) = &our_chain {
                 if let Err(e) = mqtls_pki::validate(

@@ -6,8 +6,8 @@
 //! QM1 holds every case's sender, QM2 every receiver, both running (`mqtls qmgr run`);
 //! `mqtls doctor --partner-mqsc --partner-keystore` predicts; START CHANNEL is what happens.
 //! Asserted: the doctor reports an error for the channel if and only if the sender does not
-//! reach RUNNING, and the reason code the sender records (LASTERR, when the receiver's
-//! refusal gave one) is one the doctor names.
+//! reach RUNNING, and the reason code in the sender's LASTERR (the receiver's refusal, or
+//! this end's own: 2393 for a handshake, 2398 for SSLPEER) is one the doctor names.
 //! Seeded (`MQTLS_DIFF_SEED`); `MQTLS_DIFF_CASES` cases (30 by default).
 
 use std::time::{Duration, Instant};

@@ -222,6 +222,13 @@ fn a_sender_is_checked_against_its_partners_receiver() {
             RECEIVER.replace("QM1.TO.QM2", "QM1.TO.QMX"),
             "the partner has no channel QM1.TO.QM2: the start is refused (2540)",
         ),
+        // Found by the partner differential: without the channel the partner's listener
+        // still shakes hands with its queue manager's certificate, and SSLPEER fails first.
+        (
+            SENDER.replace("CN=qm2,O=mqtls test", "CN=qmX"),
+            RECEIVER.replace("QM1.TO.QM2", "QM1.TO.QMX"),
+            "does not match the partner's CN=qm2,O=mqtls test (first difference: CN=qmX): this end refuses it (2398)",
+        ),
         (
             SENDER.to_owned(),
             format!("{RECEIVER}SET CHLAUTH('*') TYPE(QMGRMAP) QMNAME('QM1') USERSRC(NOACCESS)\n"),
