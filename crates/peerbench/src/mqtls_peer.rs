@@ -129,8 +129,11 @@ impl Mqtls {
                 payload: payload(spec.size),
                 ..Message::default()
             });
-            producer.put_many(&output, batch.collect::<Vec<_>>(), spec.persistent).await?;
-            if spec.persistent {
+            // A unit of work per window; one message at a time is a persistent put outside
+            // any (written and synced before its answer), as an MQ application puts one.
+            let in_uow = spec.persistent && n > 1;
+            producer.put_many(&output, batch.collect::<Vec<_>>(), in_uow).await?;
+            if in_uow {
                 producer.commit().await?;
             }
             sent += n;
