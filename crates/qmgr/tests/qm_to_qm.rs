@@ -316,6 +316,7 @@ async fn a_receiver_failing_sslpeer_leaves_the_sender_retrying_with_why_and_lose
     .await;
     let sdr = row(&qm1, "QM1.TO.QM2");
     assert!(sdr["LASTERR"].contains("CN=somebody else") && sdr["LASTERR"].contains("CN=qm2"), "{sdr:?}");
+    assert!(sdr["LASTERR"].contains("(2398"), "with MQRC_SSL_PEER_NAME_MISMATCH's code: {sdr:?}");
     assert_eq!(qm1.queues.store().depth("QM2"), 5, "the messages wait on the transmission queue");
     assert_eq!(committed_on(&qm2), 0);
     let fix = "ALTER CHANNEL(QM1.TO.QM2) CHLTYPE(SDR) SSLPEER('CN=qm2')\n";
