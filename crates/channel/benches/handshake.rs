@@ -149,18 +149,6 @@ fn pair(
     version: &'static rustls::SupportedProtocolVersion,
 ) {
     let keystore = |label: &str| keystore(dir, Some(label));
-    let identity = |label: &str| {
-        let Ok(Entry::Personal { key, chain }) = keystore(label).get(label).cloned() else { panic!() };
-        (
-            chain.into_iter().map(CertificateDer::from).collect::<Vec<_>>(),
-            PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key)),
-        )
-    };
-    let mut roots = RootCertStore::empty();
-    for ca in keystore("qm1").trusted() {
-        roots.add(CertificateDer::from(ca.to_vec())).unwrap();
-    }
-    let roots = Arc::new(roots);
     let svr = channel("SVRCONN", ciph);
     let cln = channel("CLNTCONN", ciph);
     let ours_s = server_config(&Channel::new(&svr).unwrap(), "qm1", &keystore("qm1")).unwrap();
@@ -169,9 +157,34 @@ fn pair(
     let sni_name = ServerName::try_from(sni::encode("APP.SVRCONN")).unwrap();
     group.bench_function(format!("mqtls_{label}"), |b| b.iter(|| handshake(&ours_s, &ours_c, &sni_name)));
 
-    let provider = Arc::new(default_provider());
+    let (raw_s, raw_c) = raw(dir, Arc::new(default_provider()), version);
+    let host = ServerName::try_from("qm1.example").unwrap();
+    group.bench_function(format!("raw_rustls_{label}"), |b| b.iter(|| handshake(&raw_s, &raw_c, &host)));
+}
+
+/// Raw rustls configurations over `provider` for the PKI in `dir` (`qm1` serves, `app1`
+/// is the client), mutual TLS, no resumption.
+fn raw(
+    dir: &std::path::Path,
+    provider: Arc<rustls::crypto::CryptoProvider>,
+    version: &'static rustls::SupportedProtocolVersion,
+) -> (Arc<ServerConfig>, Arc<ClientConfig>) {
+    let identity = |label: &str| {
+        let Ok(Entry::Personal { key, chain }) = keystore(dir, Some(label)).get(label).cloned() else {
+            panic!()
+        };
+        (
+            chain.into_iter().map(CertificateDer::from).collect::<Vec<_>>(),
+            PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key)),
+        )
+    };
+    let mut roots = RootCertStore::empty();
+    for ca in keystore(dir, Some("qm1")).trusted() {
+        roots.add(CertificateDer::from(ca.to_vec())).unwrap();
+    }
+    let roots = Arc::new(roots);
     let (s_chain, s_key) = identity("qm1");
-    let raw_s = Arc::new(
+    let server = Arc::new(
         ServerConfig::builder_with_provider(provider.clone())
             .with_protocol_versions(&[version])
             .unwrap()
@@ -182,7 +195,7 @@ fn pair(
             .unwrap(),
     );
     let (c_chain, c_key) = identity("app1");
-    let raw_c = no_resumption(&Arc::new(
+    let client = no_resumption(&Arc::new(
         ClientConfig::builder_with_provider(provider)
             .with_protocol_versions(&[version])
             .unwrap()
@@ -190,9 +203,46 @@ fn pair(
             .with_client_auth_cert(c_chain, c_key)
             .unwrap(),
     ));
-    let host = ServerName::try_from("qm1.example").unwrap();
-    group.bench_function(format!("raw_rustls_{label}"), |b| b.iter(|| handshake(&raw_s, &raw_c, &host)));
+    (server, client)
 }
 
+/// Full mutual TLS 1.3 handshakes by key exchange: ring's X25519 (what mqtls uses, the
+/// baseline) next to aws-lc-rs's X25519 and its hybrid post-quantum X25519MLKEM768.
+#[cfg(feature = "bench-aws-lc")]
+fn key_exchange(c: &mut Criterion) {
+    use rustls::crypto::{aws_lc_rs, ring, CryptoProvider};
+    let dir = scratch("kx-bench");
+    ca_and_leaf(&dir, "qm1", "ec");
+    ca_and_leaf(&dir, "app1", "ec");
+    let mut group = c.benchmark_group("kx");
+    group.throughput(Throughput::Elements(1));
+    let variants = [
+        ("ring_x25519", CryptoProvider { kx_groups: vec![ring::kx_group::X25519], ..default_provider() }),
+        (
+            "aws_lc_x25519",
+            CryptoProvider { kx_groups: vec![aws_lc_rs::kx_group::X25519], ..aws_lc_rs::default_provider() },
+        ),
+        (
+            "aws_lc_x25519mlkem768",
+            CryptoProvider {
+                kx_groups: vec![aws_lc_rs::kx_group::X25519MLKEM768],
+                ..aws_lc_rs::default_provider()
+            },
+        ),
+    ];
+    let host = ServerName::try_from("qm1.example").unwrap();
+    for (id, provider) in variants {
+        let wanted = provider.kx_groups[0].name();
+        let (server, client) = raw(&dir, Arc::new(provider), &rustls::version::TLS13);
+        let (conn, _) = connected(&server, &client, &host);
+        assert_eq!(conn.negotiated_key_exchange_group().map(|g| g.name()), Some(wanted), "{id}");
+        group.bench_function(id, |b| b.iter(|| handshake(&server, &client, &host)));
+    }
+    group.finish();
+}
+
+#[cfg(not(feature = "bench-aws-lc"))]
 criterion_group!(benches, bench, records);
+#[cfg(feature = "bench-aws-lc")]
+criterion_group!(benches, bench, records, key_exchange);
 criterion_main!(benches);
