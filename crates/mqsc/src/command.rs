@@ -159,33 +159,40 @@ pub enum WhereOp {
     Eq,
     /// Not equal.
     Ne,
-    /// Not less than.
-    Nl,
-    /// Not greater than.
-    Ng,
-    /// Generic match (`ABC*`).
+    /// Less than or equal.
+    Le,
+    /// Greater than or equal.
+    Ge,
+    /// Matches a generic value (`ABC*`).
     Lk,
-    /// Generic non-match.
-    Nk,
-    /// List contains.
+    /// Does not match a generic value.
+    Nl,
+    /// A list contains the value.
     Ct,
-    /// List excludes.
+    /// A list does not contain the value.
     Ex,
+    /// A list contains an item matching a generic value.
+    Ctg,
+    /// A list contains no item matching a generic value.
+    Exg,
 }
 
 impl WhereOp {
-    /// Every operator and its word.
-    pub const ALL: [(&'static str, Self); 10] = [
+    /// Every operator and its word, as IBM MQ's DISPLAY commands list them (NL is "not
+    /// like", not "not less than").
+    pub const ALL: [(&'static str, Self); 12] = [
         ("LT", Self::Lt),
         ("GT", Self::Gt),
         ("EQ", Self::Eq),
         ("NE", Self::Ne),
-        ("NL", Self::Nl),
-        ("NG", Self::Ng),
+        ("LE", Self::Le),
+        ("GE", Self::Ge),
         ("LK", Self::Lk),
-        ("NK", Self::Nk),
+        ("NL", Self::Nl),
         ("CT", Self::Ct),
         ("EX", Self::Ex),
+        ("CTG", Self::Ctg),
+        ("EXG", Self::Exg),
     ];
 
     /// The operator's word.

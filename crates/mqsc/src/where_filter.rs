@@ -1,7 +1,8 @@
 //! WHERE(keyword op value) of DISPLAY: against a stored object's attribute, and against
 //! the items of a status row (CHSTATUS, LSSTATUS, CONN), as IBM MQ's DISPLAY pages
 //! describe the filter condition (filter-keyword, operator, filter-value: numbers compare
-//! as numbers, LK / NK take a generic value, CT / EX look inside lists) and IBM's "Examples
+//! as numbers, LK / NL take a generic value, CT / EX look inside lists and CTG / EXG match
+//! their items generically) and IBM's "Examples
 //! of using SQL-like operands in the WHERE clause in the runmqsc DISPLAY command"
 //! (`DISPLAY CONN(*) WHERE(CHANNEL NE '')`).
 
@@ -55,12 +56,14 @@ fn holds(w: &Where, text: &str, number: Option<i64>, list: &[String]) -> bool {
         WhereOp::Ne => ord != Ordering::Equal,
         WhereOp::Lt => ord.is_lt(),
         WhereOp::Gt => ord.is_gt(),
-        WhereOp::Nl => ord.is_ge(),
-        WhereOp::Ng => ord.is_le(),
+        WhereOp::Le => ord.is_le(),
+        WhereOp::Ge => ord.is_ge(),
         WhereOp::Lk => generic_match(&w.value, text),
-        WhereOp::Nk => !generic_match(&w.value, text),
+        WhereOp::Nl => !generic_match(&w.value, text),
         WhereOp::Ct => list.contains(&w.value),
         WhereOp::Ex => !list.contains(&w.value),
+        WhereOp::Ctg => list.iter().any(|i| generic_match(&w.value, i)),
+        WhereOp::Exg => !list.iter().any(|i| generic_match(&w.value, i)),
     }
 }
 
@@ -86,6 +89,15 @@ mod tests {
         assert!(items_match(&row, &w("STATUS", WhereOp::Lk, "RETRY*")));
         assert!(items_match(&row, &w("COMPHDR", WhereOp::Ct, "NONE")));
         assert!(items_match(&row, &w("COMPHDR", WhereOp::Ex, "SYSTEM")));
+        // IBM's NL is "not like"; LE / GE are the inclusive comparisons.
+        assert!(items_match(&row, &w("STATUS", WhereOp::Nl, "RUN*")));
+        assert!(!items_match(&row, &w("STATUS", WhereOp::Nl, "RETRY*")));
+        assert!(
+            items_match(&row, &w("MSGS", WhereOp::Le, "9"))
+                && !items_match(&row, &w("MSGS", WhereOp::Ge, "10"))
+        );
+        assert!(items_match(&row, &w("COMPHDR", WhereOp::Ctg, "NO*")));
+        assert!(items_match(&row, &w("COMPHDR", WhereOp::Exg, "SYS*")));
         assert!(!items_match(&row, &w("SSLPEER", WhereOp::Ne, "x")), "a row without the keyword fails");
     }
 }

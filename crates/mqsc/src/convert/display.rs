@@ -176,7 +176,7 @@ impl Cx<'_> {
                 MqscError::BadParameter {
                     keyword: "WHERE".into(),
                     value: op.text.clone(),
-                    why: "operator must be LT, GT, EQ, NE, NL, NG, LK, NK, CT or EX",
+                    why: "operator must be LT, GT, EQ, NE, LE, GE, LK, NL, CT, EX, CTG or EXG (NL is not like)",
                 },
             );
         };

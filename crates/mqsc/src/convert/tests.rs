@@ -104,6 +104,11 @@ fn display_selection_filters_and_where() {
         d.where_,
         Some(Where { keyword: "SSLCIPH".into(), op: WhereOp::Eq, value: "ANY_TLS13".into() })
     );
+    // IBM MQ's operators (DISPLAY ... WHERE): NL is "not like"; LE, GE, CTG and EXG exist.
+    for (text, op) in [("NL", WhereOp::Nl), ("LE", WhereOp::Le), ("GE", WhereOp::Ge), ("CTG", WhereOp::Ctg)] {
+        let Command::Display(d) = ok(&format!("DIS QL(*) WHERE(DESCR {text} 'A*')")) else { panic!() };
+        assert_eq!(d.where_.map(|w| w.op), Some(op), "{text}");
+    }
 }
 
 #[test]
