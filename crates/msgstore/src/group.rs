@@ -50,7 +50,8 @@ impl Group {
     }
 
     /// Writes `change` with whatever else is pending, through `write` (one transaction
-    /// for all the changes it is given); returns once it is on disk, or why not.
+    /// for all the changes it is given); returns once it is on disk, or why not (a panic
+    /// in `write` is an error for every writer of the batch).
     pub(crate) fn write(
         &self,
         change: Change,
@@ -74,7 +75,12 @@ impl Group {
             q.leading = true;
             let batch = std::mem::take(&mut q.pending);
             drop(q);
-            let outcome = write(&batch);
+            // A panic in the write must not leave the lead taken (every writer would wait
+            // for ever): it fails the batch like any error.
+            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| write(&batch)))
+                .unwrap_or_else(|_| {
+                    Err(StoreError::GroupCommit("the message store's write panicked".into()))
+                });
             q = self.lock();
             if let Err(e) = outcome {
                 let why = e.to_string();
@@ -84,5 +90,30 @@ impl Group {
             q.leading = false;
             self.written.notify_all();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failed_or_panicking_write_fails_its_batch_and_hands_the_lead_on() {
+        let group = Group::default();
+        let failed = group.write(Change { durable: true, ..Change::default() }, |_| {
+            Err(StoreError::GroupCommit("disk full".into()))
+        });
+        assert!(matches!(failed, Err(StoreError::GroupCommit(ref why)) if why == "disk full"), "{failed:?}");
+        let panicked = group.write(Change::default(), |_| panic!("a bug in the write"));
+        assert!(matches!(panicked, Err(StoreError::GroupCommit(ref why)) if why.contains("panicked")));
+        assert!(
+            group
+                .write(Change::default(), |batch| {
+                    assert_eq!(batch.len(), 1, "only this change is pending");
+                    Ok(())
+                })
+                .is_ok(),
+            "the next writer leads"
+        );
     }
 }
