@@ -32,6 +32,7 @@ pub(crate) fn bench_peers(root: &Path, quick: bool) -> Result<(), String> {
         return Err("cargo build --release -p mqtls-cli -p mqtls-peerbench failed".into());
     }
     let report = root.join("target/peerbench.md");
+    let command = if quick { "cargo xtask bench --peers --quick" } else { "cargo xtask bench --peers" };
     let quick = if quick { " --quick" } else { "" };
     // 10,000 idle connections need more descriptors than the usual soft limit of 1,024.
     let script = format!(
@@ -47,7 +48,8 @@ pub(crate) fn bench_peers(root: &Path, quick: bool) -> Result<(), String> {
         return Err("mqtls-peerbench failed".into());
     }
     let text = std::fs::read_to_string(&report).map_err(|e| format!("{}: {e}", report.display()))?;
-    crate::splice(&root.join("BENCHMARKS.md"), BEGIN, END, &format!("{BEGIN}\n{text}{END}"))?;
+    let generated = format!("{BEGIN}\n{}Command: `{command}`.\n\n{text}{END}", crate::machine());
+    crate::splice(&root.join("BENCHMARKS.md"), BEGIN, END, &generated)?;
     println!("BENCHMARKS.md: the peer section written");
     Ok(())
 }

@@ -166,11 +166,16 @@ pub mod reason {
     /// reason — the rule, the channel's SSLPEER, the partner's DN — stays in the queue
     /// manager's log, where the partner cannot read it.
     pub fn told(code: u32) -> String {
-        let name = match name(code) {
-            "" => String::new(),
-            n => format!(" {n}"),
-        };
-        format!("the queue manager refused the channel ({code}{name}); its log says why")
+        format!("the queue manager refused the channel {}; its log says why", tag(code))
+    }
+
+    /// A reason code as messages show it: `(2035 MQRC_NOT_AUTHORIZED)`, or `(2398)` for a
+    /// code [`name`] does not know.
+    pub fn tag(code: u32) -> String {
+        match name(code) {
+            "" => format!("({code})"),
+            n => format!("({code} {n})"),
+        }
     }
 }
 

@@ -11,9 +11,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{bail, Result};
+use mqtls_test_support::free_port;
 
 use crate::pki::{Pki, PASSWORD};
-use crate::process::{free_port, fresh_dir, Server};
+use crate::process::{fresh_dir, Server};
 use crate::stats::{latency_of, now_ns, pace, payload, Flow, Spec};
 use crate::stomp::Stomp;
 

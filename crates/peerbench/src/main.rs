@@ -152,7 +152,7 @@ async fn traffic(peer: &Peer, name: &str, o: &Options, report: &mut Report) -> R
     let rate = setups as f64 / started.elapsed().as_secs_f64();
     report.add(
         name,
-        Figure::rate("TLS connection setups (connect + first message), sequential", rate, "setups/s"),
+        Figure::new("TLS connection setups (connect + first message), sequential", rate, "setups/s"),
     );
     for (label, spec) in flows {
         match peer.flow(spec).await {
@@ -180,7 +180,7 @@ async fn idle(peer: &Peer, name: &str, o: &Options, report: &mut Report) -> Resu
                 let per = after.saturating_sub(before) as f64 / (n - opened) as f64;
                 let own = process::own_rss_gib();
                 eprintln!("peerbench: {name}: {n} idle: server {after} KiB ({per:.1} KiB each), the bench {own:.2} GiB");
-                report.add(name, Figure::memory(&label, per));
+                report.add(name, Figure::new(&label, per, "KiB"));
                 opened = n;
             }
             Err(e) => {
@@ -198,7 +198,7 @@ fn main() -> Result<()> {
     std::fs::create_dir_all(&dir)?;
     let pki = pki::Pki::create(&dir)?;
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
-    let mut report = Report::new(&o.peers, o.quick);
+    let mut report = Report::new(&o.peers);
     for name in &o.peers {
         eprintln!("peerbench: {name}");
         let measured = start(name, &o, &pki, &dir).and_then(|peer| {

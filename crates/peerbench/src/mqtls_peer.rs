@@ -12,9 +12,10 @@ use anyhow::{bail, Context, Result};
 use mqtls_client::{
     Address, ClientChannel, ConnectOptions, Connection, GetOptions, Hconn, Message, OPEN_INPUT, OPEN_OUTPUT,
 };
+use mqtls_test_support::free_port;
 
 use crate::pki::Pki;
-use crate::process::{free_port, Server};
+use crate::process::Server;
 use crate::stats::{latency_of, now_ns, pace, payload, Flow, Spec};
 
 /// A started mqtls queue manager and how to reach it.

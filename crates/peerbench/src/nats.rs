@@ -15,9 +15,10 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use async_nats::jetstream::{self, consumer, stream};
 use futures_util::StreamExt;
+use mqtls_test_support::free_port;
 
 use crate::pki::Pki;
-use crate::process::{free_port, fresh_dir, Server};
+use crate::process::{fresh_dir, Server};
 use crate::stats::{latency_of, now_ns, pace, payload, Flow, Spec};
 
 /// A started nats-server.

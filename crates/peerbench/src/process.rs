@@ -100,11 +100,6 @@ pub(crate) fn fresh_dir(dir: &Path, name: &str) -> Result<std::path::PathBuf> {
     Ok(base)
 }
 
-/// A free loopback port.
-pub(crate) fn free_port() -> u16 {
-    mqtls_test_support::free_port()
-}
-
 /// Where the bench stops opening idle connections: its own clients' memory, GiB.
 const CLIENT_MEMORY_GIB: f64 = 8.0;
 

@@ -16,9 +16,10 @@ use lapin::options::{
 use lapin::tcp::{OwnedIdentity, OwnedTLSConfig};
 use lapin::types::FieldTable;
 use lapin::{BasicProperties, Connection, ConnectionProperties};
+use mqtls_test_support::free_port;
 
 use crate::pki::{Pki, PASSWORD};
-use crate::process::{free_port, fresh_dir, Server};
+use crate::process::{fresh_dir, Server};
 use crate::stats::{latency_of, now_ns, pace, payload, Flow, Spec};
 
 /// The node's program (Debian's /usr/sbin wrapper would switch to the rabbitmq user).

@@ -1,5 +1,5 @@
 //! The Markdown report: one row per figure, a column per peer with the ratio mqtls / peer
-//! next to it, the machine and the versions measured, and every failure said in words.
+//! next to it, the versions measured, and every failure said in words.
 
 use std::collections::HashMap;
 use std::process::Command;
@@ -15,14 +15,9 @@ pub(crate) struct Figure {
 }
 
 impl Figure {
-    /// A rate (higher is better).
-    pub(crate) fn rate(label: &str, value: f64, unit: &'static str) -> Self {
+    /// A measured value in `unit` (msg/s, ms, KiB: the report says which way is better).
+    pub(crate) fn new(label: &str, value: f64, unit: &'static str) -> Self {
         Self { label: label.to_owned(), value: Ok(value), unit }
-    }
-
-    /// Memory per connection, KiB (lower is better).
-    pub(crate) fn memory(label: &str, kib: f64) -> Self {
-        Self { label: label.to_owned(), value: Ok(kib), unit: "KiB" }
     }
 
     /// A workload that did not complete, and why.
@@ -35,7 +30,6 @@ impl Figure {
 #[derive(Debug, Default)]
 pub(crate) struct Report {
     peers: Vec<String>,
-    quick: bool,
     order: Vec<String>,
     figures: HashMap<(String, String), Figure>,
     notes: Vec<String>,
@@ -43,8 +37,8 @@ pub(crate) struct Report {
 
 impl Report {
     /// A report over `peers` (mqtls first).
-    pub(crate) fn new(peers: &[String], quick: bool) -> Self {
-        Self { peers: peers.to_vec(), quick, ..Self::default() }
+    pub(crate) fn new(peers: &[String]) -> Self {
+        Self { peers: peers.to_vec(), ..Self::default() }
     }
 
     /// Records `figure` for `peer`.
@@ -60,21 +54,9 @@ impl Report {
 
     /// Records a producer-to-consumer run: its rate, median and 99th percentile.
     pub(crate) fn add_flow(&mut self, peer: &str, label: &str, flow: &Flow) {
-        self.add(peer, Figure::rate(&format!("{label}: messages/s"), flow.rate(), "msg/s"));
-        self.add(
-            peer,
-            Figure {
-                unit: "ms",
-                ..Figure::memory(&format!("{label}: p50 latency"), flow.percentile_ms(0.5))
-            },
-        );
-        self.add(
-            peer,
-            Figure {
-                unit: "ms",
-                ..Figure::memory(&format!("{label}: p99 latency"), flow.percentile_ms(0.99))
-            },
-        );
+        self.add(peer, Figure::new(&format!("{label}: messages/s"), flow.rate(), "msg/s"));
+        self.add(peer, Figure::new(&format!("{label}: p50 latency"), flow.percentile_ms(0.5), "ms"));
+        self.add(peer, Figure::new(&format!("{label}: p99 latency"), flow.percentile_ms(0.99), "ms"));
     }
 
     /// A peer that could not be started or measured.
@@ -82,12 +64,9 @@ impl Report {
         self.notes.push(format!("{peer}: not measured: {why}"));
     }
 
-    /// The report.
+    /// The report (`cargo xtask bench --peers` puts the machine and the command above it).
     pub(crate) fn markdown(&self) -> String {
         let mut out = String::new();
-        let command =
-            if self.quick { "cargo xtask bench --peers --quick" } else { "cargo xtask bench --peers" };
-        out.push_str(&format!("Command: `{command}`. Machine: {}.\n\n", machine()));
         out.push_str(&format!("Versions: {}.\n\n", versions()));
         let mut head = "| figure | mqtls |".to_owned();
         let mut rule = "|---|---|".to_owned();
@@ -130,18 +109,6 @@ fn shown(f: Option<&Figure>) -> String {
     }
 }
 
-fn machine() -> String {
-    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
-    let model = cpuinfo
-        .lines()
-        .find_map(|l| l.strip_prefix("model name"))
-        .map(|m| m.trim_start_matches([' ', '\t', ':']));
-    let cores = cpuinfo.lines().filter(|l| l.starts_with("processor")).count();
-    let date = Command::new("date").args(["-u", "+%Y-%m-%d"]).output();
-    let date = date.map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned()).unwrap_or_default();
-    format!("{cores} vCPU {}, Linux, loopback; {date}", model.unwrap_or("(unknown CPU)"))
-}
-
 fn versions() -> String {
     let version = |package: &str| {
         Command::new("dpkg-query")
@@ -151,14 +118,9 @@ fn versions() -> String {
             .filter(|o| o.status.success())
             .map_or_else(|| "not installed".to_owned(), |o| String::from_utf8_lossy(&o.stdout).into_owned())
     };
-    let rustc = Command::new("rustc")
-        .arg("--version")
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned());
     format!(
-        "mqtls {} ({}), rabbitmq-server {}, nats-server {}, activemq {}, lapin 4, async-nats 0.52, OpenJDK (`java -version`) for ActiveMQ",
+        "mqtls {}, rabbitmq-server {}, nats-server {}, activemq {}, lapin 4, async-nats 0.52, OpenJDK (`java -version`) for ActiveMQ",
         env!("CARGO_PKG_VERSION"),
-        rustc.unwrap_or_default(),
         version("rabbitmq-server"),
         version("nats-server"),
         version("activemq")

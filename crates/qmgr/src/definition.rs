@@ -121,7 +121,7 @@ impl Definition {
         let ks = qm.keystore.read().expect("keystore lock");
         client_config(&chl, Some(&self.label), &ks).map(Some).map_err(|e| {
             let (code, fix) = e.outcome();
-            format!("{e}; {fix} ({code} {})", mqtls_channel::reason::name(code)).replace(" )", ")")
+            format!("{e}; {fix} {}", mqtls_channel::reason::tag(code))
         })
     }
 }

@@ -147,7 +147,7 @@ fn with_reason(e: &mqtls_client::ClientError) -> String {
     if text.contains(&code.to_string()) {
         return text;
     }
-    format!("{text} ({code} {})", mqtls_channel::reason::name(code)).replace(" )", ")")
+    format!("{text} {}", mqtls_channel::reason::tag(code))
 }
 
 /// A requester's run once started: it receives what its server sends.

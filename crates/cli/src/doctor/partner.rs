@@ -125,8 +125,9 @@ pub(super) fn check_pair(ours: &Side<'_>, theirs: &Side<'_>, address: IpAddr) ->
         let mut suite = None;
         // In TLS 1.2 the suite's key exchange must suit the certificate the partner (the
         // server of the handshake) presents.
-        let their_key = theirs
-            .chain(&partner)
+        let their_chain = theirs.chain(&partner);
+        let their_key = their_chain
+            .as_ref()
             .and_then(|c| c.first().and_then(|der| CertFacts::from_der(der).ok()))
             .map(|f| if matches!(f.key, KeyKind::Rsa(_)) { KeyType::Rsa } else { KeyType::Ec });
         if let (Some(a), Some(b)) = (chl.ssl_ciph(), partner.ssl_ciph()) {
@@ -150,7 +151,6 @@ pub(super) fn check_pair(ours: &Side<'_>, theirs: &Side<'_>, address: IpAddr) ->
             }
         }
         let our_chain = ours.chain(&chl);
-        let their_chain = theirs.chain(&partner);
         if suite.is_some() {
             if let Some(chain) = &their_chain {
                 if let Err(e) = mqtls_pki::validate(

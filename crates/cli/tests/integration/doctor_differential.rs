@@ -112,7 +112,7 @@ impl Case {
 }
 
 /// The MQ reason codes (`(2393)`, `reason code 2393`, `with reason 2393`) `text` names.
-pub(crate) fn reasons_in(text: &str) -> Vec<u32> {
+fn reasons_in(text: &str) -> Vec<u32> {
     let digits = |s: &str| s.chars().take_while(char::is_ascii_digit).collect::<String>();
     let mut out: Vec<u32> = text
         .match_indices('(')
@@ -205,7 +205,7 @@ fn the_doctor_predicts_exactly_the_failures_of_live_connections() {
     let ks = dir.join("qm.p12").display().to_string();
     let file = dir.join("qm1.mqsc").display().to_string();
 
-    let (mut agree, mut table, mut wrong) = (0, Vec::new(), Vec::new());
+    let mut tally = Tally::new("client", "served");
     for (i, c) in drawn.iter().enumerate() {
         let name = format!("CASE.{i:03}");
         let mut entries = Vec::new();
@@ -231,30 +231,65 @@ fn the_doctor_predicts_exactly_the_failures_of_live_connections() {
         let errors: Vec<&str> = said.split("\n\n").filter(|b| b.starts_with("ERROR client")).collect();
         let (code, _, err) = crate::mqtls_env(&["get", "APP.Q", "-m", "QM1", "--wait", "0"], "", &env);
         // The client meets the first problem; the doctor names them all.
+        tally.case(&name, &c.describe(), &errors, code == 0, &err);
+    }
+    tally.finish("live connections", seed);
+}
+
+/// The agreement table of a differential run: per case, the doctor's error blocks against
+/// whether the live attempt worked and the reason code it met.
+pub(crate) struct Tally {
+    live: &'static str,
+    worked_word: &'static str,
+    cases: usize,
+    agree: usize,
+    worked: usize,
+    table: Vec<String>,
+    wrong: Vec<String>,
+}
+
+impl Tally {
+    /// A table for attempts by `live` ("client", "sender"); `worked_word` says what a working
+    /// one did ("served", "ran").
+    pub(crate) fn new(live: &'static str, worked_word: &'static str) -> Self {
+        Self { live, worked_word, cases: 0, agree: 0, worked: 0, table: Vec::new(), wrong: Vec::new() }
+    }
+
+    /// One case: the doctor predicts an error exactly when the attempt fails, and the code
+    /// the attempt met (the first in `said`) is one the doctor names.
+    pub(crate) fn case(&mut self, name: &str, describe: &str, errors: &[&str], worked: bool, said: &str) {
         let predicted: Vec<u32> = errors.iter().flat_map(|b| reasons_in(b)).collect();
-        let observed = reasons_in(&err).first().copied();
+        let observed = reasons_in(said).first().copied();
         let codes_agree = predicted.is_empty() || observed.is_none_or(|o| predicted.contains(&o));
-        let verdict = match (errors.is_empty(), code == 0) {
+        let verdict = match (errors.is_empty(), worked) {
             (true, true) => "agree",
             (false, false) if codes_agree => "agree",
             (false, false) => "CODES DIFFER",
             (true, false) => "MISSED",
             (false, true) => "FALSE ALARM",
         };
-        if verdict == "agree" {
-            agree += 1;
-        }
-        let line = format!("{name} {verdict}: {} | doctor {predicted:?} client {observed:?}", c.describe());
+        self.cases += 1;
+        self.agree += usize::from(verdict == "agree");
+        self.worked += usize::from(worked);
+        let live = self.live;
+        let line = format!("{name} {verdict}: {describe} | doctor {predicted:?} {live} {observed:?}");
         if verdict != "agree" {
-            wrong.push(format!("{line}\n  doctor: {}\n  client: {}", errors.join(" // "), err.trim()));
+            self.wrong.push(format!("{line}\n  doctor: {}\n  {live}: {}", errors.join(" // "), said.trim()));
         }
-        table.push(line);
+        self.table.push(line);
     }
-    let served = table.iter().filter(|l| l.contains("client None")).count();
-    println!(
-        "doctor vs live connections (seed {seed}), {agree}/{cases} agree, {served} served:\n  {}",
-        table.join("\n  ")
-    );
-    assert!(served > 0 && served < cases, "the draw covers both outcomes ({served} of {cases} served)");
-    assert!(wrong.is_empty(), "{} disagreements (seed {seed}):\n{}", wrong.len(), wrong.join("\n"));
+
+    /// Prints the table; asserts that the draw covered both outcomes and that every case agrees.
+    pub(crate) fn finish(self, against: &str, seed: u64) {
+        let Self { worked_word, cases, agree, worked, table, wrong, .. } = self;
+        println!(
+            "doctor vs {against} (seed {seed}), {agree}/{cases} agree, {worked} {worked_word}:\n  {}",
+            table.join("\n  ")
+        );
+        assert!(
+            worked > 0 && worked < cases,
+            "the draw covers both outcomes ({worked} of {cases} {worked_word})"
+        );
+        assert!(wrong.is_empty(), "{} disagreements (seed {seed}):\n{}", wrong.len(), wrong.join("\n"));
+    }
 }

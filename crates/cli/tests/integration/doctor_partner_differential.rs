@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use mqtls_test_support::{ca_and_leaf, scratch};
 
 use crate::doctor_cli::private_pem_dir;
-use crate::doctor_differential::{reasons_in, Rng};
+use crate::doctor_differential::{Rng, Tally};
 
 /// One case: the sender's side and the receiver's.
 struct Case {
@@ -162,35 +162,12 @@ fn the_doctor_predicts_exactly_the_failures_of_live_sender_channels() {
     let (_, said, _) = crate::mqtls(&args, "");
     let blocks: Vec<&str> = said.split("\n\n").filter(|b| b.starts_with("ERROR")).collect();
 
-    let (mut agree, mut ran, mut table, mut wrong) = (0, 0, Vec::new(), Vec::new());
+    let mut tally = Tally::new("sender", "ran");
     for (i, c) in drawn.iter().enumerate() {
         let name = format!("CASE.{i:03}");
         let errors: Vec<&str> = blocks.iter().copied().filter(|b| b.contains(&format!("({name})"))).collect();
         let (running, status) = started(&socket, &name);
-        let predicted: Vec<u32> = errors.iter().flat_map(|b| reasons_in(b)).collect();
-        let observed = reasons_in(&status).first().copied();
-        let codes_agree = predicted.is_empty() || observed.is_none_or(|o| predicted.contains(&o));
-        let verdict = match (errors.is_empty(), running) {
-            (true, true) => "agree",
-            (false, false) if codes_agree => "agree",
-            (false, false) => "CODES DIFFER",
-            (true, false) => "MISSED",
-            (false, true) => "FALSE ALARM",
-        };
-        if verdict == "agree" {
-            agree += 1;
-        }
-        ran += usize::from(running);
-        let line = format!("{name} {verdict}: {} | doctor {predicted:?} sender {observed:?}", c.describe());
-        if verdict != "agree" {
-            wrong.push(format!("{line}\n  doctor: {}\n  sender: {}", errors.join(" // "), status.trim()));
-        }
-        table.push(line);
+        tally.case(&name, &c.describe(), &errors, running, &status);
     }
-    println!(
-        "doctor vs live senders (seed {seed}), {agree}/{cases} agree, {ran} ran:\n  {}",
-        table.join("\n  ")
-    );
-    assert!(ran > 0 && ran < cases, "the draw covers both outcomes ({ran} of {cases} ran)");
-    assert!(wrong.is_empty(), "{} disagreements (seed {seed}):\n{}", wrong.len(), wrong.join("\n"));
+    tally.finish("live senders", seed);
 }
